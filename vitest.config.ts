@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+// `npm test`: everything that needs no server. The suites that start a real
+// API server or Argo CD have their own configs and npm scripts.
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    exclude: ["test/cluster/**", "test/gitops/**", "test/flow/**", "node_modules/**"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
