@@ -1,0 +1,458 @@
+#!/usr/bin/env bash
+# One command from an empty laptop to a synced platform: a k3d cluster, Argo CD,
+# and the root Application that syncs everything in generated/applications.
+# Safe to run again: an existing matching cluster and Argo CD are reused.
+set -euo pipefail
+
+# shellcheck source=lib/common.sh
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/common.sh"
+
+MIN_K3D=5.6.0     # k3d.io/v1alpha5 config files
+MIN_KUBECTL=1.27.0
+DEFAULT_TIMEOUT=900
+POLL_INTERVAL=${BOOTSTRAP_POLL_INTERVAL:-5}
+FIELD_MANAGER=spark-platform-bootstrap
+REPO_SECRET_NAME=spark-platform-repo
+ARGOCD_CRDS="applications.argoproj.io appprojects.argoproj.io applicationsets.argoproj.io"
+ARGOCD_STATEFULSET=argocd-application-controller
+
+usage() {
+  cat <<'EOF'
+Usage: npm run bootstrap -- [options]      (or: bash scripts/bootstrap.sh [options])
+
+Creates the k3d cluster described by generated/cluster/k3d.yaml, installs Argo CD
+from argocd/, applies the root Application, and waits until every Application is
+Synced and Healthy. Run `npm run build` first. Safe to run again.
+
+Options:
+  --dry-run           print every command that would run, run none (reads local files only)
+  --recreate          delete an existing cluster of the same name first (its data is lost)
+  --timeout SECONDS   how long each wait may take: Argo CD ready, Applications synced
+                      (default 900)
+  --repo-url URL      the repository the root Application syncs from, instead of the one
+                      in argocd/root-application.yaml (for a fork or CI). The child
+                      Applications keep the repoURL they were built with: for a fork, set
+                      gitops.repoURL in platform.yaml and run `npm run build` instead.
+  --revision REV      the branch, tag or commit the root Application follows (same caveat)
+  -h, --help          show this help
+
+Environment:
+  GIT_TOKEN           token for a private repository (HTTPS); becomes an Argo CD
+                      repository Secret. Read from the environment only; never printed,
+                      never written to disk, never passed on a command line.
+  GIT_USERNAME        user name for the token (default: git)
+  NO_COLOR            disable colours
+
+Exit status: 0 ready; 1 a check or step failed (the message says how to fix it);
+2 bad usage.
+EOF
+}
+
+# The token leaves the environment at once: no child process (docker, k3d,
+# kubectl) inherits it. Only the repository Secret, fed on stdin, carries it.
+REPO_TOKEN=${GIT_TOKEN:-}
+REPO_USERNAME=${GIT_USERNAME:-git}
+unset GIT_TOKEN
+
+RECREATE=0
+TIMEOUT=$DEFAULT_TIMEOUT
+OVERRIDE_REPO_URL=''
+OVERRIDE_REVISION=''
+
+need_value() {
+  if [ "$#" -lt 2 ] || [ -z "$2" ]; then
+    err "$1 needs a value (see --help)"
+    exit 2
+  fi
+}
+
+while [ "$#" -gt 0 ]; do
+  case $1 in
+    -h | --help) usage; exit 0 ;;
+    --dry-run) DRY_RUN=1 ;;
+    --recreate) RECREATE=1 ;;
+    --timeout) need_value "$@"; TIMEOUT=$2; shift ;;
+    --timeout=*) TIMEOUT=${1#*=} ;;
+    --repo-url) need_value "$@"; OVERRIDE_REPO_URL=$2; shift ;;
+    --repo-url=*) OVERRIDE_REPO_URL=${1#*=} ;;
+    --revision) need_value "$@"; OVERRIDE_REVISION=$2; shift ;;
+    --revision=*) OVERRIDE_REVISION=${1#*=} ;;
+    *) err "unknown option: $1 (see --help)"; exit 2 ;;
+  esac
+  shift
+done
+case $TIMEOUT in
+  '' | *[!0-9]*) err "--timeout needs a whole number of seconds, got '$TIMEOUT'"; exit 2 ;;
+esac
+if [ "$TIMEOUT" -lt 1 ]; then err "--timeout must be at least 1"; exit 2; fi
+
+CURRENT_STEP='reading the generated files'
+on_exit() {
+  local rc=$?
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 2 ]; then
+    printf '\nBootstrap stopped while %s (exit %s). Fix the cause above and run it again: it is safe to re-run.\n' \
+      "$CURRENT_STEP" "$rc" >&2
+  fi
+}
+trap on_exit EXIT
+
+if [ "$DRY_RUN" = 1 ]; then
+  printf '%sDry run: commands are printed, none is run.%s\n' "$C_BOLD" "$C_RESET"
+fi
+
+load_platform_config
+CONTEXT="k3d-$CLUSTER_NAME"
+K3D_CONFIG="$PLATFORM_ROOT/generated/cluster/k3d.yaml"
+EFFECTIVE_REPO_URL=${OVERRIDE_REPO_URL:-$REPO_URL}
+EFFECTIVE_REVISION=${OVERRIDE_REVISION:-$REPO_REVISION}
+KC=(kubectl --context "$CONTEXT")
+
+# ---------------------------------------------------------------- 1. preflight
+FAILURES=0
+fail_check() {
+  problem "$@"
+  FAILURES=$((FAILURES + 1))
+}
+
+check_ports_free() {
+  local port busy=0
+  for port in $HOST_PORTS; do
+    if port_in_use "$port"; then
+      fail_check "host port $port is already in use; the cluster publishes it." \
+        "see what holds it: $(port_holder_cmd "$port")" \
+        "then stop that program, or change cluster.ports in platform.yaml and run: npm run build"
+      busy=1
+    fi
+  done
+  [ "$busy" = 0 ] && ok "host ports free: $HOST_PORTS"
+  return 0
+}
+
+preflight() {
+  CURRENT_STEP='checking the prerequisites'
+  step "[1/6] Preflight: Docker, k3d, kubectl, host ports"
+  if [ "$DRY_RUN" = 1 ]; then
+    show_cmd docker info --format '{{.ServerVersion}}'
+    show_cmd k3d version
+    show_cmd kubectl version --client -o json
+    show_cmd k3d cluster list -o json
+    info "# then: host ports $HOST_PORTS must be free, unless cluster '$CLUSTER_NAME' exists and is reused"
+    CLUSTER_STATE=absent CLUSTER_RUNNING=no CLUSTER_DETAIL=''
+    return 0
+  fi
+
+  local out version docker_ok=0 k3d_ok=0
+  if ! have docker; then
+    fail_check "docker is not installed." "install Docker Desktop or Docker Engine: https://docs.docker.com/get-docker/"
+  elif ! out=$(docker info --format '{{.ServerVersion}}' 2>&1) || [ -z "$out" ]; then
+    out=$(printf '%s\n' "$out" | grep -v '^[[:space:]]*$' | tail -n 1)
+    case $out in
+      *"permission denied"*)
+        fail_check "Docker is running but this user may not use it: $out" \
+          "sudo usermod -aG docker \"\$USER\", then log out and in (or run: newgrp docker)" ;;
+      *)
+        fail_check "the Docker daemon is not reachable: ${out:-no answer}" \
+          "start Docker Desktop, or on Linux: sudo systemctl start docker" \
+          "check which daemon docker talks to: docker context ls" ;;
+    esac
+  else
+    ok "Docker daemon reachable (server $out)"
+    docker_ok=1
+  fi
+
+  if ! have k3d; then
+    fail_check "k3d is not installed (version $MIN_K3D or newer is needed)." \
+      "brew install k3d   or   curl -s https://raw.githubusercontent.com/k3d-io/k3d/main/install.sh | bash"
+  else
+    out=$(k3d version 2>&1 | head -n 1) || true
+    if ! version=$(semver_in "$out"); then
+      fail_check "could not read the k3d version from: $out" "reinstall k3d $MIN_K3D or newer: https://k3d.io/#installation"
+    elif ! version_ge "$version" "$MIN_K3D"; then
+      fail_check "k3d $version is too old: version $MIN_K3D or newer reads k3d.io/v1alpha5 configs." \
+        "brew upgrade k3d   or   curl -s https://raw.githubusercontent.com/k3d-io/k3d/main/install.sh | bash"
+    else
+      ok "k3d $version"
+      k3d_ok=1
+    fi
+  fi
+
+  if ! have kubectl; then
+    fail_check "kubectl is not installed (version $MIN_KUBECTL or newer is needed)." \
+      "brew install kubectl   or see https://kubernetes.io/docs/tasks/tools/"
+  else
+    out=$(kubectl version --client -o json 2>/dev/null | node "$CONFIG_HELPER" json-get clientVersion.gitVersion) || out=''
+    if ! version=$(semver_in "$out"); then
+      fail_check "could not read the kubectl version (kubectl version --client -o json)." \
+        "reinstall kubectl $MIN_KUBECTL or newer: https://kubernetes.io/docs/tasks/tools/"
+    elif ! version_ge "$version" "$MIN_KUBECTL"; then
+      fail_check "kubectl $version is too old: $MIN_KUBECTL or newer is needed." \
+        "brew upgrade kubectl   or see https://kubernetes.io/docs/tasks/tools/"
+    else
+      ok "kubectl $version"
+    fi
+  fi
+
+  CLUSTER_STATE=absent CLUSTER_RUNNING=no CLUSTER_DETAIL=''
+  if [ "$docker_ok" = 1 ] && [ "$k3d_ok" = 1 ]; then
+    if out=$(k3d cluster list -o json 2>&1); then
+      eval "$(printf '%s' "$out" | node "$CONFIG_HELPER" cluster-state "$CLUSTER_NAME" "$CLUSTER_SERVERS" "$CLUSTER_AGENTS")"
+    else
+      fail_check "k3d could not list clusters: $(printf '%s\n' "$out" | tail -n 1)" "k3d cluster list"
+    fi
+  fi
+
+  case $CLUSTER_STATE in
+    absent) check_ports_free ;;
+    match) ok "cluster '$CLUSTER_NAME' exists ($CLUSTER_DETAIL): it will be reused" ;;
+    mismatch)
+      if [ "$RECREATE" = 1 ]; then
+        ok "cluster '$CLUSTER_NAME' exists ($CLUSTER_DETAIL): --recreate replaces it"
+      else
+        fail_check "cluster '$CLUSTER_NAME' exists with $CLUSTER_DETAIL, but generated/cluster/k3d.yaml wants $CLUSTER_SERVERS server(s) and $CLUSTER_AGENTS agent(s)." \
+          "npm run bootstrap -- --recreate   (deletes the cluster and everything in it)"
+      fi ;;
+  esac
+
+  if [ "$FAILURES" -gt 0 ]; then
+    printf '\n%s%s check(s) failed; nothing was created.%s\n' "$C_RED" "$FAILURES" "$C_RESET" >&2
+    exit 1
+  fi
+}
+
+# ---------------------------------------------------------------- 2. cluster
+create_cluster() {
+  run k3d cluster create --config "$K3D_CONFIG"
+}
+
+ensure_cluster() {
+  CURRENT_STEP="creating the cluster $CLUSTER_NAME"
+  step "[2/6] Cluster $CLUSTER_NAME ($CLUSTER_SERVERS server(s), $CLUSTER_AGENTS agent(s), ${CLUSTER_IMAGE:-default image})"
+  if [ "$DRY_RUN" = 1 ]; then
+    if [ "$RECREATE" = 1 ]; then
+      info "# if it exists (--recreate):"
+      show_cmd k3d cluster delete "$CLUSTER_NAME"
+    fi
+    info "# if it does not exist (an existing matching cluster is reused, and started if stopped):"
+    show_cmd k3d cluster create --config "$K3D_CONFIG"
+  elif [ "$CLUSTER_STATE" != absent ] && [ "$RECREATE" = 1 ]; then
+    run k3d cluster delete "$CLUSTER_NAME"
+    FAILURES=0
+    check_ports_free
+    if [ "$FAILURES" -gt 0 ]; then exit 1; fi
+    create_cluster
+  elif [ "$CLUSTER_STATE" = absent ]; then
+    create_cluster
+  else
+    info "reusing the existing cluster"
+    if [ "$CLUSTER_RUNNING" != yes ]; then run k3d cluster start "$CLUSTER_NAME"; fi
+  fi
+
+  run k3d kubeconfig merge "$CLUSTER_NAME" --kubeconfig-merge-default --kubeconfig-switch-context
+  run kubectl config use-context "$CONTEXT"
+  ok "kubectl context: $CONTEXT (every command below names it explicitly)"
+
+  if [ "$DRY_RUN" != 1 ] && [ "$CLUSTER_STATE" = match ] && [ "$RECREATE" != 1 ] && [ -n "$CLUSTER_IMAGE" ]; then
+    # A reused cluster must run the Kubernetes version the config pins.
+    local want have_version
+    want=${CLUSTER_IMAGE##*:}
+    want=${want//-k3s/+k3s}
+    have_version=$("${KC[@]}" version -o json 2>/dev/null | node "$CONFIG_HELPER" json-get serverVersion.gitVersion) || have_version=''
+    if [ -n "$have_version" ] && [ "$want" != latest ] && [ "$have_version" != "$want" ]; then
+      problem "cluster '$CLUSTER_NAME' runs Kubernetes $have_version, but generated/cluster/k3d.yaml pins $CLUSTER_IMAGE." \
+        "npm run bootstrap -- --recreate   (deletes the cluster and everything in it)"
+      exit 1
+    fi
+  fi
+  run "${KC[@]}" wait --for=condition=Ready nodes --all "--timeout=${TIMEOUT}s"
+}
+
+# ---------------------------------------------------------------- 3. Argo CD
+argocd_diagnostics() {
+  err "$1"
+  if [ "$DRY_RUN" != 1 ]; then
+    printf '\nPods in %s:\n' "$ARGOCD_NAMESPACE" >&2
+    "${KC[@]}" -n "$ARGOCD_NAMESPACE" get pods -o wide >&2 || true
+  fi
+  printf '\nInvestigate with:\n  kubectl -n %s get events --sort-by=.lastTimestamp\n  kubectl -n %s describe pods\n' \
+    "$ARGOCD_NAMESPACE" "$ARGOCD_NAMESPACE" >&2
+  exit 1
+}
+
+install_argocd() {
+  CURRENT_STEP='installing Argo CD'
+  step "[3/6] Argo CD (argocd/, server-side apply, namespace $ARGOCD_NAMESPACE)"
+  run "${KC[@]}" apply --server-side --force-conflicts "--field-manager=$FIELD_MANAGER" -k "$PLATFORM_ROOT/argocd"
+
+  local deadline=$((SECONDS + TIMEOUT)) crd crds=''
+  for crd in $ARGOCD_CRDS; do crds="$crds crd/$crd"; done
+  info "waiting for the Argo CD CRDs to be established (timeout ${TIMEOUT}s)"
+  # shellcheck disable=SC2086 # $crds: one word per CRD
+  run "${KC[@]}" wait --for=condition=Established $crds "--timeout=$(seconds_left "$deadline")s" ||
+    argocd_diagnostics "the Argo CD CRDs were not established in time."
+  info "waiting for the Argo CD deployments to be available"
+  run "${KC[@]}" -n "$ARGOCD_NAMESPACE" wait --for=condition=Available deployment --all "--timeout=$(seconds_left "$deadline")s" ||
+    argocd_diagnostics "the Argo CD deployments did not become available within ${TIMEOUT}s."
+  run "${KC[@]}" -n "$ARGOCD_NAMESPACE" rollout status "statefulset/$ARGOCD_STATEFULSET" "--timeout=$(seconds_left "$deadline")s" ||
+    argocd_diagnostics "the Argo CD application controller did not become ready within ${TIMEOUT}s."
+  ok "Argo CD is up"
+}
+
+# ---------------------------------------------------------------- 4. repository access
+json_string() {
+  local s=$1
+  s=${s//\\/\\\\}
+  s=${s//\"/\\\"}
+  printf '"%s"' "$s"
+}
+
+repo_secret_manifest() {
+  cat <<EOF
+{
+  "apiVersion": "v1",
+  "kind": "Secret",
+  "metadata": {
+    "name": "$REPO_SECRET_NAME",
+    "namespace": "$ARGOCD_NAMESPACE",
+    "labels": { "argocd.argoproj.io/secret-type": "repository", "app.kubernetes.io/part-of": "spark-platform" }
+  },
+  "type": "Opaque",
+  "stringData": {
+    "type": "git",
+    "url": $(json_string "$EFFECTIVE_REPO_URL"),
+    "username": $(json_string "$REPO_USERNAME"),
+    "password": $1
+  }
+}
+EOF
+}
+
+repository_access() {
+  CURRENT_STEP='giving Argo CD access to the repository'
+  step "[4/6] Repository access: $EFFECTIVE_REPO_URL @ $EFFECTIVE_REVISION"
+  if [ -z "$REPO_TOKEN" ]; then
+    ok "no GIT_TOKEN set: Argo CD reads the repository anonymously (fine for a public repository)"
+    info "for a private one: export GIT_TOKEN=<token> (and GIT_USERNAME if not 'git'), then run this again"
+    return 0
+  fi
+  case $EFFECTIVE_REPO_URL in
+    https://*) ;;
+    *) die "GIT_TOKEN is set, but a token only works with an https:// repository URL (got $EFFECTIVE_REPO_URL). Use an https URL, or unset GIT_TOKEN and configure SSH credentials in Argo CD." ;;
+  esac
+  case $REPO_TOKEN$REPO_USERNAME in
+    *[[:cntrl:]]*) die "GIT_TOKEN or GIT_USERNAME contains a control character (a stray newline?)." ;;
+  esac
+  # Server-side apply: no last-applied-configuration annotation holding the token.
+  pipe_to "$(repo_secret_manifest '"<redacted>"')" "$(repo_secret_manifest "$(json_string "$REPO_TOKEN")")" \
+    "${KC[@]}" apply --server-side --force-conflicts "--field-manager=$FIELD_MANAGER" -f -
+  ok "repository Secret $ARGOCD_NAMESPACE/$REPO_SECRET_NAME applied (the token was passed on stdin only)"
+}
+
+# ---------------------------------------------------------------- 5. root Application, sync
+root_application() {
+  CURRENT_STEP='applying the root Application'
+  step "[5/6] Root Application '$ROOT_APP_NAME' and every Application it creates"
+  if [ -n "$OVERRIDE_REPO_URL$OVERRIDE_REVISION" ]; then
+    local manifest
+    manifest=$(node "$CONFIG_HELPER" root-app --root "$PLATFORM_ROOT" \
+      --repo-url "$EFFECTIVE_REPO_URL" --revision "$EFFECTIVE_REVISION")
+    info "overriding the root Application's source: $EFFECTIVE_REPO_URL @ $EFFECTIVE_REVISION"
+    pipe_to "$manifest" "$manifest" "${KC[@]}" apply --server-side --force-conflicts "--field-manager=$FIELD_MANAGER" -f -
+  else
+    run "${KC[@]}" apply --server-side --force-conflicts "--field-manager=$FIELD_MANAGER" -f "$PLATFORM_ROOT/argocd/root-application.yaml"
+  fi
+}
+
+wait_for_applications() {
+  CURRENT_STEP='waiting for the Applications to sync'
+  local get_apps
+  get_apps=("${KC[@]}" -n "$ROOT_APP_NAMESPACE" get applications.argoproj.io -o json)
+  if [ "$DRY_RUN" = 1 ]; then
+    info "# every ${POLL_INTERVAL}s, until all of $EXPECTED_APPS are Synced and Healthy (timeout ${TIMEOUT}s):"
+    show_cmd "${get_apps[@]}"
+    return 0
+  fi
+  info "waiting until every Application is Synced and Healthy (timeout ${TIMEOUT}s; Ctrl-C is safe, re-run resumes)"
+  local deadline=$((SECONDS + TIMEOUT)) json table rc last_table='' drawn=0 last_print=$SECONDS width=0
+  # On a terminal, lines are cut to its width so that the in-place redraw stays exact.
+  if [ -t 1 ]; then width=${COLUMNS:-$(tput cols 2>/dev/null || echo 120)}; fi
+  while :; do
+    rc=0
+    json=$("${get_apps[@]}" 2>/dev/null) || json='{"items":[]}'
+    table=$(printf '%s' "$json" | node "$CONFIG_HELPER" apps --expected "$EXPECTED_APPS" --width "$width") || rc=$?
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then die "could not read the Applications (exit $rc)"; fi
+    if [ -t 1 ]; then
+      # Redraw the table in place.
+      if [ "$drawn" -gt 0 ]; then printf '\033[%sA\033[J' "$drawn"; fi
+      printf '%s\n' "$table"
+      drawn=$(printf '%s\n' "$table" | wc -l | tr -d ' ')
+    elif [ "$table" != "$last_table" ] || [ $((SECONDS - last_print)) -ge 60 ]; then
+      # Logs (CI, pipes): print the table when it changes, and once a minute.
+      printf '\n[%ss] %s\n' "$SECONDS" "$(date '+%H:%M:%S')"
+      printf '%s\n' "$table"
+      last_print=$SECONDS
+    fi
+    last_table=$table
+    [ "$rc" -eq 0 ] && break
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      err "not every Application was Synced and Healthy within ${TIMEOUT}s."
+      printf '%s' "$json" | node "$CONFIG_HELPER" apps --expected "$EXPECTED_APPS" --namespace "$ROOT_APP_NAMESPACE" --report | sed '1,/^$/d' >&2 || true
+      {
+        printf '\nNext:\n'
+        printf '  kubectl -n %s get applications                 # the current state\n' "$ROOT_APP_NAMESPACE"
+        printf '  kubectl -n %s port-forward svc/argocd-server 8081:443   # then https://localhost:8081 (Argo CD UI)\n' "$ARGOCD_NAMESPACE"
+        printf '  npm run bootstrap -- --timeout %s                # keep waiting: re-running is safe\n' "$((TIMEOUT * 2))"
+        if [ -z "$REPO_TOKEN" ]; then
+          printf '  if the repository is private: export GIT_TOKEN=<token> and run the bootstrap again\n'
+        fi
+      } >&2
+      exit 1
+    fi
+    sleep "$POLL_INTERVAL"
+  done
+  ok "all Applications are Synced and Healthy"
+}
+
+# ---------------------------------------------------------------- 6. what next
+next_steps() {
+  CURRENT_STEP='printing the next steps'
+  step "[6/6] Ready: cluster $CLUSTER_NAME, context $CONTEXT"
+  cat <<EOF
+
+Argo CD UI:
+  kubectl -n $ARGOCD_NAMESPACE port-forward svc/argocd-server 8081:443
+  then open https://localhost:8081 (self-signed certificate), user: admin
+EOF
+  if [ -n "$ARGOCD_INGRESS_HOST" ] && [ -n "$HTTP_HOST_PORT" ]; then
+    printf '  or, through the ingress: http://%s:%s\n' "$ARGOCD_INGRESS_HOST" "$HTTP_HOST_PORT"
+  fi
+  cat <<EOF
+  initial admin password:
+    kubectl -n $ARGOCD_NAMESPACE get secret argocd-initial-admin-secret -o jsonpath='{.data.password}' | base64 --decode; echo
+
+Run a team's example Spark job:
+EOF
+  local ex rest team ns name file count=0
+  for ex in ${EXAMPLES[@]+"${EXAMPLES[@]}"}; do
+    team=${ex%%|*} rest=${ex#*|}
+    ns=${rest%%|*} rest=${rest#*|}
+    name=${rest%%|*} file=${rest#*|}
+    count=$((count + 1))
+    printf '  %s:\n' "$team"
+    printf '    kubectl apply -f %s\n' "$file"
+    printf '    kubectl -n %s get sparkapplications -w\n' "$ns"
+    printf '    kubectl -n %s logs -f %s-driver        # once the driver pod runs\n' "$ns" "$name"
+  done
+  if [ "$count" -eq 0 ]; then info "(no examples in generated/examples: run npm run build)"; fi
+  cat <<EOF
+
+Remove everything: npm run teardown
+EOF
+}
+
+preflight
+ensure_cluster
+install_argocd
+repository_access
+root_application
+wait_for_applications
+next_steps

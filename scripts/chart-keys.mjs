@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// Derives the tree of keys a Helm chart accepts from the chart's own values.yaml,
+// so that a misspelt value (controller.worker) fails the build instead of being
+// silently ignored by Helm. A key whose default is an empty map, an empty list or
+// null accepts anything beneath it ("*").
+//
+// Tests check that the committed key files match the upstream values.yaml.
+//
+//   node scripts/chart-keys.mjs <values.yaml> <chart>@<version>   > schemas/charts/<chart>-<version>.keys.json
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+
+// Keys whose values are Kubernetes structures (a pod's securityContext, resources,
+// affinity...): the chart passes them through whole, so any field is valid there.
+const KUBERNETES_STRUCTURES = new Set(["affinity", "podSecurityContext", "resources", "securityContext", "tolerations", "topologySpreadConstraints"]);
+
+export function keyTree(value, key = "") {
+  if (KUBERNETES_STRUCTURES.has(key)) return "*";
+  if (value === null || (typeof value === "object" && Object.keys(value).length === 0)) return "*";
+  if (Array.isArray(value)) return "*";
+  if (typeof value !== "object") return true;
+  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, keyTree(value[k], k)]));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [file, chart] = process.argv.slice(2);
+  if (!file || !chart) {
+    console.error("usage: node scripts/chart-keys.mjs <values.yaml> <chart>@<version>");
+    process.exit(2);
+  }
+  const tree = keyTree(parse(readFileSync(file, "utf8")));
+  process.stdout.write(JSON.stringify({ chart, source: "values.yaml of the chart at this version", keys: tree }, null, 2) + "\n");
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// Generates src/types/*.ts from the JSON Schemas in schemas/ (the one definition
+// of the input shape). `--check` exits 1 when the committed types are stale.
+import { readFile, writeFile } from "node:fs/promises";
+import { compileFromFile } from "json-schema-to-typescript";
+
+const inputs = [
+  ["schemas/platform.schema.json", "src/types/platform.ts"],
+  ["schemas/team.schema.json", "src/types/team.ts"],
+];
+const check = process.argv.includes("--check");
+let stale = [];
+for (const [schema, out] of inputs) {
+  const ts = await compileFromFile(schema, {
+    bannerComment: `/* Generated from ${schema} by scripts/gen-types.mjs — do not edit. */`,
+    additionalProperties: false,
+    unknownAny: true,
+    cwd: "schemas",
+    style: { printWidth: 100, singleQuote: false },
+  });
+  if (check) {
+    const current = await readFile(out, "utf8").catch(() => "");
+    if (current !== ts) stale.push(out);
+  } else {
+    await writeFile(out, ts);
+  }
+}
+if (stale.length) {
+  console.error(`Types are stale: ${stale.join(", ")}. Run: npm run gen:types`);
+  process.exit(1);
+}

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Deletes the k3d cluster that scripts/bootstrap.sh created, and with it
+# everything inside (Argo CD, the platform, the teams' jobs and data).
+set -euo pipefail
+
+# shellcheck source=lib/common.sh
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/common.sh"
+
+usage() {
+  cat <<'EOF'
+Usage: npm run teardown -- [options]       (or: bash scripts/teardown.sh [options])
+
+Deletes the k3d cluster named in generated/cluster/k3d.yaml and its kubectl
+context. Asks first; without a terminal to ask on, it refuses unless --yes.
+
+Options:
+  -y, --yes     delete without asking
+  --dry-run     print the commands that would run, run none
+  -h, --help    show this help
+
+Exit status: 0 deleted (or nothing to delete); 1 failed or declined;
+2 bad usage, or no --yes and no terminal to confirm on.
+EOF
+}
+
+ASSUME_YES=0
+while [ "$#" -gt 0 ]; do
+  case $1 in
+    -h | --help) usage; exit 0 ;;
+    -y | --yes) ASSUME_YES=1 ;;
+    --dry-run) DRY_RUN=1 ;;
+    *) err "unknown option: $1 (see --help)"; exit 2 ;;
+  esac
+  shift
+done
+
+if [ "$DRY_RUN" = 1 ]; then
+  printf '%sDry run: commands are printed, none is run.%s\n' "$C_BOLD" "$C_RESET"
+fi
+
+load_platform_config --cluster-only
+
+step "Teardown: k3d cluster $CLUSTER_NAME"
+if [ "$DRY_RUN" = 1 ]; then
+  show_cmd k3d cluster list -o json
+  if [ "$ASSUME_YES" != 1 ]; then info "# asks for confirmation (or needs --yes without a terminal)"; fi
+  show_cmd k3d cluster delete "$CLUSTER_NAME"
+  exit 0
+fi
+
+if ! have k3d; then
+  problem "k3d is not installed, so there is no k3d cluster to delete from here." \
+    "brew install k3d   or   curl -s https://raw.githubusercontent.com/k3d-io/k3d/main/install.sh | bash"
+  exit 1
+fi
+if ! out=$(k3d cluster list -o json 2>&1); then
+  problem "k3d could not list clusters: $(printf '%s\n' "$out" | tail -n 1)" \
+    "start Docker Desktop, or on Linux: sudo systemctl start docker"
+  exit 1
+fi
+eval "$(printf '%s' "$out" | node "$CONFIG_HELPER" cluster-state "$CLUSTER_NAME" 0 0)"
+if [ "$CLUSTER_STATE" = absent ]; then
+  ok "no cluster named '$CLUSTER_NAME': nothing to delete"
+  exit 0
+fi
+info "found: $CLUSTER_NAME ($CLUSTER_DETAIL)"
+
+if [ "$ASSUME_YES" != 1 ]; then
+  if [ ! -t 0 ]; then
+    err "refusing to delete cluster '$CLUSTER_NAME' without confirmation: there is no terminal to ask on."
+    printf '    fix: npm run teardown -- --yes\n' >&2
+    exit 2
+  fi
+  printf "Delete k3d cluster '%s' and everything in it? [y/N] " "$CLUSTER_NAME"
+  answer=''
+  read -r answer || true
+  case $answer in
+    y | Y | yes | YES | Yes) ;;
+    *) info "not deleted."; exit 1 ;;
+  esac
+fi
+
+run k3d cluster delete "$CLUSTER_NAME"
+ok "cluster '$CLUSTER_NAME' deleted; k3d removed the kubectl context k3d-$CLUSTER_NAME"
+info "to start again: npm run bootstrap"

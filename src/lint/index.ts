@@ -1,0 +1,39 @@
+/**
+ * Lint: every generated object is validated before anything is written, and
+ * the final Helm values are checked against each chart's real keys.
+ */
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { PlatformModel } from "../model/platform-model.js";
+import { objectId, type KubeObject, type Synthesis } from "../synth/object.js";
+import { unknownValueKeys } from "../validate/helm-values.js";
+import { validatedKinds, validatorFor } from "./validators.js";
+
+export async function lintSynthesis(synthesis: Synthesis): Promise<Diagnostic[]> {
+  const diagnostics: Diagnostic[] = [];
+  const targets: Array<{ file: string; object: KubeObject }> = [
+    ...synthesis.builds.flatMap((b) => b.objects.map((object) => ({ file: `${b.dir}/`, object }))),
+    ...synthesis.standalone,
+  ];
+  for (const { file, object } of targets) {
+    const validator = validatorFor(object.apiVersion, object.kind);
+    if (!validator) {
+      diagnostics.push({ severity: "error", code: "lint/unknown-kind", file, message: `${objectId(object)}: no validator for ${object.apiVersion} ${object.kind}`, hint: `Add one in src/lint/validators.ts (known: ${validatedKinds().join(", ")}).` });
+      continue;
+    }
+    for (const problem of (await validator)(object)) {
+      diagnostics.push({ severity: "error", code: "lint/invalid-object", file, message: `${objectId(object)}: ${problem}`, hint: "The generator produced an invalid object: this is a bug in the compiler, please report it." });
+    }
+    diagnostics.push(...lintHelmValues(file, object));
+  }
+  return diagnostics;
+}
+
+function lintHelmValues(file: string, object: KubeObject): Diagnostic[] {
+  const source = object.kind === "Application" ? (object.spec as { source?: { chart?: string; targetRevision?: string; helm?: { valuesObject?: unknown } } }).source : undefined;
+  if (!source?.chart || !source.targetRevision) return [];
+  const unknown = unknownValueKeys(source.chart, source.targetRevision, source.helm?.valuesObject ?? {});
+  if (unknown === undefined) return [{ severity: "error", code: "lint/helm-values", file, message: `${objectId(object)}: no key list for chart ${source.chart} ${source.targetRevision}`, hint: "Add schemas/charts/<chart>-<version>.keys.json (see scripts/chart-keys.mjs)." }];
+  return unknown.map((key) => ({ severity: "error" as const, code: "lint/helm-values", file, message: `${objectId(object)}: \`${key.dotted}\` is not a value of chart ${source.chart} ${source.targetRevision}`, hint: key.suggestion ? `Did you mean \`${key.suggestion}\`?` : "Check the chart's values.yaml." }));
+}
+
+export type { PlatformModel };

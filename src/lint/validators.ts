@@ -1,0 +1,69 @@
+/**
+ * Which validator checks which kind of generated object: core kinds with
+ * kubernetes-models, Argo CD kinds with @kubernetes-models/argo-cd, Volcano
+ * and Spark Operator kinds with strict schemas of our own. Models are imported
+ * per kind, on first use, to keep start-up cheap. Adding a kind: one line.
+ */
+import { Ajv } from "ajv";
+import queueSchema from "../../schemas/kinds/queue.schema.json" with { type: "json" };
+import sparkApplicationSchema from "../../schemas/kinds/sparkapplication.schema.json" with { type: "json" };
+
+/** Returns problems as "path: message" strings; empty when valid. */
+export type ObjectValidator = (object: unknown) => string[];
+
+type ModelClass = new (data: never) => { validate(): void };
+
+const fromModel = (load: () => Promise<Record<string, unknown>>, kind: string, validateAs?: string) => async (): Promise<ObjectValidator> => {
+  const Model = (await load())[kind] as ModelClass;
+  return (object) => {
+    try {
+      const data = validateAs ? { ...(object as object), apiVersion: validateAs } : object;
+      new Model(data as never).validate();
+      return [];
+    } catch (error) {
+      const errors = (error as { errors?: Array<{ instancePath: string; message?: string }> }).errors;
+      return errors ? errors.map((e) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`) : [String((error as Error).message)];
+    }
+  };
+};
+
+const fromSchema = (schema: object) => async (): Promise<ObjectValidator> => {
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  return (object) => (validate(object) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}${e.keyword === "additionalProperties" ? ` (${String(e.params.additionalProperty)})` : ""}`));
+};
+
+const VALIDATORS: Record<string, () => Promise<ObjectValidator>> = {
+  "v1/Namespace": fromModel(() => import("kubernetes-models/v1/Namespace"), "Namespace"),
+  "v1/ResourceQuota": fromModel(() => import("kubernetes-models/v1/ResourceQuota"), "ResourceQuota"),
+  "v1/LimitRange": fromModel(() => import("kubernetes-models/v1/LimitRange"), "LimitRange"),
+  "v1/ServiceAccount": fromModel(() => import("kubernetes-models/v1/ServiceAccount"), "ServiceAccount"),
+  "v1/ConfigMap": fromModel(() => import("kubernetes-models/v1/ConfigMap"), "ConfigMap"),
+  "rbac.authorization.k8s.io/v1/Role": fromModel(() => import("kubernetes-models/rbac.authorization.k8s.io/v1/Role"), "Role"),
+  "rbac.authorization.k8s.io/v1/RoleBinding": fromModel(() => import("kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding"), "RoleBinding"),
+  "rbac.authorization.k8s.io/v1/ClusterRole": fromModel(() => import("kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole"), "ClusterRole"),
+  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": fromModel(() => import("kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding"), "ClusterRoleBinding"),
+  "networking.k8s.io/v1/NetworkPolicy": fromModel(() => import("kubernetes-models/networking.k8s.io/v1/NetworkPolicy"), "NetworkPolicy"),
+  // kubernetes-models 4.5 (Kubernetes 1.33) no longer has the v1beta1 policy
+  // types; their fields are the v1 fields, so v1beta1 objects are checked as v1.
+  "admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicy": fromModel(() => import("kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy"), "ValidatingAdmissionPolicy", "admissionregistration.k8s.io/v1"),
+  "admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicyBinding": fromModel(() => import("kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding"), "ValidatingAdmissionPolicyBinding", "admissionregistration.k8s.io/v1"),
+  "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy": fromModel(() => import("kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy"), "ValidatingAdmissionPolicy"),
+  "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding": fromModel(() => import("kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding"), "ValidatingAdmissionPolicyBinding"),
+  "argoproj.io/v1alpha1/Application": fromModel(() => import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application"), "Application"),
+  "argoproj.io/v1alpha1/AppProject": fromModel(() => import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject"), "AppProject"),
+  "scheduling.volcano.sh/v1beta1/Queue": fromSchema(queueSchema),
+  "sparkoperator.k8s.io/v1beta2/SparkApplication": fromSchema(sparkApplicationSchema),
+};
+
+const loaded = new Map<string, Promise<ObjectValidator>>();
+
+/** `undefined` when no validator knows the kind (itself a lint error). */
+export function validatorFor(apiVersion: string, kind: string): Promise<ObjectValidator> | undefined {
+  const key = `${apiVersion}/${kind}`;
+  const load = VALIDATORS[key];
+  if (!load) return undefined;
+  if (!loaded.has(key)) loaded.set(key, load());
+  return loaded.get(key);
+}
+
+export const validatedKinds = (): string[] => Object.keys(VALIDATORS).sort();

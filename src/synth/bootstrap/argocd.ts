@@ -1,0 +1,65 @@
+/**
+ * argocd/: what the bootstrap script applies once. Argo CD's own install
+ * manifest at the pinned version, with the health check app-of-apps needs,
+ * and the root Application that hands everything else to Argo CD.
+ */
+import type { PlatformModel } from "../../model/platform-model.js";
+import { ARGO, LABELS, MANAGED_BY, PART_OF, type KubeObject } from "../object.js";
+import { ARGO_API, PATHS } from "../platform/applications.js";
+
+export const installManifestURL = (version: string): string =>
+  `https://raw.githubusercontent.com/argoproj/argo-cd/${version}/manifests/install.yaml`;
+
+/**
+ * Since Argo CD 1.8 an Application has no health of its own, so a parent
+ * would not wait for a child Application of an earlier sync wave to become
+ * Healthy. This restores it (Argo CD's documented app-of-apps health check).
+ */
+export const APPLICATION_HEALTH_LUA = `hs = {}
+hs.status = "Progressing"
+hs.message = ""
+if obj.status ~= nil then
+  if obj.status.health ~= nil then
+    hs.status = obj.status.health.status
+    if obj.status.health.message ~= nil then
+      hs.message = obj.status.health.message
+    end
+  end
+end
+return hs
+`;
+
+export function argocdNamespace(): KubeObject {
+  return { apiVersion: "v1", kind: "Namespace", metadata: { name: ARGO.namespace } };
+}
+
+export function argocdConfigPatch(): KubeObject {
+  return {
+    apiVersion: "v1", kind: "ConfigMap",
+    metadata: { name: "argocd-cm", namespace: ARGO.namespace },
+    data: { "resource.customizations.health.argoproj.io_Application": APPLICATION_HEALTH_LUA },
+  };
+}
+
+export function argocdKustomization(model: PlatformModel, patchFile: string): Record<string, unknown> {
+  return {
+    apiVersion: "kustomize.config.k8s.io/v1beta1",
+    kind: "Kustomization",
+    namespace: ARGO.namespace,
+    resources: ["namespace.yaml", installManifestURL(model.platform.gitops.argocdVersion)],
+    patches: [{ path: patchFile }],
+  };
+}
+
+export function rootApplication(model: PlatformModel): KubeObject {
+  return {
+    apiVersion: ARGO_API, kind: "Application",
+    metadata: { name: "root", namespace: ARGO.namespace, labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.partOf]: PART_OF } },
+    spec: {
+      project: "default",
+      source: { repoURL: model.platform.gitops.repoURL, targetRevision: model.platform.gitops.targetRevision, path: PATHS.applications },
+      destination: { server: ARGO.inCluster, namespace: ARGO.namespace },
+      syncPolicy: { automated: { prune: true, selfHeal: true } },
+    },
+  };
+}

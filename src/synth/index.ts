@@ -1,0 +1,116 @@
+/**
+ * Synthesis: the validated model → every object the platform will contain,
+ * laid out as the files of generated/ and argocd/ (nothing is written here).
+ */
+import { toYaml } from "../emit/yaml.js";
+import { PLATFORM_FILE } from "../load/inputs.js";
+import type { PlatformModel, TeamModel } from "../model/platform-model.js";
+import { argocdConfigPatch, argocdKustomization, argocdNamespace, rootApplication } from "./bootstrap/argocd.js";
+import { k3dConfig } from "./cluster/k3d.js";
+import type { KubeObject, KustomizeBuild, OutputFile, Synthesis } from "./object.js";
+import { PATHS, platformApplications, platformProject, teamAppProject, tenantApplicationFor } from "./platform/applications.js";
+import { exampleSparkApplication } from "./platform/examples.js";
+import { volcanoQueues } from "./platform/queues.js";
+import { tenantBase, volcanoComponent, type BaseFile, type Component } from "./tenant/base.js";
+import { teamOverlay, type Overlay } from "./tenant/overlay.js";
+import { renderOverlay } from "./tenant/render.js";
+
+const KUSTOMIZE_API = "kustomize.config.k8s.io/v1beta1";
+const TENANTS = "generated/tenants";
+
+export function synthesize(model: PlatformModel): Synthesis {
+  const files: OutputFile[] = [];
+  const builds: KustomizeBuild[] = [];
+  const teamFiles = model.teams.map((t) => t.file);
+  const add = (path: string, sources: string[], ...documents: object[]) => files.push({ path, sources, documents });
+
+  // cluster
+  add("generated/cluster/k3d.yaml", [PLATFORM_FILE], k3dConfig(model));
+
+  // tenants: base, components, one overlay per team
+  const base = tenantBase(model);
+  const components: Record<string, Component> = { volcano: volcanoComponent() };
+  writeResourceDir(add, `${TENANTS}/base`, [PLATFORM_FILE], base, { apiVersion: KUSTOMIZE_API, kind: "Kustomization" });
+  const volcano = components.volcano;
+  writeResourceDir(add, `${TENANTS}/components/volcano`, [PLATFORM_FILE], volcano.resources, {
+    apiVersion: "kustomize.config.k8s.io/v1alpha1",
+    kind: "Component",
+    patches: volcano.patches.map((p) => ({ target: p.target, patch: yamlList(p.ops) })),
+  });
+  const baseObjects = base.flatMap((f) => f.objects);
+  for (const team of model.teams) {
+    const overlay = teamOverlay(team);
+    const dir = PATHS.overlay(team.name);
+    add(`${dir}/kustomization.yaml`, [PLATFORM_FILE, team.file], overlayKustomization(overlay));
+    builds.push({ dir, sources: [PLATFORM_FILE, team.file], objects: renderOverlay(overlay, baseObjects, components) });
+  }
+
+  // Volcano queues
+  const queues = volcanoQueues(model);
+  if (queues.length) {
+    for (const q of queues) add(`${PATHS.queues}/${q.object.metadata.name}.yaml`, [q.source], q.object);
+    add(`${PATHS.queues}/kustomization.yaml`, [PLATFORM_FILE, ...teamFiles], { apiVersion: KUSTOMIZE_API, kind: "Kustomization", resources: queues.map((q) => `${q.object.metadata.name}.yaml`) });
+    builds.push({ dir: PATHS.queues, sources: [PLATFORM_FILE, ...teamFiles], objects: queues.map((q) => q.object) });
+  }
+
+  // Argo CD projects and applications (what the root Application syncs)
+  const platformObjects = [platformProject(model), ...platformApplications(model)];
+  add(`${PATHS.applications}/platform.yaml`, [PLATFORM_FILE], ...platformObjects);
+  const tenantObjects: KubeObject[] = [];
+  for (const team of model.teams) {
+    const objects = [teamAppProject(team), tenantApplicationFor(model, team)];
+    tenantObjects.push(...objects);
+    add(`${PATHS.applications}/tenants/${team.name}.yaml`, [PLATFORM_FILE, team.file], ...objects);
+  }
+  add(`${PATHS.applications}/kustomization.yaml`, [PLATFORM_FILE, ...teamFiles], {
+    apiVersion: KUSTOMIZE_API, kind: "Kustomization",
+    resources: ["platform.yaml", ...model.teams.map((t) => `tenants/${t.name}.yaml`)],
+  });
+  builds.push({ dir: PATHS.applications, sources: [PLATFORM_FILE, ...teamFiles], objects: [...platformObjects, ...tenantObjects] });
+
+  // examples, applied by hand
+  const standalone = model.teams.map((team) => ({ file: examplePath(team), object: exampleSparkApplication(team) }));
+  for (const { file, object } of standalone) add(file, [team(model, object).file], object);
+
+  // argocd/ bootstrap layer
+  add("argocd/namespace.yaml", [PLATFORM_FILE], argocdNamespace());
+  add("argocd/argocd-cm.patch.yaml", [PLATFORM_FILE], argocdConfigPatch());
+  add("argocd/kustomization.yaml", [PLATFORM_FILE], argocdKustomization(model, "argocd-cm.patch.yaml"));
+  add("argocd/root-application.yaml", [PLATFORM_FILE], rootApplication(model));
+
+  files.sort((a, b) => a.path.localeCompare(b.path));
+  return { files, builds, standalone };
+}
+
+export const examplePath = (team: TeamModel): string => `generated/examples/${team.name}/spark-application.yaml`;
+
+function team(model: PlatformModel, object: KubeObject): TeamModel {
+  return model.teams.find((t) => t.namespace === object.metadata.namespace)!;
+}
+
+function writeResourceDir(add: (path: string, sources: string[], ...docs: object[]) => void, dir: string, sources: string[], resources: BaseFile[], kustomization: Record<string, unknown>) {
+  for (const file of resources) add(`${dir}/${file.name}`, sources, ...file.objects);
+  add(`${dir}/kustomization.yaml`, sources, { ...pick(kustomization, ["apiVersion", "kind"]), resources: resources.map((f) => f.name), ...omit(kustomization, ["apiVersion", "kind"]) });
+}
+
+function overlayKustomization(overlay: Overlay): Record<string, unknown> {
+  return {
+    apiVersion: KUSTOMIZE_API,
+    kind: "Kustomization",
+    namespace: overlay.namespace,
+    namePrefix: overlay.namePrefix,
+    resources: ["../../base"],
+    ...(overlay.components.length ? { components: overlay.components.map((c) => `../../components/${c}`) } : {}),
+    labels: [{ pairs: overlay.labels, includeSelectors: false }],
+    patches: [
+      ...overlay.mergePatches.map((p) => ({ patch: yamlObject(p) })),
+      ...overlay.jsonPatches.map((p) => ({ target: p.target, patch: yamlList(p.ops) })),
+    ],
+  };
+}
+
+// Inline patches are YAML text inside YAML, written by the same writer as everything else.
+const yamlObject = (o: object) => toYaml(o);
+const yamlList = (ops: object[]) => toYaml(ops);
+const pick = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.filter((k) => k in o).map((k) => [k, o[k]]));
+const omit = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));

@@ -1,0 +1,81 @@
+/**
+ * The in-memory form of everything the compiler produces: Kubernetes objects
+ * first (validated by lint), files second (written last).
+ */
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  finalizers?: string[];
+}
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+}
+
+/** A YAML file to write, made of one or more documents. */
+export interface OutputFile {
+  /** Relative to the project root: generated/... or argocd/... */
+  path: string;
+  /** Input files it is derived from, named in its header. */
+  sources: string[];
+  documents: object[];
+}
+
+/** A directory that `kubectl kustomize` builds, and the objects it must produce. */
+export interface KustomizeBuild {
+  dir: string;
+  objects: KubeObject[];
+  /** Input files the build derives from. */
+  sources: string[];
+}
+
+export interface Synthesis {
+  files: OutputFile[];
+  builds: KustomizeBuild[];
+  /** Objects applied without Kustomize (examples), validated by lint like the rest. */
+  standalone: Array<{ file: string; object: KubeObject }>;
+}
+
+export const objectId = (o: KubeObject): string =>
+  `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`;
+
+/** Label keys the platform puts on what it generates. */
+export const LABELS = {
+  team: "spark-platform.io/team",
+  scheduler: "spark-platform.io/scheduler",
+  managedBy: "app.kubernetes.io/managed-by",
+  partOf: "app.kubernetes.io/part-of",
+} as const;
+
+export const MANAGED_BY = "spark-platform-gitops";
+export const PART_OF = "spark-platform";
+
+/** Argo CD annotations. */
+export const ARGO = {
+  syncWave: "argocd.argoproj.io/sync-wave",
+  syncOptions: "argocd.argoproj.io/sync-options",
+  compareOptions: "argocd.argoproj.io/compare-options",
+  resourcesFinalizer: "resources-finalizer.argocd.argoproj.io",
+  inCluster: "https://kubernetes.default.svc",
+  namespace: "argocd",
+} as const;
+
+/**
+ * The order in which Argo CD brings the platform up. Volcano's webhooks fail
+ * closed (no pod outside volcano-system can start while they are down), so
+ * Volcano is healthy before anything else runs pods; its Queue CRD must exist
+ * before the queues; the Spark Operator's chart expects the job namespaces to
+ * exist before it is installed.
+ */
+export const SYNC_WAVES = {
+  projects: -1,
+  volcano: 0,
+  queues: 1,
+  tenants: 2,
+  sparkOperator: 3,
+} as const;

@@ -1,0 +1,158 @@
+/**
+ * Argo CD AppProjects and Applications: the platform's components from their
+ * Helm charts, the Volcano queues, and one Application per team overlay, in
+ * sync waves (see SYNC_WAVES).
+ */
+import type { PlatformModel, TeamModel } from "../../model/platform-model.js";
+import type { Component } from "../../types/platform.js";
+import { ARGO, LABELS, MANAGED_BY, PART_OF, SYNC_WAVES, type KubeObject } from "../object.js";
+
+export const ARGO_API = "argoproj.io/v1alpha1";
+export const PLATFORM_PROJECT = "platform";
+export const teamProject = (team: TeamModel): string => `team-${team.name}`;
+export const tenantApplication = (team: TeamModel): string => `tenant-${team.name}`;
+
+/** Where each Application's manifests live in the repository. */
+export const PATHS = {
+  applications: "generated/applications",
+  queues: "generated/platform/queues",
+  overlay: (team: string) => `generated/tenants/overlays/${team}`,
+} as const;
+
+/** Volcano admission paths. `/pods/mutate` is a no-op with the chart's config, yet fails closed on every pod in the cluster while the webhook is down. */
+export const VOLCANO_ADMISSIONS = ["/jobs/mutate", "/jobs/validate", "/podgroups/mutate", "/pods/validate", "/queues/mutate", "/queues/validate"];
+
+const labels = (extra: Record<string, string> = {}) => ({ ...extra, [LABELS.managedBy]: MANAGED_BY, [LABELS.partOf]: PART_OF });
+
+/** Both operators write their own caBundle into their webhook configurations. */
+const IGNORE_WEBHOOK_CA = ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"].map((kind) => ({
+  group: "admissionregistration.k8s.io", kind, jqPathExpressions: [".webhooks[]?.clientConfig.caBundle"],
+}));
+
+const AUTOMATED = {
+  automated: { prune: true, selfHeal: true },
+  retry: { limit: 10, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } },
+};
+
+export function platformProject(model: PlatformModel): KubeObject {
+  const { components, gitops } = model.platform;
+  const repos = [gitops.repoURL, components.sparkOperator.chart.repoURL, ...(components.volcano ? [components.volcano.chart.repoURL] : [])];
+  return {
+    apiVersion: ARGO_API, kind: "AppProject",
+    metadata: { name: PLATFORM_PROJECT, namespace: ARGO.namespace, labels: labels(), annotations: { [ARGO.syncWave]: String(SYNC_WAVES.projects) } },
+    spec: {
+      description: "Platform components, Volcano queues and tenant namespaces (owned by the platform team).",
+      sourceRepos: repos,
+      destinations: [{ server: ARGO.inCluster, namespace: "*" }],
+      clusterResourceWhitelist: [{ group: "*", kind: "*" }],
+    },
+  };
+}
+
+/**
+ * A team's own project, for the Applications the team adds later (its jobs):
+ * it may deploy only into its namespace, never cluster-scoped objects, and
+ * never the objects that bound it (quota, limits, RBAC, network policies).
+ */
+export function teamAppProject(team: TeamModel): KubeObject {
+  return {
+    apiVersion: ARGO_API, kind: "AppProject",
+    metadata: { name: teamProject(team), namespace: ARGO.namespace, labels: labels({ [LABELS.team]: team.name }), annotations: { [ARGO.syncWave]: String(SYNC_WAVES.projects) } },
+    spec: {
+      description: `Workloads of team ${team.name}, confined to namespace ${team.namespace}.`,
+      sourceRepos: ["*"],
+      destinations: [{ server: ARGO.inCluster, namespace: team.namespace }],
+      clusterResourceWhitelist: [],
+      namespaceResourceBlacklist: [
+        { group: "", kind: "ResourceQuota" },
+        { group: "", kind: "LimitRange" },
+        { group: "networking.k8s.io", kind: "NetworkPolicy" },
+        { group: "rbac.authorization.k8s.io", kind: "Role" },
+        { group: "rbac.authorization.k8s.io", kind: "RoleBinding" },
+      ],
+    },
+  };
+}
+
+function helmApplication(name: string, wave: number, component: Component, values: Record<string, unknown>, extraSyncOptions: string[]): KubeObject {
+  return {
+    apiVersion: ARGO_API, kind: "Application",
+    metadata: { name, namespace: ARGO.namespace, labels: labels(), annotations: { [ARGO.syncWave]: String(wave) } },
+    spec: {
+      project: PLATFORM_PROJECT,
+      source: {
+        repoURL: component.chart.repoURL,
+        chart: component.chart.name,
+        targetRevision: component.chart.version,
+        helm: { releaseName: name, valuesObject: values },
+      },
+      destination: { server: ARGO.inCluster, namespace: component.namespace },
+      syncPolicy: { ...AUTOMATED, syncOptions: ["CreateNamespace=true", ...extraSyncOptions] },
+      ignoreDifferences: IGNORE_WEBHOOK_CA,
+    },
+  };
+}
+
+function gitApplication(model: PlatformModel, name: string, wave: number, path: string, namespace: string, extra: { finalizer?: boolean; syncOptions?: string[]; teamLabel?: string }): KubeObject {
+  return {
+    apiVersion: ARGO_API, kind: "Application",
+    metadata: {
+      name, namespace: ARGO.namespace,
+      labels: labels(extra.teamLabel ? { [LABELS.team]: extra.teamLabel } : {}),
+      annotations: { [ARGO.syncWave]: String(wave) },
+      ...(extra.finalizer ? { finalizers: [ARGO.resourcesFinalizer] } : {}),
+    },
+    spec: {
+      project: PLATFORM_PROJECT,
+      source: { repoURL: model.platform.gitops.repoURL, targetRevision: model.platform.gitops.targetRevision, path },
+      destination: { server: ARGO.inCluster, namespace },
+      syncPolicy: { ...AUTOMATED, ...(extra.syncOptions ? { syncOptions: extra.syncOptions } : {}) },
+    },
+  };
+}
+
+/** Chart values the compiler owns, merged over platform.yaml's. */
+export function sparkOperatorValues(model: PlatformModel): Record<string, unknown> {
+  return deepMerge(model.platform.components.sparkOperator.values ?? {}, {
+    spark: {
+      jobNamespaces: model.teams.map((t) => t.namespace),
+      // The tenant overlays own each team's service account and RBAC.
+      serviceAccount: { create: false },
+      rbac: { create: false },
+    },
+    // Reject a SparkApplication that cannot fit its namespace's quota when it is
+    // submitted, instead of failing later when the driver pod is refused.
+    webhook: { resourceQuotaEnforcement: { enable: true } },
+  });
+}
+
+export function volcanoValues(model: PlatformModel): Record<string, unknown> {
+  return deepMerge(model.platform.components.volcano?.values ?? {}, { custom: { enabled_admissions: VOLCANO_ADMISSIONS.join(",") } });
+}
+
+export function platformApplications(model: PlatformModel): KubeObject[] {
+  const { components } = model.platform;
+  const apps: KubeObject[] = [];
+  if (components.volcano) {
+    // Server-side apply: the jobtemplates CRD is too large for client-side apply's annotation.
+    apps.push(helmApplication("volcano", SYNC_WAVES.volcano, components.volcano, volcanoValues(model), ["ServerSideApply=true"]));
+    apps.push(gitApplication(model, "volcano-queues", SYNC_WAVES.queues, PATHS.queues, components.volcano.namespace, { syncOptions: ["ServerSideApply=true"] }));
+  }
+  apps.push(helmApplication("spark-operator", SYNC_WAVES.sparkOperator, components.sparkOperator, sparkOperatorValues(model), ["ServerSideApply=true"]));
+  return apps;
+}
+
+/** Removing a team prunes its objects (the finalizer), but its Namespace is kept: see the overlay. */
+export function tenantApplicationFor(model: PlatformModel, team: TeamModel): KubeObject {
+  return gitApplication(model, tenantApplication(team), SYNC_WAVES.tenants, PATHS.overlay(team.name), team.namespace, { finalizer: true, teamLabel: team.name });
+}
+
+export function deepMerge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = structuredClone(base);
+  for (const [key, value] of Object.entries(override)) {
+    const current = out[key];
+    out[key] = isMap(current) && isMap(value) ? deepMerge(current, value) : structuredClone(value);
+  }
+  return out;
+}
+const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);

@@ -1,0 +1,171 @@
+/**
+ * The tenant base and the Volcano component: what every team namespace has in
+ * common. Names here are before the overlay's `namePrefix: <team>-`, and
+ * namespaced objects get their namespace from the overlay, so one base serves
+ * every team. Subjects name the namespace `default`, which Kustomize's
+ * namespace transformer rewrites to the team's namespace.
+ */
+import type { PlatformModel } from "../../model/platform-model.js";
+import type { KubeObject } from "../object.js";
+
+export const BASE_NAMES = {
+  namespace: "tenant",
+  quota: "quota",
+  limits: "limits",
+  serviceAccount: "sa",
+  driverRole: "spark-driver",
+  queueReader: "queue-reader",
+} as const;
+
+/** A base file and the objects in it. */
+export interface BaseFile {
+  name: string;
+  objects: KubeObject[];
+}
+
+const CRUD = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
+const READ = ["get", "list", "watch"];
+
+export function tenantBase(model: PlatformModel): BaseFile[] {
+  const sparkOperatorNamespace = model.platform.components.sparkOperator.namespace;
+  return [
+    {
+      name: "namespace.yaml",
+      objects: [{
+        apiVersion: "v1", kind: "Namespace",
+        metadata: {
+          name: BASE_NAMES.namespace,
+          // Removing a team prunes its quota, RBAC and policies, but keeps the
+          // namespace with its data and running jobs until an admin deletes it.
+          annotations: { "argocd.argoproj.io/sync-options": "Delete=false,Prune=false" },
+          // Spark images run as a fixed non-root user but the operator's pods do
+          // not set seccomp profiles: enforce baseline, report restricted.
+          labels: {
+            "pod-security.kubernetes.io/enforce": "baseline",
+            "pod-security.kubernetes.io/audit": "restricted",
+            "pod-security.kubernetes.io/warn": "restricted",
+          },
+        },
+      }],
+    },
+    {
+      name: "resource-quota.yaml",
+      objects: [{
+        apiVersion: "v1", kind: "ResourceQuota",
+        metadata: { name: BASE_NAMES.quota },
+        // Zero until the overlay sizes it: a base applied on its own admits nothing.
+        spec: { hard: { "requests.cpu": "0", "requests.memory": "0", "limits.cpu": "0", "limits.memory": "0", pods: "0" } },
+      }],
+    },
+    {
+      name: "limit-range.yaml",
+      objects: [{
+        apiVersion: "v1", kind: "LimitRange",
+        metadata: { name: BASE_NAMES.limits },
+        spec: { limits: [{ type: "Container" }] },
+      }],
+    },
+    {
+      name: "service-account.yaml",
+      objects: [{
+        apiVersion: "v1", kind: "ServiceAccount",
+        metadata: { name: BASE_NAMES.serviceAccount },
+        // Spark drivers call the API server to create their executors.
+        automountServiceAccountToken: true,
+      }],
+    },
+    {
+      name: "rbac.yaml",
+      objects: [
+        {
+          apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role",
+          metadata: { name: BASE_NAMES.driverRole },
+          rules: [
+            { apiGroups: [""], resources: ["pods", "services", "configmaps", "persistentvolumeclaims"], verbs: CRUD },
+            { apiGroups: [""], resources: ["pods/log", "events"], verbs: READ },
+            { apiGroups: ["sparkoperator.k8s.io"], resources: ["sparkapplications", "scheduledsparkapplications"], verbs: CRUD },
+            { apiGroups: ["sparkoperator.k8s.io"], resources: ["sparkapplications/status", "scheduledsparkapplications/status"], verbs: READ },
+          ],
+        },
+        {
+          apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding",
+          metadata: { name: BASE_NAMES.driverRole },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: BASE_NAMES.driverRole },
+          subjects: [{ kind: "ServiceAccount", name: BASE_NAMES.serviceAccount, namespace: "default" }],
+        },
+      ],
+    },
+    {
+      name: "network-policies.yaml",
+      objects: [
+        networkPolicy("default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
+        // Driver and executors talk to each other (RPC, block manager, shuffle).
+        networkPolicy("allow-same-namespace", {
+          podSelector: {}, policyTypes: ["Ingress", "Egress"],
+          ingress: [{ from: [{ podSelector: {} }] }],
+          egress: [{ to: [{ podSelector: {} }] }],
+        }),
+        networkPolicy("allow-dns", {
+          podSelector: {}, policyTypes: ["Egress"],
+          egress: [{
+            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+            ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+          }],
+        }),
+        // The driver creates and watches its executors through the API server,
+        // whose address is a node IP (not selectable by labels): allow its ports.
+        networkPolicy("allow-apiserver", {
+          podSelector: {}, policyTypes: ["Egress"],
+          egress: [{ ports: [{ protocol: "TCP", port: 443 }, { protocol: "TCP", port: 6443 }] }],
+        }),
+        // The operator's UI Service and Ingress reach the driver's Spark UI.
+        networkPolicy("allow-spark-operator", {
+          podSelector: { matchLabels: { "spark-role": "driver" } }, policyTypes: ["Ingress"],
+          ingress: [{
+            from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": sparkOperatorNamespace } } }],
+            ports: [{ protocol: "TCP", port: 4040 }],
+          }],
+        }),
+      ],
+    },
+  ];
+}
+
+function networkPolicy(name: string, spec: Record<string, unknown>): KubeObject {
+  return { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name }, spec };
+}
+
+/** What a Volcano team adds: read access to its queue, and to its PodGroups. */
+export interface Component {
+  resources: BaseFile[];
+  /** RFC 6902 patches: Kustomize applies them to the base's objects. */
+  patches: Array<{ target: { kind: string; name: string }; ops: Array<{ op: "add"; path: string; value: unknown }> }>;
+}
+
+export function volcanoComponent(): Component {
+  return {
+    resources: [{
+      name: "queue-reader.yaml",
+      objects: [
+        {
+          apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole",
+          metadata: { name: BASE_NAMES.queueReader },
+          // Queue is cluster-scoped, so a ClusterRole; the overlay names the
+          // team's own queue (resourceNames limits get, and list/watch by name).
+          rules: [{ apiGroups: ["scheduling.volcano.sh"], resources: ["queues"], resourceNames: ["default"], verbs: READ }],
+        },
+        {
+          apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding",
+          metadata: { name: BASE_NAMES.queueReader },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: BASE_NAMES.queueReader },
+          subjects: [{ kind: "ServiceAccount", name: BASE_NAMES.serviceAccount, namespace: "default" }],
+        },
+      ],
+    }],
+    patches: [{
+      target: { kind: "Role", name: BASE_NAMES.driverRole },
+      // The Spark Operator creates the PodGroups; the team only reads them.
+      ops: [{ op: "add", path: "/rules/-", value: { apiGroups: ["scheduling.volcano.sh"], resources: ["podgroups"], verbs: READ } }],
+    }],
+  };
+}

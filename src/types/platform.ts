@@ -1,0 +1,121 @@
+/* Generated from schemas/platform.schema.json by scripts/gen-types.mjs — do not edit. */
+
+/**
+ * A DNS-1123 label: lower-case letters, digits and '-', starting with a letter, ending with a letter or digit.
+ */
+export type DnsLabel = string;
+/**
+ * A Kubernetes resource quantity, e.g. "500m", "4", "8Gi".
+ */
+export type Quantity = string | number;
+export type Port = number;
+/**
+ * A Kubernetes resource quantity, e.g. "500m", "4", "8Gi".
+ */
+export type Quantity1 = string | number;
+/**
+ * A Kubernetes resource quantity, e.g. "500m", "4", "8Gi".
+ */
+export type Quantity2 = string | number;
+
+/**
+ * platform.yaml: the cluster, GitOps settings, platform components, the Volcano default queue and policy thresholds.
+ */
+export interface Platform {
+  cluster: Cluster;
+  gitops: GitOps;
+  components: Components;
+  volcano: VolcanoSettings;
+  policy?: Policy;
+}
+export interface Cluster {
+  name: DnsLabel;
+  /**
+   * Pinned k3s image, e.g. rancher/k3s:v1.28.15-k3s1. Its Kubernetes version must suit every component (see the version matrix).
+   */
+  k3sImage: string;
+  servers: NodeGroup;
+  agents: NodeGroup;
+  ports?: HostPorts;
+}
+export interface NodeGroup {
+  count: number;
+  cpu: Quantity;
+  memory: Quantity;
+}
+export interface HostPorts {
+  http?: Port;
+  https?: Port;
+  api?: Port;
+}
+export interface GitOps {
+  /**
+   * The Git repository Argo CD syncs from (this repository).
+   */
+  repoURL: string;
+  /**
+   * Branch, tag or commit Argo CD follows.
+   */
+  targetRevision: string;
+  /**
+   * Argo CD release installed by argocd/, e.g. v2.14.21.
+   */
+  argocdVersion: string;
+}
+export interface Components {
+  sparkOperator: Component;
+  volcano: Component;
+}
+export interface Component {
+  chart: HelmChart;
+  namespace: DnsLabel;
+  /**
+   * Helm values; keys are checked against the chart's own values.yaml.
+   */
+  values?: {};
+}
+export interface HelmChart {
+  repoURL: string;
+  name: string;
+  version: string;
+}
+export interface VolcanoSettings {
+  defaultQueue: DefaultQueue;
+}
+/**
+ * The queue named `default` that Volcano creates itself; the platform manages its weight and capability but never deletes it.
+ */
+export interface DefaultQueue {
+  weight: number;
+  capability?: Resources;
+  guarantee?: Resources;
+}
+/**
+ * CPU and memory as Kubernetes quantities.
+ */
+export interface Resources {
+  cpu: Quantity1;
+  memory: Quantity2;
+}
+export interface Policy {
+  overcommit?: OvercommitThresholds;
+  /**
+   * Severity overrides by rule id: error, warn or off.
+   */
+  rules?: {
+    [k: string]: "error" | "warn" | "off";
+  };
+}
+/**
+ * Largest ratio of summed team quotas to the cluster's CPU and memory before the capacity rule reports.
+ */
+export interface OvercommitThresholds {
+  /**
+   * Default 3.
+   */
+  requests?: number;
+  /**
+   * Default 4.
+   */
+  limits?: number;
+}

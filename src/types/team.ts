@@ -1,0 +1,119 @@
+/* Generated from schemas/team.schema.json by scripts/gen-types.mjs — do not edit. */
+
+/**
+ * CPU, e.g. "4" or "500m".
+ */
+export type Quantity = string | number;
+/**
+ * Memory, e.g. "8Gi".
+ */
+export type Quantity1 = string | number;
+
+/**
+ * One tenant of the Spark platform: teams/<name>.yaml. The compiler turns it into a namespace, quota, limits, service account, RBAC, network policies, an Argo CD AppProject and Application, and (for Volcano teams) a queue.
+ */
+export interface Team {
+  /**
+   * Team name; must equal the file name. The namespace is team-<name>, the queue <name>.
+   */
+  name: string;
+  /**
+   * What the team runs, for reviewers.
+   */
+  description?: string;
+  /**
+   * People accountable for the tenant (e-mail addresses or handles).
+   *
+   * @minItems 1
+   */
+  owners: [string, ...string[]];
+  /**
+   * Where to reach the team, e.g. a chat channel.
+   */
+  contact?: string;
+  /**
+   * Which scheduler places the team's Spark pods: the Kubernetes default scheduler, or Volcano with a queue of the team's own.
+   */
+  scheduler: "default" | "volcano";
+  quota: Quota;
+  limitRange: LimitRangeDefaults;
+  queue?: Queue;
+  exampleJob: ExampleJob;
+}
+/**
+ * The namespace ResourceQuota.
+ */
+export interface Quota {
+  requests: Resources;
+  limits: Resources;
+  /**
+   * Maximum number of pods.
+   */
+  pods: number;
+}
+/**
+ * CPU and memory as Kubernetes quantities.
+ */
+export interface Resources {
+  cpu: Quantity;
+  memory: Quantity1;
+}
+/**
+ * Container defaults, so that Spark pods without explicit resources are admitted under a quota on limits.
+ */
+export interface LimitRangeDefaults {
+  defaultRequest: Resources;
+  default: Resources;
+}
+/**
+ * The team's Volcano queue (Volcano teams only). Named after the team.
+ */
+export interface Queue {
+  /**
+   * Relative share among busy queues.
+   */
+  weight: number;
+  capability: Resources;
+  guarantee?: Resources;
+}
+/**
+ * The team's example Spark job, also the job shape that policy checks against quota and queue.
+ */
+export interface ExampleJob {
+  /**
+   * PySpark Pi or Scala SparkPi.
+   */
+  language: "pyspark" | "scala";
+  driver?: Driver;
+  executor?: Executors;
+}
+/**
+ * The Spark driver pod.
+ */
+export interface Driver {
+  /**
+   * spark.driver.cores
+   */
+  cores?: number;
+  /**
+   * JVM heap in Spark's notation, e.g. "512m" or "2g".
+   */
+  memory?: string;
+}
+/**
+ * The Spark executor pods.
+ */
+export interface Executors {
+  /**
+   * spark.executor.cores
+   */
+  cores?: number;
+  /**
+   * JVM heap in Spark's notation, e.g. "512m" or "2g".
+   */
+  memory?: string;
+  /**
+   * Number of executors.
+   */
+  instances?: number;
+}

@@ -1,0 +1,52 @@
+/**
+ * The validation library: load → schema-validate → build the model → semantic
+ * checks. Every problem is reported at once.
+ */
+import { sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { loadInputs, type LoadedInputs } from "../load/inputs.js";
+import { locate, type SourceDocument } from "../load/source.js";
+import { platformModel, teamModel, type PlatformModel } from "../model/platform-model.js";
+import type { Platform } from "../types/platform.js";
+import type { Team } from "../types/team.js";
+import { validateSchema } from "./schema.js";
+import { SEMANTIC_RULES } from "./semantic/index.js";
+
+export interface ValidationResult {
+  /** Present when the inputs were well-formed enough to build a model (it may still have semantic errors). */
+  model?: PlatformModel;
+  diagnostics: Diagnostic[];
+  inputs: LoadedInputs;
+}
+
+export async function validateProject(root: string): Promise<ValidationResult> {
+  return validateInputs(await loadInputs(root));
+}
+
+export function validateInputs(inputs: LoadedInputs): ValidationResult {
+  const diagnostics = [...inputs.diagnostics];
+  const platformErrors = inputs.platform ? validateSchema("platform", inputs.platform) : [];
+  diagnostics.push(...platformErrors);
+  const validTeams = inputs.teams.filter((team) => {
+    const errors = validateSchema("team", team);
+    diagnostics.push(...errors);
+    return errors.length === 0;
+  });
+  if (!inputs.platform || platformErrors.length > 0) return { diagnostics: sortDiagnostics(diagnostics), inputs };
+
+  const sources = new Map<string, SourceDocument>([inputs.platform, ...inputs.teams].map((s) => [s.file, s]));
+  const model = platformModel(inputs.platform.data as Platform, validTeams.map((t) => teamModel(t.data as Team, t.file)), sources);
+  diagnostics.push(...runSemanticRules(model));
+  return { model, diagnostics: sortDiagnostics(diagnostics), inputs };
+}
+
+export function runSemanticRules(model: PlatformModel): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const rule of SEMANTIC_RULES) {
+    rule.check(model, (finding) => {
+      const source = model.sources.get(finding.file);
+      const position = source ? locate(source, finding.path) : { line: 1, column: 1 };
+      diagnostics.push({ severity: finding.severity ?? "error", code: rule.code, message: finding.message, hint: finding.hint, file: finding.file, path: finding.path, ...position });
+    });
+  }
+  return diagnostics;
+}

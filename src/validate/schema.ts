@@ -1,0 +1,128 @@
+/**
+ * Validates input documents against the JSON Schemas in schemas/ and turns
+ * ajv's errors into diagnostics a person can act on: the position in the file,
+ * the allowed keys or values, and a "did you mean" for near misses.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { closest, distance } from "fastest-levenshtein";
+import definitions from "../../schemas/definitions.schema.json" with { type: "json" };
+import platformSchema from "../../schemas/platform.schema.json" with { type: "json" };
+import teamSchema from "../../schemas/team.schema.json" with { type: "json" };
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { locate, type SourceDocument } from "../load/source.js";
+
+export type InputKind = "platform" | "team";
+
+let validators: Record<InputKind, ValidateFunction> | undefined;
+
+function compiled(): Record<InputKind, ValidateFunction> {
+  if (!validators) {
+    const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, allowUnionTypes: true });
+    ajv.addSchema(definitions);
+    validators = { platform: ajv.compile(platformSchema), team: ajv.compile(teamSchema) };
+  }
+  return validators;
+}
+
+export function validateSchema(kind: InputKind, source: SourceDocument): Diagnostic[] {
+  const validate = compiled()[kind];
+  if (validate(source.data)) return [];
+  return dropRedundant(validate.errors ?? []).map((error) => toDiagnostic(error, source));
+}
+
+/** A type error on a value makes its other errors (pattern, enum) noise. */
+function dropRedundant(errors: ErrorObject[]): ErrorObject[] {
+  const typeErrors = new Set(errors.filter((e) => e.keyword === "type").map((e) => e.instancePath));
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    if (e.keyword !== "type" && typeErrors.has(e.instancePath)) return false;
+    const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function toDiagnostic(error: ErrorObject, source: SourceDocument): Diagnostic {
+  const where = (pointer: string, at: "key" | "value" = "value") => ({ file: source.file, path: pointer || "/", ...locate(source, pointer, at) });
+  const field = error.instancePath ? `\`${error.instancePath.slice(1).replace(/\//g, ".")}\`` : "the file";
+  const parent = error.parentSchema as { description?: string; properties?: Record<string, { description?: string }> } | undefined;
+
+  switch (error.keyword) {
+    case "additionalProperties": {
+      const key = String(error.params.additionalProperty);
+      const allowed = Object.keys(parent?.properties ?? {});
+      const suggestion = suggest(key, allowed);
+      return {
+        severity: "error", code: "schema/unknown-key",
+        message: `unknown key \`${key}\` in ${field}`,
+        hint: suggestion ? `Did you mean \`${suggestion}\`? Allowed keys: ${allowed.join(", ")}.` : `Allowed keys: ${allowed.join(", ")}.`,
+        ...where(`${error.instancePath}/${escapePointer(key)}`, "key"),
+      };
+    }
+    case "required": {
+      const key = String(error.params.missingProperty);
+      const about = parent?.properties?.[key]?.description;
+      return {
+        severity: "error", code: "schema/missing-key",
+        message: `missing required key \`${key}\` in ${field}`,
+        hint: about ? `Add \`${key}:\` (${lowerFirst(about)})` : `Add \`${key}:\`.`,
+        ...where(error.instancePath),
+      };
+    }
+    case "enum": {
+      const allowed = (error.params.allowedValues as unknown[]).map(String);
+      const suggestion = typeof error.data === "string" ? suggest(error.data, allowed) : undefined;
+      return {
+        severity: "error", code: "schema/not-allowed",
+        message: `${field} is ${JSON.stringify(error.data)}, which is not one of: ${allowed.join(", ")}`,
+        hint: suggestion ? `Did you mean \`${suggestion}\`?` : `Use one of: ${allowed.join(", ")}.`,
+        ...where(error.instancePath),
+      };
+    }
+    case "type": {
+      return {
+        severity: "error", code: "schema/wrong-type",
+        message: `${field} must be ${article(String(error.params.type))}, found ${describe(error.data)}`,
+        hint: (error.parentSchema as { description?: string } | undefined)?.description ?? "Check the value against the schema.",
+        ...where(error.instancePath),
+      };
+    }
+    case "pattern": {
+      const schema = error.parentSchema as { title?: string; description?: string } | undefined;
+      return {
+        severity: "error", code: "schema/bad-format",
+        message: `${field} is ${JSON.stringify(error.data)}, which is not ${schema?.title ? `a valid ${schema.title}` : "in the expected format"}`,
+        hint: schema?.description ?? `It must match ${error.params.pattern}.`,
+        ...where(error.instancePath),
+      };
+    }
+    default:
+      return {
+        severity: "error", code: `schema/${error.keyword}`,
+        message: `${field} ${error.message}`,
+        hint: (error.parentSchema as { description?: string } | undefined)?.description ?? "Check the value against the schema.",
+        ...where(error.instancePath),
+      };
+  }
+}
+
+/** The closest candidate, if it is close enough to be a typo. */
+export function suggest(input: string, candidates: string[]): string | undefined {
+  if (candidates.length === 0) return undefined;
+  const lower = input.toLowerCase();
+  const exact = candidates.find((c) => c.toLowerCase() === lower);
+  if (exact) return exact;
+  const best = closest(input, candidates);
+  return distance(input, best) <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+const escapePointer = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1");
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+const article = (type: string) => type.split(",").map((t) => ({ object: "a mapping", array: "a list", integer: "a whole number", number: "a number", string: "a string", boolean: "true or false" })[t] ?? t).join(" or ");
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return "a list";
+  if (value === null) return "nothing (null)";
+  if (typeof value === "object") return "a mapping";
+  return `${typeof value} ${JSON.stringify(value)}`;
+}

@@ -1,0 +1,77 @@
+import { checkCompatibility, SUPPORT_MATRIX } from "../../compat/versions.js";
+import { PLATFORM_FILE } from "../../load/inputs.js";
+import { knownChartVersions, unknownValueKeys } from "../helm-values.js";
+import type { SemanticRule } from "./rule.js";
+
+export const versionsCompatible: SemanticRule = {
+  code: "platform/version-incompatible",
+  description: "Volcano, the Spark Operator and Argo CD support the cluster's Kubernetes version.",
+  check(model, report) {
+    const { components, gitops } = model.platform;
+    const checks = [
+      { component: "argocd" as const, version: gitops.argocdVersion, path: "/gitops/argocdVersion" },
+      { component: "sparkOperator" as const, version: components.sparkOperator.chart.version, path: "/components/sparkOperator/chart/version" },
+      ...(components.volcano ? [{ component: "volcano" as const, version: components.volcano.chart.version, path: "/components/volcano/chart/version" }] : []),
+    ];
+    for (const { component, version, path } of checks) {
+      const result = checkCompatibility(component, version, model.kubernetes);
+      if (result.ok) continue;
+      const supported = SUPPORT_MATRIX.filter((s) => s.component === component).map((s) => `${s.label}: 1.${s.kubernetes.minMinor}–1.${s.kubernetes.maxMinor}`).join("; ");
+      report({ file: PLATFORM_FILE, path, message: `${result.reason}`, hint: `Pick a k3s image and component versions that overlap (${supported}); the k3s image is cluster.k3sImage.` });
+    }
+  },
+};
+
+/** Values the compiler derives from the teams; a hand-set value would fight it. */
+const COMPILER_OWNED_VALUES: Record<string, string[]> = {
+  "spark-operator": ["/spark/jobNamespaces", "/spark/serviceAccount", "/spark/rbac"],
+  volcano: ["/custom/enabled_admissions"],
+};
+
+export const helmValuesKnown: SemanticRule = {
+  code: "platform/helm-values",
+  description: "Helm values use keys the chart really has, and leave the compiler's own keys alone.",
+  check(model, report) {
+    for (const [name, component] of Object.entries(model.platform.components)) {
+      if (!component) continue;
+      const base = `/components/${name}`;
+      const unknown = unknownValueKeys(component.chart.name, component.chart.version, component.values ?? {});
+      if (!unknown) {
+        report({ file: PLATFORM_FILE, path: `${base}/chart/version`, message: `no key list for chart ${component.chart.name} ${component.chart.version}, so its values cannot be checked`, hint: `Known charts: ${knownChartVersions().join(", ")}. Add one with: node scripts/chart-keys.mjs <values.yaml> ${component.chart.name}@${component.chart.version} > schemas/charts/${component.chart.name}-${component.chart.version}.keys.json, and a line in src/validate/helm-values.ts.` });
+        continue;
+      }
+      for (const key of unknown) {
+        report({ file: PLATFORM_FILE, path: `${base}/values${key.pointer}`, message: `\`${key.dotted}\` is not a value of the ${component.chart.name} ${component.chart.version} chart; Helm would ignore it`, hint: key.suggestion ? `Did you mean \`${key.dotted.replace(/[^.]+$/, key.suggestion)}\`?` : "Check the chart's values.yaml for the right key." });
+      }
+      for (const owned of COMPILER_OWNED_VALUES[component.chart.name] ?? []) {
+        const value = owned.split("/").slice(1).reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), component.values);
+        if (value !== undefined) {
+          report({ file: PLATFORM_FILE, path: `${base}/values${owned}`, message: `\`${owned.slice(1).replace(/\//g, ".")}\` is set by the compiler from the teams`, hint: "Remove it from platform.yaml; see README, \"Who owns what\"." });
+        }
+      }
+    }
+  },
+};
+
+const valueAt = (values: unknown, pointer: string): unknown =>
+  pointer.split("/").slice(1).reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), values);
+
+/**
+ * With Spark Operator 2.3.0 only its mutating webhook writes `schedulerName`
+ * into driver and executor pods; without it, Volcano teams silently run on the
+ * default scheduler and bypass their queues.
+ */
+export const sparkOperatorReadyForVolcano: SemanticRule = {
+  code: "platform/volcano-needs-operator-webhook",
+  description: "When a team uses Volcano, the Spark Operator's webhook and batch scheduler support stay on.",
+  check(model, report) {
+    if (!model.teams.some((t) => t.scheduler === "volcano")) return;
+    const values = model.platform.components.sparkOperator.values ?? {};
+    if (valueAt(values, "/webhook/enable") === false) {
+      report({ file: PLATFORM_FILE, path: "/components/sparkOperator/values/webhook/enable", message: "the Spark Operator webhook is off, but Volcano teams need it: in Spark Operator 2.3.0 only the webhook sets `schedulerName: volcano` on Spark pods, so their jobs would bypass their queues", hint: "Set `webhook.enable: true`, or move every team to `scheduler: default`." });
+    }
+    if (valueAt(values, "/controller/batchScheduler/enable") !== true) {
+      report({ file: PLATFORM_FILE, path: "/components/sparkOperator/values/controller", message: "Volcano teams exist but the Spark Operator's batch scheduler support is not enabled, so no PodGroup is created for their jobs", hint: "Set `controller.batchScheduler.enable: true`." });
+    }
+  },
+};

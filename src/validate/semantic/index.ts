@@ -1,0 +1,24 @@
+/** Every semantic rule, in the order they run. Adding a rule: one module, one line here. */
+import { helmValuesKnown, sparkOperatorReadyForVolcano, versionsCompatible } from "./components.js";
+import { guaranteesFitCluster, guaranteeWithinCapability, schedulerHasQueue, volcanoInstalledWhenUsed } from "./queues.js";
+import { limitRangeConsistent, quantitiesPositive, quotaRequestsWithinLimits } from "./resources.js";
+import type { SemanticRule } from "./rule.js";
+import { teamNameMatchesFile, teamNameNotReserved, teamNamesUnique } from "./team-identity.js";
+
+export const SEMANTIC_RULES: readonly SemanticRule[] = [
+  teamNameMatchesFile,
+  teamNamesUnique,
+  teamNameNotReserved,
+  quantitiesPositive,
+  quotaRequestsWithinLimits,
+  limitRangeConsistent,
+  schedulerHasQueue,
+  volcanoInstalledWhenUsed,
+  guaranteeWithinCapability,
+  guaranteesFitCluster,
+  versionsCompatible,
+  helmValuesKnown,
+  sparkOperatorReadyForVolcano,
+];
+
+export type { SemanticRule } from "./rule.js";

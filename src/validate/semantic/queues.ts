@@ -1,0 +1,79 @@
+import { PLATFORM_FILE } from "../../load/inputs.js";
+import { capacityOf, type Capacity } from "../../model/platform-model.js";
+import { formatCPU, formatMemory } from "../../model/quantity.js";
+import type { SemanticRule } from "./rule.js";
+import { exceeding } from "./resources.js";
+
+export const schedulerHasQueue: SemanticRule = {
+  code: "team/queue-scheduler-mismatch",
+  description: "Volcano teams declare a queue; default-scheduler teams do not.",
+  check(model, report) {
+    for (const team of model.teams) {
+      if (team.scheduler === "volcano" && !team.spec.queue) {
+        report({ file: team.file, path: "/scheduler", message: `team \`${team.name}\` uses Volcano but has no \`queue\``, hint: "Add `queue:` with `weight` and `capability` (and optionally `guarantee`), or use `scheduler: default`." });
+      }
+      if (team.scheduler === "default" && team.spec.queue) {
+        report({ file: team.file, path: "/queue", message: `team \`${team.name}\` uses the default scheduler, which ignores \`queue\``, hint: "Remove `queue:`, or set `scheduler: volcano` to get a Volcano queue." });
+      }
+    }
+  },
+};
+
+export const volcanoInstalledWhenUsed: SemanticRule = {
+  code: "platform/volcano-missing",
+  description: "Volcano is installed when any team uses it.",
+  check(model, report) {
+    if (model.volcanoEnabled) return;
+    for (const team of model.teams.filter((t) => t.scheduler === "volcano")) {
+      report({ file: team.file, path: "/scheduler", message: `team \`${team.name}\` uses Volcano, but platform.yaml installs no Volcano`, hint: "Add `components.volcano` to platform.yaml, or set `scheduler: default`." });
+    }
+  },
+};
+
+export const guaranteeWithinCapability: SemanticRule = {
+  code: "queue/guarantee-exceeds-capability",
+  description: "A queue's guarantee is at most its capability.",
+  check(model, report) {
+    const queues = [
+      ...model.teams.filter((t) => t.spec.queue?.guarantee).map((t) => ({ file: t.file, base: "/queue", queue: t.spec.queue! })),
+      ...(model.platform.volcano?.defaultQueue ? [{ file: PLATFORM_FILE, base: "/volcano/defaultQueue", queue: model.platform.volcano.defaultQueue }] : []),
+    ];
+    for (const { file, base, queue } of queues) {
+      if (!queue.guarantee || !queue.capability) continue;
+      for (const d of exceeding(capacityOf(queue.guarantee), capacityOf(queue.capability))) {
+        report({ file, path: `${base}/guarantee/${d.key}`, message: `queue guarantee.${d.key} (${d.small}) is more than its capability.${d.key} (${d.large})`, hint: `Lower guarantee.${d.key} to ${d.large} or less.` });
+      }
+    }
+  },
+};
+
+/**
+ * Volcano 1.8.2's scheduler subtracts the sum of all guarantees from the
+ * cluster's allocatable resources and panics when the result is negative
+ * (fixed only in 1.10.1). Refusing the configuration is the only safe answer.
+ */
+export const guaranteesFitCluster: SemanticRule = {
+  code: "queue/guarantees-exceed-cluster",
+  description: "The sum of all Volcano queue guarantees fits the cluster's CPU and memory (Volcano 1.8.2's scheduler panics otherwise).",
+  check(model, report) {
+    if (!model.volcanoEnabled) return;
+    const holders = [
+      ...model.teams.filter((t) => t.spec.queue?.guarantee).map((t) => ({ name: t.name, file: t.file, path: "/queue/guarantee", guarantee: capacityOf(t.spec.queue!.guarantee!) })),
+      ...(model.platform.volcano?.defaultQueue?.guarantee ? [{ name: "default", file: PLATFORM_FILE, path: "/volcano/defaultQueue/guarantee", guarantee: capacityOf(model.platform.volcano.defaultQueue.guarantee) }] : []),
+    ];
+    const total: Capacity = holders.reduce((sum, h) => ({ cpu: sum.cpu + h.guarantee.cpu, memory: sum.memory + h.guarantee.memory }), { cpu: 0, memory: 0 });
+    const over = exceeding(total, model.clusterCapacity);
+    if (over.length === 0) return;
+    const breakdown = (key: "cpu" | "memory", format: (n: number) => string) => holders.map((h) => `${h.name} ${format(h.guarantee[key])}`).join(" + ");
+    const detail = over.map((d) => `${d.key}: ${d.key === "cpu" ? breakdown("cpu", formatCPU) : breakdown("memory", formatMemory)} = ${d.small} > ${d.large}`).join("; ");
+    const cluster = `${formatCPU(model.clusterCapacity.cpu)} / ${formatMemory(model.clusterCapacity.memory)}`;
+    // Report on each team that takes part, newest concern first: a reviewer sees it on the changed file.
+    for (const holder of holders) {
+      report({
+        file: holder.file, path: holder.path,
+        message: `Volcano queue guarantees add up to more than the cluster (${cluster} across all nodes): ${detail}. Volcano 1.8.2's scheduler panics on every cycle when guarantees exceed the cluster`,
+        hint: `Lower the guarantees (this one is ${formatCPU(holder.guarantee.cpu)} / ${formatMemory(holder.guarantee.memory)}) so that their sum is at most ${cluster}, drop \`guarantee\`, or add nodes in platform.yaml.`,
+      });
+    }
+  },
+};

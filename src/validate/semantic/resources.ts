@@ -1,0 +1,58 @@
+import { capacityOf, type Capacity } from "../../model/platform-model.js";
+import { formatCPU, formatMemory } from "../../model/quantity.js";
+import type { SemanticRule } from "./rule.js";
+
+const DIMENSIONS = [
+  { key: "cpu", format: formatCPU },
+  { key: "memory", format: formatMemory },
+] as const;
+
+/** Each dimension in which `small` exceeds `large`. */
+export function exceeding(small: Capacity, large: Capacity) {
+  return DIMENSIONS.filter((d) => small[d.key] > large[d.key]).map((d) => ({ ...d, small: d.format(small[d.key]), large: d.format(large[d.key]) }));
+}
+
+export const quotaRequestsWithinLimits: SemanticRule = {
+  code: "quota/requests-exceed-limits",
+  description: "A quota's requests are at most its limits (a pod's request never exceeds its limit).",
+  check(model, report) {
+    for (const team of model.teams) {
+      const { requests, limits } = team.spec.quota;
+      for (const d of exceeding(capacityOf(requests), capacityOf(limits))) {
+        report({ file: team.file, path: `/quota/requests/${d.key}`, message: `quota requests.${d.key} (${d.small}) is more than limits.${d.key} (${d.large})`, hint: `Lower requests.${d.key} to ${d.large} or less, or raise limits.${d.key}.` });
+      }
+    }
+  },
+};
+
+export const limitRangeConsistent: SemanticRule = {
+  code: "limits/defaults-inconsistent",
+  description: "LimitRange default requests are at most the default limits, and a defaulted container fits the quota.",
+  check(model, report) {
+    for (const team of model.teams) {
+      const { defaultRequest, default: defaultLimit } = team.spec.limitRange;
+      for (const d of exceeding(capacityOf(defaultRequest), capacityOf(defaultLimit))) {
+        report({ file: team.file, path: `/limitRange/defaultRequest/${d.key}`, message: `limitRange defaultRequest.${d.key} (${d.small}) is more than default.${d.key} (${d.large}); Kubernetes would reject every defaulted container`, hint: `Lower defaultRequest.${d.key} to ${d.large} or less.` });
+      }
+      for (const d of exceeding(capacityOf(defaultLimit), capacityOf(team.spec.quota.limits))) {
+        report({ file: team.file, path: `/limitRange/default/${d.key}`, message: `limitRange default.${d.key} (${d.small}) is more than the whole quota limits.${d.key} (${d.large}), so no defaulted pod could start`, hint: `Lower default.${d.key} to at most ${d.large}.` });
+      }
+    }
+  },
+};
+
+export const quantitiesPositive: SemanticRule = {
+  code: "resources/zero",
+  description: "Quota, queue capability and node sizes are greater than zero.",
+  check(model, report) {
+    const zero = (value: string | number) => capacityOf({ cpu: value, memory: 0 }).cpu === 0;
+    for (const team of model.teams) {
+      for (const [section, resources] of [["quota/requests", team.spec.quota.requests], ["quota/limits", team.spec.quota.limits], ["queue/capability", team.spec.queue?.capability]] as const) {
+        if (!resources) continue;
+        for (const key of ["cpu", "memory"] as const) {
+          if (zero(resources[key])) report({ file: team.file, path: `/${section}/${key}`, message: `${section.replace("/", ".")}.${key} is zero, so nothing can run`, hint: `Give ${key} a size greater than zero.` });
+        }
+      }
+    }
+  },
+};
