@@ -7,16 +7,16 @@ export type DnsLabel = string;
 /**
  * A Kubernetes resource quantity, e.g. "500m", "4", "8Gi".
  */
-export type Quantity = string | number;
+export type KubernetesQuantity = string | number;
 export type Port = number;
 /**
  * A Kubernetes resource quantity, e.g. "500m", "4", "8Gi".
  */
-export type Quantity1 = string | number;
+export type KubernetesQuantity1 = string | number;
 /**
  * A Kubernetes resource quantity, e.g. "500m", "4", "8Gi".
  */
-export type Quantity2 = string | number;
+export type KubernetesQuantity2 = string | number;
 
 /**
  * platform.yaml: the cluster, GitOps settings, platform components, the Volcano default queue and policy thresholds.
@@ -25,7 +25,7 @@ export interface Platform {
   cluster: Cluster;
   gitops: GitOps;
   components: Components;
-  volcano: VolcanoSettings;
+  volcano?: VolcanoSettings;
   policy?: Policy;
 }
 export interface Cluster {
@@ -40,8 +40,8 @@ export interface Cluster {
 }
 export interface NodeGroup {
   count: number;
-  cpu: Quantity;
-  memory: Quantity;
+  cpu: KubernetesQuantity;
+  memory: KubernetesQuantity;
 }
 export interface HostPorts {
   http?: Port;
@@ -62,9 +62,12 @@ export interface GitOps {
    */
   argocdVersion: string;
 }
+/**
+ * Platform components installed by Argo CD from their Helm charts. Volcano is required as soon as one team uses it.
+ */
 export interface Components {
   sparkOperator: Component;
-  volcano: Component;
+  volcano?: Component;
 }
 export interface Component {
   chart: HelmChart;
@@ -94,8 +97,8 @@ export interface DefaultQueue {
  * CPU and memory as Kubernetes quantities.
  */
 export interface Resources {
-  cpu: Quantity1;
-  memory: Quantity2;
+  cpu: KubernetesQuantity1;
+  memory: KubernetesQuantity2;
 }
 export interface Policy {
   overcommit?: OvercommitThresholds;

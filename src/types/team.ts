@@ -1,22 +1,23 @@
 /* Generated from schemas/team.schema.json by scripts/gen-types.mjs — do not edit. */
 
 /**
+ * Team name: lower-case letters, digits and '-', starting with a letter (a DNS-1123 label of at most 40 characters). Must equal the file name; the namespace is team-<name>, the queue <name>.
+ */
+export type TeamName = string;
+/**
  * CPU, e.g. "4" or "500m".
  */
-export type Quantity = string | number;
+export type KubernetesQuantity = string | number;
 /**
  * Memory, e.g. "8Gi".
  */
-export type Quantity1 = string | number;
+export type KubernetesQuantity1 = string | number;
 
 /**
  * One tenant of the Spark platform: teams/<name>.yaml. The compiler turns it into a namespace, quota, limits, service account, RBAC, network policies, an Argo CD AppProject and Application, and (for Volcano teams) a queue.
  */
 export interface Team {
-  /**
-   * Team name; must equal the file name. The namespace is team-<name>, the queue <name>.
-   */
-  name: string;
+  name: TeamName;
   /**
    * What the team runs, for reviewers.
    */
@@ -55,8 +56,8 @@ export interface Quota {
  * CPU and memory as Kubernetes quantities.
  */
 export interface Resources {
-  cpu: Quantity;
-  memory: Quantity1;
+  cpu: KubernetesQuantity;
+  memory: KubernetesQuantity1;
 }
 /**
  * Container defaults, so that Spark pods without explicit resources are admitted under a quota on limits.

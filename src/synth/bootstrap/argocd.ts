@@ -33,10 +33,11 @@ export function argocdNamespace(): KubeObject {
   return { apiVersion: "v1", kind: "Namespace", metadata: { name: ARGO.namespace } };
 }
 
+/** A patch of install.yaml's argocd-cm, which has no namespace until the kustomization sets it. */
 export function argocdConfigPatch(): KubeObject {
   return {
     apiVersion: "v1", kind: "ConfigMap",
-    metadata: { name: "argocd-cm", namespace: ARGO.namespace },
+    metadata: { name: "argocd-cm" },
     data: { "resource.customizations.health.argoproj.io_Application": APPLICATION_HEALTH_LUA },
   };
 }

@@ -1,0 +1,84 @@
+/**
+ * Onboarding: adding teams/epsilon.yaml alone yields a complete tenant, with
+ * no other edit. epsilon is theta with its names changed and a guarantee that
+ * still fits the cluster (theta's own 4 CPU would crash Volcano 1.8.2: see
+ * bad-inputs.test.ts).
+ */
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compile } from "../src/pipeline.js";
+import { writeTree, diffTree } from "../src/write/output-dirs.js";
+import { copyProject, kustomize, teamLike, type TestProject } from "./support/project.js";
+
+let project: TestProject;
+let before: Set<string>;
+let diff: Awaited<ReturnType<typeof diffTree>>;
+
+beforeAll(async () => {
+  project = copyProject();
+  const seed = await compile(project.root);
+  await writeTree(project.root, seed.tree!);
+  before = new Set(seed.tree!.keys());
+  const epsilon = teamLike("theta", "epsilon").replace('guarantee: { cpu: "4", memory: 8Gi }', 'guarantee: { cpu: "1", memory: 2Gi }');
+  project.write("teams/epsilon.yaml", epsilon);
+  const next = await compile(project.root);
+  expect(next.diagnostics).toEqual([]);
+  diff = await diffTree(project.root, next.tree!);
+  await writeTree(project.root, next.tree!);
+});
+afterAll(() => project.cleanup());
+
+describe("adding teams/epsilon.yaml", () => {
+  it("adds the tenant's own files", () => {
+    expect(diff.added).toEqual([
+      "generated/applications/tenants/epsilon.yaml",
+      "generated/examples/epsilon/spark-application.yaml",
+      "generated/platform/queues/epsilon.yaml",
+      "generated/tenants/overlays/epsilon/kustomization.yaml",
+    ]);
+    expect(diff.stale).toEqual([]);
+  });
+
+  it("changes only the lists that name every team", () => {
+    expect(diff.changed).toEqual([
+      "generated/applications/kustomization.yaml",
+      "generated/applications/platform.yaml",
+      "generated/platform/queues/kustomization.yaml",
+    ]);
+    expect(diff.changed.every((f) => before.has(f))).toBe(true);
+  });
+
+  it("builds a complete Volcano tenant", () => {
+    const objects = kustomize(path.join(project.root, "generated/tenants/overlays/epsilon"));
+    const kinds = objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    expect(kinds).toEqual([
+      "ClusterRole/epsilon-queue-reader", "ClusterRoleBinding/epsilon-queue-reader",
+      "LimitRange/epsilon-limits", "Namespace/team-epsilon",
+      "NetworkPolicy/epsilon-allow-apiserver", "NetworkPolicy/epsilon-allow-dns", "NetworkPolicy/epsilon-allow-same-namespace",
+      "NetworkPolicy/epsilon-allow-spark-operator", "NetworkPolicy/epsilon-default-deny",
+      "ResourceQuota/epsilon-quota", "Role/epsilon-spark-driver", "RoleBinding/epsilon-spark-driver", "ServiceAccount/epsilon-sa",
+    ]);
+    const ns = objects.find((o) => o.kind === "Namespace")!;
+    expect(ns.metadata.annotations["scheduling.volcano.sh/queue-name"]).toBe("epsilon");
+    const reader = objects.find((o) => o.kind === "ClusterRole")!;
+    expect(reader.rules[0].resourceNames).toEqual(["epsilon"]);
+    const binding = objects.find((o) => o.kind === "ClusterRoleBinding")!;
+    expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "epsilon-sa", namespace: "team-epsilon" }]);
+  });
+
+  it("puts the namespace in the Spark Operator's job namespaces and adds an AppProject and Application", () => {
+    const apps = kustomize(path.join(project.root, "generated/applications"));
+    const operator = apps.find((o) => o.kind === "Application" && o.metadata.name === "spark-operator")!;
+    expect(operator.spec.source.helm.valuesObject.spark.jobNamespaces).toEqual(["team-alpha", "team-beta", "team-delta", "team-epsilon", "team-theta"]);
+    const project_ = apps.find((o) => o.kind === "AppProject" && o.metadata.name === "team-epsilon")!;
+    expect(project_.spec.destinations).toEqual([{ server: "https://kubernetes.default.svc", namespace: "team-epsilon" }]);
+    const app = apps.find((o) => o.kind === "Application" && o.metadata.name === "tenant-epsilon")!;
+    expect(app.spec.source.path).toBe("generated/tenants/overlays/epsilon");
+  });
+
+  it("adds its queue", () => {
+    const queues = kustomize(path.join(project.root, "generated/platform/queues"));
+    const queue = queues.find((o) => o.metadata.name === "epsilon")!;
+    expect(queue.spec).toEqual({ weight: 40, reclaimable: true, capability: { cpu: "8", memory: "16Gi" }, guarantee: { resource: { cpu: "1", memory: "2Gi" } } });
+  });
+});
