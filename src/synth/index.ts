@@ -10,6 +10,7 @@ import { k3dConfig } from "./cluster/k3d.js";
 import type { KubeObject, KustomizeBuild, OutputFile, Synthesis } from "./object.js";
 import { PATHS, platformApplications, platformProject, teamAppProject, tenantApplicationFor } from "./platform/applications.js";
 import { exampleSparkApplication } from "./platform/examples.js";
+import { guardrails } from "./platform/guardrails.js";
 import { volcanoQueues } from "./platform/queues.js";
 import { tenantBase, volcanoComponent, type BaseFile, type Component } from "./tenant/base.js";
 import { teamOverlay, type Overlay } from "./tenant/overlay.js";
@@ -52,6 +53,12 @@ export function synthesize(model: PlatformModel): Synthesis {
     add(`${PATHS.queues}/kustomization.yaml`, [PLATFORM_FILE, ...teamFiles], { apiVersion: KUSTOMIZE_API, kind: "Kustomization", resources: queues.map((q) => `${q.object.metadata.name}.yaml`) });
     builds.push({ dir: PATHS.queues, sources: [PLATFORM_FILE, ...teamFiles], objects: queues.map((q) => q.object) });
   }
+
+  // admission policies holding every team to its queue, scheduler and service account
+  const policies = guardrails(model);
+  add(`${PATHS.guardrails}/policies.yaml`, [PLATFORM_FILE], ...policies);
+  add(`${PATHS.guardrails}/kustomization.yaml`, [PLATFORM_FILE], { apiVersion: KUSTOMIZE_API, kind: "Kustomization", resources: ["policies.yaml"] });
+  builds.push({ dir: PATHS.guardrails, sources: [PLATFORM_FILE], objects: policies });
 
   // Argo CD projects and applications (what the root Application syncs)
   const platformObjects = [platformProject(model), ...platformApplications(model)];

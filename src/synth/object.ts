@@ -76,6 +76,7 @@ export const SYNC_WAVES = {
   projects: -1,
   volcano: 0,
   queues: 1,
+  guardrails: 1,
   tenants: 2,
   sparkOperator: 3,
 } as const;

@@ -16,6 +16,7 @@ export const tenantApplication = (team: TeamModel): string => `tenant-${team.nam
 export const PATHS = {
   applications: "generated/applications",
   queues: "generated/platform/queues",
+  guardrails: "generated/platform/guardrails",
   overlay: (team: string) => `generated/tenants/overlays/${team}`,
 } as const;
 
@@ -138,6 +139,8 @@ export function platformApplications(model: PlatformModel): KubeObject[] {
     apps.push(helmApplication("volcano", SYNC_WAVES.volcano, components.volcano, volcanoValues(model), ["ServerSideApply=true"]));
     apps.push(gitApplication(model, "volcano-queues", SYNC_WAVES.queues, PATHS.queues, components.volcano.namespace, { syncOptions: ["ServerSideApply=true"] }));
   }
+  // Admission policies are cluster-scoped; the destination namespace is unused.
+  apps.push(gitApplication(model, "tenant-guardrails", SYNC_WAVES.guardrails, PATHS.guardrails, "default", {}));
   apps.push(helmApplication("spark-operator", SYNC_WAVES.sparkOperator, components.sparkOperator, sparkOperatorValues(model), ["ServerSideApply=true"]));
   return apps;
 }

@@ -1,0 +1,27 @@
+/**
+ * The library: each stage of the pipeline, for programmatic use.
+ *
+ *   loadInputs → validateInputs (schema + semantic rules) → synthesize → lintSynthesis → renderTree → writeTree
+ *
+ * `compile` runs them all without writing; the CLI is a thin layer over it.
+ */
+export type { Diagnostic, Severity } from "./diagnostics/diagnostic.js";
+export { hasErrors, sortDiagnostics, DiagnosticError } from "./diagnostics/diagnostic.js";
+export { loadInputs, PLATFORM_FILE, TEAMS_DIR, type LoadedInputs } from "./load/inputs.js";
+export { parseSource, locate, type SourceDocument } from "./load/source.js";
+export { validateInputs, validateProject, runSemanticRules, type ValidationResult } from "./validate/index.js";
+export { validateSchema } from "./validate/schema.js";
+export { SEMANTIC_RULES, type SemanticRule } from "./validate/semantic/index.js";
+export { unknownValueKeys } from "./validate/helm-values.js";
+export { SUPPORT_MATRIX, checkCompatibility, kubernetesVersionOfK3sImage, admissionPolicyApi } from "./compat/versions.js";
+export type { PlatformModel, TeamModel, Capacity } from "./model/platform-model.js";
+export { parseQuantity, milliCPU, bytes, formatCPU, formatMemory } from "./model/quantity.js";
+export { synthesize } from "./synth/index.js";
+export type { KubeObject, OutputFile, KustomizeBuild, Synthesis } from "./synth/object.js";
+export { lintSynthesis } from "./lint/index.js";
+export { renderTree, type FileTree } from "./emit/tree.js";
+export { diffTree, writeTree, recoverInterruptedWrite, OUTPUT_DIRS, type TreeDiff } from "./write/output-dirs.js";
+export { compile, type CompileResult } from "./pipeline.js";
+export { FORMATS } from "./format/index.js";
+export type { Platform } from "./types/platform.js";
+export type { Team } from "./types/team.js";

@@ -1,0 +1,137 @@
+/**
+ * Guardrails enforced by the API server itself (ValidatingAdmissionPolicy):
+ * Volcano 1.8 cannot stop a namespace from using another team's queue, and
+ * Spark Operator 2.3.0 puts Spark pods on Volcano only through its webhook, so
+ * a bypass would be silent. Each team is held to its own queue, scheduler and
+ * service account.
+ *
+ * The policies read the team's settings from its Namespace (labels and the
+ * queue annotation, which only the platform can write), so the same few
+ * policies serve every team: adding a team adds no policy, and 1,000 teams do
+ * not mean thousands of policies for the API server to evaluate.
+ */
+import { admissionPolicyApi } from "../../compat/versions.js";
+import type { PlatformModel } from "../../model/platform-model.js";
+import { LABELS, MANAGED_BY, PART_OF, type KubeObject } from "../object.js";
+
+const QUEUE_ANNOTATION = "scheduling.volcano.sh/queue-name";
+
+/** CEL variables every policy shares: the team's settings, from its namespace. */
+const TEAM_VARIABLES = [
+  { name: "team", expression: `namespaceObject.metadata.labels['${LABELS.team}']` },
+  { name: "volcano", expression: `namespaceObject.metadata.labels['${LABELS.scheduler}'] == 'volcano'` },
+  { name: "queue", expression: `has(namespaceObject.metadata.annotations) && '${QUEUE_ANNOTATION}' in namespaceObject.metadata.annotations ? namespaceObject.metadata.annotations['${QUEUE_ANNOTATION}'] : ''` },
+  { name: "serviceAccount", expression: `namespaceObject.metadata.labels['${LABELS.team}'] + '-sa'` },
+];
+
+interface Rule {
+  name: string;
+  description: string;
+  resources: Array<{ apiGroups: string[]; apiVersions: string[]; resources: string[]; operations: string[] }>;
+  validations: Array<{ expression: string; messageExpression: string; reason?: string }>;
+}
+
+export const GUARDRAILS: readonly Rule[] = [
+  {
+    name: "sparkapplication-scheduler",
+    description: "A SparkApplication uses its team's scheduler: Volcano teams their own queue, default-scheduler teams not Volcano.",
+    resources: [{ apiGroups: ["sparkoperator.k8s.io"], apiVersions: ["*"], resources: ["sparkapplications", "scheduledsparkapplications"], operations: ["CREATE", "UPDATE"] }],
+    validations: [
+      {
+        expression: "!variables.volcano || (has(variables.spec.batchScheduler) && variables.spec.batchScheduler == 'volcano')",
+        messageExpression: "'namespace ' + namespaceObject.metadata.name + ' schedules Spark with Volcano: set spec.batchScheduler: volcano and spec.batchSchedulerOptions.queue: ' + variables.queue",
+      },
+      {
+        expression: "!variables.volcano || (has(variables.spec.batchSchedulerOptions) && has(variables.spec.batchSchedulerOptions.queue) && variables.spec.batchSchedulerOptions.queue == variables.queue)",
+        messageExpression: "'namespace ' + namespaceObject.metadata.name + ' may only use Volcano queue ' + variables.queue + ': set spec.batchSchedulerOptions.queue: ' + variables.queue",
+      },
+      {
+        expression: "variables.volcano || !has(variables.spec.batchScheduler) || variables.spec.batchScheduler != 'volcano'",
+        messageExpression: "'namespace ' + namespaceObject.metadata.name + ' uses the default scheduler and has no Volcano queue: remove spec.batchScheduler and spec.batchSchedulerOptions'",
+      },
+    ],
+  },
+  {
+    name: "spark-service-account",
+    description: "Spark drivers and executors run as the team's service account.",
+    resources: [{ apiGroups: ["sparkoperator.k8s.io"], apiVersions: ["*"], resources: ["sparkapplications", "scheduledsparkapplications"], operations: ["CREATE", "UPDATE"] }],
+    validations: [
+      {
+        expression: "has(variables.spec.driver.serviceAccount) && variables.spec.driver.serviceAccount == variables.serviceAccount",
+        messageExpression: "'Spark drivers in namespace ' + namespaceObject.metadata.name + ' run as ' + variables.serviceAccount + ': set spec.driver.serviceAccount: ' + variables.serviceAccount",
+      },
+      {
+        expression: "!has(variables.spec.executor.serviceAccount) || variables.spec.executor.serviceAccount == variables.serviceAccount",
+        messageExpression: "'Spark executors in namespace ' + namespaceObject.metadata.name + ' run as ' + variables.serviceAccount + ': set spec.executor.serviceAccount: ' + variables.serviceAccount + ' or leave it out'",
+      },
+    ],
+  },
+  {
+    name: "podgroup-queue",
+    description: "A PodGroup uses its team's queue, and keeps it.",
+    resources: [{ apiGroups: ["scheduling.volcano.sh"], apiVersions: ["*"], resources: ["podgroups"], operations: ["CREATE", "UPDATE"] }],
+    validations: [
+      {
+        // PodGroups have no status subresource: the scheduler updates whole
+        // objects, so an UPDATE is only held to keeping its queue.
+        expression: "request.operation == 'UPDATE' ? (has(object.spec.queue) ? object.spec.queue : '') == (has(oldObject.spec.queue) ? oldObject.spec.queue : '') : (variables.volcano && has(object.spec.queue) && object.spec.queue == variables.queue)",
+        messageExpression: "variables.volcano ? 'namespace ' + namespaceObject.metadata.name + ' may only use Volcano queue ' + variables.queue + ' (set spec.queue: ' + variables.queue + ')' : 'namespace ' + namespaceObject.metadata.name + ' uses the default scheduler and has no Volcano queue'",
+      },
+    ],
+  },
+  {
+    name: "pod-scheduling",
+    description: "Pods in a Volcano team's namespace are scheduled by Volcano in the team's queue; pods elsewhere do not use Volcano. Spark pods run as the team's service account.",
+    resources: [{ apiGroups: [""], apiVersions: ["v1"], resources: ["pods"], operations: ["CREATE"] }],
+    validations: [
+      {
+        expression: "!variables.volcano || (has(object.spec.schedulerName) && object.spec.schedulerName == 'volcano')",
+        messageExpression: "'pods in namespace ' + namespaceObject.metadata.name + ' are scheduled by Volcano, but this one has schedulerName ' + (has(object.spec.schedulerName) ? object.spec.schedulerName : 'default-scheduler') + ': is the Spark Operator webhook running? Set schedulerName: volcano'",
+      },
+      {
+        expression: "variables.volcano || !has(object.spec.schedulerName) || object.spec.schedulerName != 'volcano'",
+        messageExpression: "'namespace ' + namespaceObject.metadata.name + ' uses the default scheduler: remove schedulerName: volcano'",
+      },
+      {
+        expression: `!has(object.metadata.annotations) || !('${QUEUE_ANNOTATION}' in object.metadata.annotations) || object.metadata.annotations['${QUEUE_ANNOTATION}'] == variables.queue`,
+        messageExpression: `'namespace ' + namespaceObject.metadata.name + (variables.volcano ? ' may only use Volcano queue ' + variables.queue : ' has no Volcano queue') + ': remove or correct the ${QUEUE_ANNOTATION} annotation'`,
+      },
+      {
+        expression: "!has(object.metadata.labels) || !('spark-role' in object.metadata.labels) || object.spec.serviceAccountName == variables.serviceAccount",
+        messageExpression: "'Spark pods in namespace ' + namespaceObject.metadata.name + ' run as service account ' + variables.serviceAccount + ', not ' + object.spec.serviceAccountName",
+      },
+    ],
+  },
+];
+
+/** `variables.spec`: the spec of a SparkApplication or of a ScheduledSparkApplication's template. */
+const SPEC_VARIABLE = { name: "spec", expression: "object.kind == 'ScheduledSparkApplication' ? object.spec.template : object.spec" };
+
+export const guardrailName = (rule: string): string => `spark-platform-${rule}`;
+
+export function guardrails(model: PlatformModel): KubeObject[] {
+  const { apiVersion } = admissionPolicyApi(model.kubernetes);
+  const tenantNamespaces = { matchExpressions: [{ key: LABELS.team, operator: "Exists" }] };
+  const labels = { [LABELS.managedBy]: MANAGED_BY, [LABELS.partOf]: PART_OF };
+  return GUARDRAILS.flatMap((rule) => {
+    const name = guardrailName(rule.name);
+    const usesSpec = rule.validations.some((v) => v.expression.includes("variables.spec"));
+    return [
+      {
+        apiVersion, kind: "ValidatingAdmissionPolicy",
+        metadata: { name, labels, annotations: { "spark-platform.io/description": rule.description } },
+        spec: {
+          failurePolicy: "Fail",
+          matchConstraints: { namespaceSelector: tenantNamespaces, resourceRules: rule.resources },
+          variables: [...TEAM_VARIABLES, ...(usesSpec ? [SPEC_VARIABLE] : [])],
+          validations: rule.validations.map((v) => ({ ...v, reason: v.reason ?? "Forbidden" })),
+        },
+      },
+      {
+        apiVersion, kind: "ValidatingAdmissionPolicyBinding",
+        metadata: { name, labels },
+        spec: { policyName: name, validationActions: ["Deny"], matchResources: { namespaceSelector: tenantNamespaces } },
+      },
+    ];
+  });
+}
