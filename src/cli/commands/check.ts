@@ -1,0 +1,36 @@
+import path from "node:path";
+import type { Command } from "commander";
+import { compile } from "../../pipeline.js";
+import { diffTree, OUTPUT_DIRS } from "../../write/output-dirs.js";
+import { countErrors, EXIT, paint, plural, report, seconds, summary, withCommonOptions, type CommonOptions } from "../output.js";
+
+export async function check(options: CommonOptions): Promise<number> {
+  const start = performance.now();
+  const root = path.resolve(options.dir);
+  const result = await compile(root);
+  report(result.diagnostics, options);
+  if (!result.tree || !result.model) {
+    summary(paint.red(`✖ ${plural(countErrors(result.diagnostics), "error")} in the inputs.`), options);
+    return EXIT.invalid;
+  }
+  const diff = await diffTree(root, result.tree);
+  const problems = [
+    ...diff.changed.map((f) => `${f}: differs from a fresh build`),
+    ...diff.added.map((f) => `${f}: missing (a fresh build writes it)`),
+    ...diff.stale.map((f) => `${f}: no longer generated (a fresh build removes it)`),
+    ...diff.foreign.map((f) => `${f}: not written by the compiler`),
+  ];
+  if (options.format === "json") process.stdout.write(JSON.stringify({ upToDate: problems.length === 0, ...diff, unchanged: undefined }, null, 2) + "\n");
+  if (problems.length) {
+    if (options.format === "text") process.stderr.write(`${problems.map((p) => `  ${p}`).join("\n")}\n    ${paint.cyan("fix:")} run \`npm run build\` and commit the result.\n`);
+    summary(paint.red(`✖ ${plural(problems.length, "file")} out of date.`), options);
+    return EXIT.invalid;
+  }
+  summary(`${paint.green("✔")} ${OUTPUT_DIRS.map((d) => `${d}/`).join(" and ")} up to date (${plural(result.tree.size, "file")}, ${plural(result.model.teams.length, "team")}) in ${seconds(start)}`, options);
+  return EXIT.ok;
+}
+
+export const register = (cli: Command): void => {
+  withCommonOptions(cli.command("check").description("fail if generated/ or argocd/ differ from a fresh build (for CI)"))
+    .action(async (options) => { process.exitCode = await check(options); });
+};
