@@ -6,10 +6,11 @@ import { formatText } from "./text.js";
 /** A formatter turns all diagnostics into one text; it never prints. */
 export type Formatter = (diagnostics: Diagnostic[], color: boolean) => string;
 
-export const FORMATS = {
+export type FormatName = "text" | "json";
+
+export const FORMATS: Record<FormatName, Formatter> = {
   text: formatText,
   json: formatJson,
-} satisfies Record<string, Formatter>;
+};
 
-export type FormatName = keyof typeof FORMATS;
 export const formatNames = Object.keys(FORMATS) as FormatName[];
