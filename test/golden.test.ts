@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { versionMatrixMarkdown } from "../src/compat/versions.js";
 import { compile } from "../src/pipeline.js";
 import { diffTree } from "../src/write/output-dirs.js";
 import { REPO } from "./support/project.js";
@@ -29,6 +30,12 @@ describe("the seed's platform", () => {
     expect(model!.teams.map((t) => [t.name, t.scheduler, t.spec.quota.requests.cpu, t.spec.quota.limits.memory, t.spec.quota.pods])).toEqual([
       ["alpha", "default", "4", "16Gi", 10], ["beta", "default", "4", "16Gi", 10], ["delta", "volcano", "6", "16Gi", 15], ["theta", "volcano", "6", "16Gi", 15],
     ]);
+  });
+
+  it("README's version matrix is the one in src/compat/versions.ts", () => {
+    const readme = readFileSync(path.join(REPO, "README.md"), "utf8");
+    const embedded = /<!-- version-matrix:start -->\n([\s\S]*?)\n<!-- version-matrix:end -->/.exec(readme)?.[1];
+    expect(embedded).toBe(versionMatrixMarkdown());
   });
 
   it("has current generated types (src/types from schemas/)", () => {

@@ -108,3 +108,9 @@ export function admissionPolicyApi(kubernetes: KubernetesVersion): { apiVersion:
     apiServerArgs: ["feature-gates=ValidatingAdmissionPolicy=true", "runtime-config=admissionregistration.k8s.io/v1beta1=true"],
   };
 }
+
+/** The version matrix as a Markdown table (the README embeds it; a test keeps them equal). */
+export function versionMatrixMarkdown(): string {
+  const rows = SUPPORT_MATRIX.map((s) => `| ${s.label} | 1.${s.kubernetes.minMinor} – 1.${s.kubernetes.maxMinor} | ${s.source} |`);
+  return ["| Component | Kubernetes | Source |", "| --- | --- | --- |", ...rows].join("\n");
+}
