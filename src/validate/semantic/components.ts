@@ -44,8 +44,7 @@ export const helmValuesKnown: SemanticRule = {
         report({ file: PLATFORM_FILE, path: `${base}/values${key.pointer}`, message: `\`${key.dotted}\` is not a value of the ${component.chart.name} ${component.chart.version} chart; Helm would ignore it`, hint: key.suggestion ? `Did you mean \`${key.dotted.replace(/[^.]+$/, key.suggestion)}\`?` : "Check the chart's values.yaml for the right key." });
       }
       for (const owned of COMPILER_OWNED_VALUES[component.chart.name] ?? []) {
-        const value = owned.split("/").slice(1).reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), component.values);
-        if (value !== undefined) {
+        if (valueAt(component.values, owned) !== undefined) {
           report({ file: PLATFORM_FILE, path: `${base}/values${owned}`, message: `\`${owned.slice(1).replace(/\//g, ".")}\` is set by the compiler from the teams`, hint: "Remove it from platform.yaml; see README, \"Who owns what\"." });
         }
       }
