@@ -24,9 +24,11 @@ export function synthesize(model: PlatformModel): Synthesis {
   const builds: KustomizeBuild[] = [];
   const teamFiles = model.teams.map((t) => t.file);
   const add = (path: string, sources: string[], ...documents: object[]) => files.push({ path, sources, documents });
+  const usage = (path: string, ...lines: string[]) => { files.find((f) => f.path === path)!.usage = lines; };
 
   // cluster
   add("generated/cluster/k3d.yaml", [PLATFORM_FILE], k3dConfig(model));
+  usage("generated/cluster/k3d.yaml", "Create the cluster with `npm run bootstrap`, or: k3d cluster create --config generated/cluster/k3d.yaml");
 
   // tenants: base, components, one overlay per team
   const base = tenantBase(model);
@@ -77,13 +79,19 @@ export function synthesize(model: PlatformModel): Synthesis {
 
   // examples, applied by hand
   const standalone = model.teams.map((team) => ({ file: examplePath(team), object: exampleSparkApplication(team) }));
-  for (const { file, object } of standalone) add(file, [team(model, object).file], object);
+  for (const { file, object } of standalone) {
+    const namespace = object.metadata.namespace!;
+    add(file, [team(model, object).file], object);
+    usage(file, `Run it: kubectl apply -f ${file}`, `Watch it: kubectl -n ${namespace} get sparkapplication ${object.metadata.name} -w`, `Driver log: kubectl -n ${namespace} logs -f ${object.metadata.name}-driver`);
+  }
 
   // argocd/ bootstrap layer
   add("argocd/namespace.yaml", [PLATFORM_FILE], argocdNamespace());
   add("argocd/argocd-cm.patch.yaml", [PLATFORM_FILE], argocdConfigPatch());
   add("argocd/kustomization.yaml", [PLATFORM_FILE], argocdKustomization(model, "argocd-cm.patch.yaml"));
   add("argocd/root-application.yaml", [PLATFORM_FILE], rootApplication(model));
+  usage("argocd/kustomization.yaml", "Applied once by scripts/bootstrap.sh: kubectl apply --server-side -k argocd/");
+  usage("argocd/root-application.yaml", "Applied once by scripts/bootstrap.sh after Argo CD is up; Argo CD then syncs generated/applications.");
 
   files.sort((a, b) => a.path.localeCompare(b.path));
   return { files, builds, standalone };

@@ -24,6 +24,8 @@ export interface OutputFile {
   /** Input files it is derived from, named in its header. */
   sources: string[];
   documents: object[];
+  /** Extra header lines: how to use the file. */
+  usage?: string[];
 }
 
 /** A directory that `kubectl kustomize` builds, and the objects it must produce. */

@@ -1,0 +1,155 @@
+/**
+ * The platform's capacity arithmetic, in one place for the policy rules, the
+ * review's before → after table and the new-team scaffold: summed quotas
+ * against the workers, and the Volcano queues as Volcano 1.8.2's proportion
+ * plugin sees them (see shared/research/volcano-1.8.2.md §4).
+ */
+import { PLATFORM_FILE } from "../load/inputs.js";
+import { capacityOf, type Capacity, type PlatformModel, type TeamModel } from "../model/platform-model.js";
+import { formatCPU, formatMemory } from "../model/quantity.js";
+
+export const DEFAULT_OVERCOMMIT = { requests: 3, limits: 4 } as const;
+
+export type QuotaKind = "requests" | "limits";
+export const QUOTA_KINDS: readonly QuotaKind[] = ["requests", "limits"];
+export const DIMENSIONS = ["cpu", "memory"] as const;
+
+export const ZERO: Capacity = { cpu: 0, memory: 0 };
+export const add = (a: Capacity, b: Capacity): Capacity => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory });
+export const subtract = (a: Capacity, b: Capacity): Capacity => ({ cpu: a.cpu - b.cpu, memory: a.memory - b.memory });
+export const minimum = (a: Capacity, b: Capacity): Capacity => ({ cpu: Math.min(a.cpu, b.cpu), memory: Math.min(a.memory, b.memory) });
+export const sum = (items: Capacity[]): Capacity => items.reduce(add, ZERO);
+/** The dimensions in which `small` does not fit in `large`. */
+export const exceeds = (small: Capacity, large: Capacity): Array<"cpu" | "memory"> => DIMENSIONS.filter((d) => small[d] > large[d]);
+
+export function overcommitThresholds(model: PlatformModel): Record<QuotaKind, number> {
+  const configured = model.platform.policy?.overcommit ?? {};
+  return { requests: configured.requests ?? DEFAULT_OVERCOMMIT.requests, limits: configured.limits ?? DEFAULT_OVERCOMMIT.limits };
+}
+
+export interface QuotaTotals {
+  requests: Capacity;
+  limits: Capacity;
+  pods: number;
+}
+
+export function quotaTotals(teams: readonly TeamModel[]): QuotaTotals {
+  return {
+    requests: sum(teams.map((t) => capacityOf(t.spec.quota.requests))),
+    limits: sum(teams.map((t) => capacityOf(t.spec.quota.limits))),
+    pods: teams.reduce((n, t) => n + t.spec.quota.pods, 0),
+  };
+}
+
+/** Summed quota of one kind against the workers' allocatable resources. */
+export interface Overcommit {
+  kind: QuotaKind;
+  total: Capacity;
+  workers: Capacity;
+  ratio: Capacity;
+  threshold: number;
+}
+
+export function overcommit(model: PlatformModel): Overcommit[] {
+  const totals = quotaTotals(model.teams);
+  const thresholds = overcommitThresholds(model);
+  const workers = model.workerCapacity;
+  return QUOTA_KINDS.map((kind) => ({
+    kind,
+    total: totals[kind],
+    workers,
+    ratio: { cpu: ratio(totals[kind].cpu, workers.cpu), memory: ratio(totals[kind].memory, workers.memory) },
+    threshold: thresholds[kind],
+  }));
+}
+
+const ratio = (amount: number, available: number): number => (available > 0 ? amount / available : amount > 0 ? Infinity : 0);
+
+/** "2.5×" */
+export const formatRatio = (r: number): string => (Number.isFinite(r) ? `${Number(r.toFixed(2))}×` : "∞×");
+
+/** A Volcano queue: the platform's `default` queue or a team's. */
+export interface VolcanoQueue {
+  name: string;
+  team?: TeamModel;
+  /** The input file that declares it, and the JSON pointer of its settings there. */
+  file: string;
+  pointer: string;
+  weight: number;
+  capability?: Capacity;
+  guarantee: Capacity;
+}
+
+export function volcanoQueues(model: PlatformModel): VolcanoQueue[] {
+  if (!model.volcanoEnabled) return [];
+  const defaults = model.platform.volcano?.defaultQueue ?? { weight: 1 };
+  return [
+    {
+      name: "default", file: PLATFORM_FILE, pointer: "/volcano/defaultQueue", weight: defaults.weight,
+      capability: defaults.capability && capacityOf(defaults.capability),
+      guarantee: defaults.guarantee ? capacityOf(defaults.guarantee) : ZERO,
+    },
+    ...model.teams.filter((t) => t.queueName && t.spec.queue).map((team) => ({
+      name: team.queueName!, team, file: team.file, pointer: "/queue", weight: team.spec.queue!.weight,
+      capability: team.spec.queue!.capability && capacityOf(team.spec.queue!.capability),
+      guarantee: team.spec.queue!.guarantee ? capacityOf(team.spec.queue!.guarantee) : ZERO,
+    })),
+  ];
+}
+
+export interface QueueShare {
+  queue: VolcanoQueue;
+  /** weight / Σ weights */
+  weightShare: number;
+  /** weightShare × the cluster: what the queue deserves when every queue is busy (before guarantees and capabilities). */
+  share: Capacity;
+  /** min(cluster − Σ guarantees + own guarantee, capability): a hard cap on what the queue can get. */
+  realCapability: Capacity;
+}
+
+export interface QueueShares {
+  /** What Volcano counts: every node's allocatable, servers included. */
+  cluster: Capacity;
+  totalGuarantee: Capacity;
+  queues: QueueShare[];
+}
+
+/** Volcano 1.8.2 `proportion`: realCapability(q) = min(total − totalGuarantee + guarantee(q), capability(q)). */
+export function queueShares(model: PlatformModel): QueueShares {
+  const queues = volcanoQueues(model);
+  const cluster = model.clusterCapacity;
+  const totalGuarantee = sum(queues.map((q) => q.guarantee));
+  const totalWeight = queues.reduce((n, q) => n + q.weight, 0);
+  return {
+    cluster,
+    totalGuarantee,
+    queues: queues.map((queue) => {
+      const weightShare = totalWeight > 0 ? queue.weight / totalWeight : 0;
+      const room = add(subtract(cluster, totalGuarantee), queue.guarantee);
+      const capped = queue.capability ? minimum(room, queue.capability) : room;
+      return {
+        queue,
+        weightShare,
+        share: { cpu: Math.round(cluster.cpu * weightShare), memory: Math.round(cluster.memory * weightShare) },
+        realCapability: { cpu: Math.max(0, capped.cpu), memory: Math.max(0, capped.memory) },
+      };
+    }),
+  };
+}
+
+/** The most a new queue without a guarantee could ever get, given the guarantees already made. */
+export function roomForNewQueue(model: PlatformModel): Capacity {
+  const { cluster, totalGuarantee } = queueShares(model);
+  const room = subtract(cluster, totalGuarantee);
+  return { cpu: Math.max(0, room.cpu), memory: Math.max(0, room.memory) };
+}
+
+/** "8 CPU / 16Gi" */
+export const formatCapacity = (c: Capacity): string => `${formatCPU(c.cpu)} / ${formatMemory(c.memory)}`;
+
+/** "driver 1 CPU / 896Mi + 2 executors × 1 CPU / 896Mi = 3 CPU / 2688Mi" */
+export function describeJob(team: TeamModel): string {
+  const { driverPod, executorPod, executor, total } = team.job;
+  const executors = `${executor.instances} executor${executor.instances === 1 ? "" : "s"} × ${formatCapacity(executorPod)}`;
+  return `driver ${formatCapacity(driverPod)} + ${executors} = ${formatCapacity(total)}`;
+}

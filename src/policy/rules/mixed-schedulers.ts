@@ -1,0 +1,36 @@
+import { PLATFORM_FILE } from "../../load/inputs.js";
+import { capacityOf } from "../../model/platform-model.js";
+import { formatCapacity, queueShares, subtract, sum } from "../capacity.js";
+import { docsAnchor, type PolicyRule } from "../rule.js";
+
+const names = (teams: Array<{ name: string }>): string => teams.map((t) => t.name).join(", ");
+
+/**
+ * Volcano 1.8.2's proportion plugin divides every node's allocatable among its
+ * queues and does not subtract pods of the default scheduler. When both kinds
+ * of team share the nodes, Volcano's guarantees hold only while the
+ * default-scheduler teams leave room. Said once, for the whole platform.
+ */
+export const mixedSchedulers: PolicyRule = {
+  id: "mixed-schedulers",
+  defaultSeverity: "warn",
+  description: "Says once, with the numbers, that Volcano's guarantees do not hold against default-scheduler pods on the same nodes.",
+  docs: docsAnchor("mixed-schedulers"),
+  check({ model, report }) {
+    const volcano = model.teams.filter((t) => t.scheduler === "volcano");
+    const plain = model.teams.filter((t) => t.scheduler === "default");
+    if (!model.volcanoEnabled || volcano.length === 0 || plain.length === 0) return;
+    const { cluster, totalGuarantee } = queueShares(model);
+    const outside = sum(plain.map((t) => capacityOf(t.spec.quota.requests)));
+    const short = subtract(subtract(outside, cluster), { cpu: -totalGuarantee.cpu, memory: -totalGuarantee.memory });
+    const shortfall = { cpu: Math.max(0, short.cpu), memory: Math.max(0, short.memory) };
+    const consequence = shortfall.cpu > 0 || shortfall.memory > 0
+      ? `when they do, the queues' guarantees (${formatCapacity(totalGuarantee)}) can fall short by ${formatCapacity(shortfall)}`
+      : `the queues' guarantees (${formatCapacity(totalGuarantee)}) still fit beside them, but Volcano's shares of the cluster do not`;
+    report({
+      file: PLATFORM_FILE, path: "/components/volcano",
+      message: `teams ${names(plain)} use the default scheduler and ${names(volcano)} use Volcano on the same nodes: Volcano divides all ${formatCapacity(cluster)} among its queues without subtracting default-scheduler pods, which the quotas of ${names(plain)} let request up to ${formatCapacity(outside)}; ${consequence}`,
+      hint: "Move every team to Volcano, keep the default-scheduler teams' quotas small, or give the Volcano teams nodes of their own. Volcano's queue weights and guarantees only arbitrate between Volcano pods.",
+    });
+  },
+};

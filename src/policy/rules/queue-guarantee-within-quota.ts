@@ -1,0 +1,31 @@
+import { capacityOf } from "../../model/platform-model.js";
+import { formatCPU, formatMemory } from "../../model/quantity.js";
+import { exceeds } from "../capacity.js";
+import { docsAnchor, type PolicyRule } from "../rule.js";
+
+/**
+ * A queue's guarantee reserves cluster capacity for the team's pods, but the
+ * namespace's ResourceQuota admits only as many pods as its requests allow:
+ * a guarantee above the quota reserves capacity nobody can use.
+ */
+export const queueGuaranteeWithinQuota: PolicyRule = {
+  id: "queue-guarantee-within-quota",
+  defaultSeverity: "error",
+  description: "A Volcano team's quota requests can hold its queue's guarantee.",
+  docs: docsAnchor("queue-guarantee-within-quota"),
+  check({ model, report }) {
+    for (const team of model.teams) {
+      const guarantee = team.scheduler === "volcano" ? team.spec.queue?.guarantee : undefined;
+      if (!guarantee) continue;
+      const requests = capacityOf(team.spec.quota.requests);
+      for (const d of exceeds(capacityOf(guarantee), requests)) {
+        const format = d === "cpu" ? formatCPU : formatMemory;
+        report({
+          file: team.file, path: `/queue/guarantee/${d}`,
+          message: `queue \`${team.queueName}\` guarantees ${format(capacityOf(guarantee)[d])} of ${d}, more than the quota lets team \`${team.name}\` request (${format(requests[d])}): the rest of the guarantee is reserved for nobody`,
+          hint: `Lower queue.guarantee.${d} to at most ${format(requests[d])}, or raise quota.requests.${d}.`,
+        });
+      }
+    }
+  },
+};
