@@ -156,6 +156,11 @@ const CASES: Case[] = [
     edit: { "teams/epsilon.yml": () => teamLike("alpha", "epsilon") },
     expect: { file: "teams/epsilon.yml", code: "input/extension", message: "has the extension .yml, so it is not read", hint: "Rename it to teams/epsilon.yaml." },
   },
+  {
+    name: "a file without the schema line gets a warning",
+    edit: { "teams/alpha.yaml": (old) => old.split("\n").slice(1).join("\n") },
+    expect: { file: "teams/alpha.yaml", line: 1, severity: "warning", code: "input/schema-line", message: "does not start with its schema line", hint: "Make the first line: # yaml-language-server: $schema=../schemas/team.schema.json" },
+  },
 ];
 
 let project: TestProject | undefined;
@@ -176,7 +181,7 @@ describe("bad inputs", () => {
       (message instanceof RegExp ? message.test(d.message) : d.message.includes(message)) &&
       (hint === undefined || (hint instanceof RegExp ? hint.test(d.hint ?? "") : (d.hint ?? "").includes(hint))));
     expect(match, `expected ${JSON.stringify(expected)} in:\n${JSON.stringify(diagnostics, null, 2)}`).toBeDefined();
-    expect(match!.severity).toBe("error");
+    expect(match!.severity).toBe(expected.severity ?? "error");
   });
 
   it("reports every problem at once, across files", async () => {

@@ -3,6 +3,8 @@
  * place this data lives, with where each fact comes from. Validation and the
  * README's version matrix both read it.
  */
+import type { Platform } from "../types/platform.js";
+
 export interface KubernetesRange {
   /** Lowest supported minor of Kubernetes 1.x. */
   minMinor: number;
@@ -95,6 +97,31 @@ export function checkCompatibility(component: ComponentSupport["component"], ver
     };
   }
   return { ok: true, support };
+}
+
+/** A component whose version does not support the cluster's Kubernetes, with the JSON pointer of that version in platform.yaml. */
+export interface Incompatibility {
+  component: ComponentSupport["component"];
+  path: string;
+  reason: string;
+  /** "Volcano 1.8: 1.19–1.28; Volcano 1.9: 1.21–1.29" */
+  supported: string;
+}
+
+/** Checks every component platform.yaml installs (shared by validation and the version-compatibility policy rule). */
+export function incompatibleComponents(platform: Pick<Platform, "components" | "gitops">, kubernetes: KubernetesVersion): Incompatibility[] {
+  const { components, gitops } = platform;
+  const checks = [
+    { component: "argocd" as const, version: gitops.argocdVersion, path: "/gitops/argocdVersion" },
+    { component: "sparkOperator" as const, version: components.sparkOperator.chart.version, path: "/components/sparkOperator/chart/version" },
+    ...(components.volcano ? [{ component: "volcano" as const, version: components.volcano.chart.version, path: "/components/volcano/chart/version" }] : []),
+  ];
+  return checks.flatMap(({ component, version, path }) => {
+    const result = checkCompatibility(component, version, kubernetes);
+    if (result.ok) return [];
+    const supported = SUPPORT_MATRIX.filter((s) => s.component === component).map((s) => `${s.label}: 1.${s.kubernetes.minMinor}–1.${s.kubernetes.maxMinor}`).join("; ");
+    return [{ component, path, reason: result.reason, supported }];
+  });
 }
 
 /**

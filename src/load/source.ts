@@ -11,6 +11,7 @@ export const MAX_INPUT_BYTES = 1024 * 1024;
 export interface SourceDocument {
   /** Path relative to the project root, with forward slashes. */
   file: string;
+  text: string;
   doc: Document.Parsed;
   lineCounter: LineCounter;
   /** The plain value of the document (aliases refused). */
@@ -56,7 +57,7 @@ export function parseSource(file: string, text: string): { source?: SourceDocume
     const found = isSeq(doc.contents) ? "a list" : isScalar(doc.contents) ? "a single value" : "nothing";
     return { diagnostics: [at("yaml/not-a-mapping", `expected key: value pairs at the top level, found ${found}`, "Start the file with keys such as `name:`; see the schema named on its first line.", doc.contents ? positionOf(lineCounter, doc.contents) : undefined)] };
   }
-  return { source: { file, doc, lineCounter, data }, diagnostics };
+  return { source: { file, text, doc, lineCounter, data }, diagnostics };
 }
 
 function firstLine(message: string): string {

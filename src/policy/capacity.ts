@@ -6,7 +6,9 @@
  */
 import { PLATFORM_FILE } from "../load/inputs.js";
 import { capacityOf, type Capacity, type PlatformModel, type TeamModel } from "../model/platform-model.js";
-import { formatCPU, formatMemory } from "../model/quantity.js";
+import { formatCapacity } from "../format/amounts.js";
+
+export { formatCapacity, formatRatio } from "../format/amounts.js";
 
 export const DEFAULT_OVERCOMMIT = { requests: 3, limits: 4 } as const;
 
@@ -64,9 +66,6 @@ export function overcommit(model: PlatformModel): Overcommit[] {
 }
 
 const ratio = (amount: number, available: number): number => (available > 0 ? amount / available : amount > 0 ? Infinity : 0);
-
-/** "2.5×" */
-export const formatRatio = (r: number): string => (Number.isFinite(r) ? `${Number(r.toFixed(2))}×` : "∞×");
 
 /** A Volcano queue: the platform's `default` queue or a team's. */
 export interface VolcanoQueue {
@@ -143,9 +142,6 @@ export function roomForNewQueue(model: PlatformModel): Capacity {
   const room = subtract(cluster, totalGuarantee);
   return { cpu: Math.max(0, room.cpu), memory: Math.max(0, room.memory) };
 }
-
-/** "8 CPU / 16Gi" */
-export const formatCapacity = (c: Capacity): string => `${formatCPU(c.cpu)} / ${formatMemory(c.memory)}`;
 
 /** "driver 1 CPU / 896Mi + 2 executors × 1 CPU / 896Mi = 3 CPU / 2688Mi" */
 export function describeJob(team: TeamModel): string {

@@ -3,9 +3,15 @@ import { formatCPU, formatMemory } from "../../model/quantity.js";
 import { formatRatio, overcommit, type Overcommit } from "../capacity.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
 
-/** "20 CPU on 8 CPU (2.5×) and 40Gi on 16Gi (2.5×)" */
+/** "CPU 20 CPU / 8 CPU = 2.5×, memory 40Gi / 16Gi = 2.5×" */
 export const describeOvercommit = (o: Overcommit): string =>
-  `${formatCPU(o.total.cpu)} on ${formatCPU(o.workers.cpu)} (${formatRatio(o.ratio.cpu)}) and ${formatMemory(o.total.memory)} on ${formatMemory(o.workers.memory)} (${formatRatio(o.ratio.memory)})`;
+  `CPU ${formatCPU(o.total.cpu)} / ${formatCPU(o.workers.cpu)} = ${formatRatio(o.ratio.cpu)}, memory ${formatMemory(o.total.memory)} / ${formatMemory(o.workers.memory)} = ${formatRatio(o.ratio.memory)}`;
+
+/** What an overcommit of each kind does to running pods. */
+export const OVERCOMMIT_EFFECT: Record<Overcommit["kind"], string> = {
+  requests: "when every team uses its quota at once, pods that their quota admits stay Pending for lack of room on the nodes",
+  limits: "pods may use up to their limits; when many do at once, the nodes run short of CPU (throttling) and memory (pods killed)",
+};
 
 /**
  * Quotas that add up to more than the workers have are normal (not every team
@@ -25,8 +31,8 @@ export const capacityOvercommit: PolicyRule = {
       if (worst <= 1 || worst > o.threshold) continue;
       report({
         file: PLATFORM_FILE, path: "/cluster/agents",
-        message: `the teams' quota ${o.kind} add up to ${formatRatio(worst)} the workers' allocatable resources: ${describeOvercommit(o)} on ${agents.count} agents; within the threshold of ${formatRatio(o.threshold)} (policy.overcommit.${o.kind})`,
-        hint: `When every team uses its quota at once, pods that fit their quota wait for each other's resources. Add agents (cluster.agents) or lower team quotas to reduce it.`,
+        message: `the teams' quota ${o.kind} add up to ${formatRatio(worst)} what the ${agents.count} workers can allocate (${describeOvercommit(o)}), within the threshold of ${formatRatio(o.threshold)} (policy.overcommit.${o.kind}): ${OVERCOMMIT_EFFECT[o.kind]}`,
+        hint: `Add agents (cluster.agents) or lower team quota ${o.kind} to reduce the overcommit; set \`policy.rules: { capacity-overcommit: off }\` in platform.yaml if it is intended.`,
       });
     }
   },

@@ -1,7 +1,7 @@
 import { PLATFORM_FILE } from "../../load/inputs.js";
 import { formatRatio, overcommit } from "../capacity.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
-import { describeOvercommit } from "./capacity-overcommit.js";
+import { describeOvercommit, OVERCOMMIT_EFFECT } from "./capacity-overcommit.js";
 
 /**
  * The thresholds of `policy.overcommit` in platform.yaml: how far the summed
@@ -22,7 +22,7 @@ export const capacityThreshold: PolicyRule = {
       report({
         file: PLATFORM_FILE,
         path: configured[o.kind] !== undefined ? `/policy/overcommit/${o.kind}` : "/cluster/agents",
-        message: `the teams' quota ${o.kind} exceed ${formatRatio(o.threshold)} the workers' allocatable ${over.join(" and ")} (policy.overcommit.${o.kind}): ${describeOvercommit(o)}`,
+        message: `the teams' quota ${o.kind} exceed the threshold of ${formatRatio(o.threshold)} what the workers can allocate in ${over.join(" and ")} (${describeOvercommit(o)}; policy.overcommit.${o.kind}): ${OVERCOMMIT_EFFECT[o.kind]}`,
         hint: `Add agents (cluster.agents), lower team quota ${o.kind}, or raise policy.overcommit.${o.kind} in platform.yaml if this overcommit is intended.`,
       });
     }

@@ -22,7 +22,8 @@ export const mixedSchedulers: PolicyRule = {
     if (!model.volcanoEnabled || volcano.length === 0 || plain.length === 0) return;
     const { cluster, totalGuarantee } = queueShares(model);
     const outside = sum(plain.map((t) => capacityOf(t.spec.quota.requests)));
-    const short = subtract(subtract(outside, cluster), { cpu: -totalGuarantee.cpu, memory: -totalGuarantee.memory });
+    // What is left beside the guarantees, less what default-scheduler pods may take.
+    const short = subtract(outside, subtract(cluster, totalGuarantee));
     const shortfall = { cpu: Math.max(0, short.cpu), memory: Math.max(0, short.memory) };
     const consequence = shortfall.cpu > 0 || shortfall.memory > 0
       ? `when they do, the queues' guarantees (${formatCapacity(totalGuarantee)}) can fall short by ${formatCapacity(shortfall)}`

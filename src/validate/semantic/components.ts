@@ -1,4 +1,4 @@
-import { checkCompatibility, SUPPORT_MATRIX } from "../../compat/versions.js";
+import { incompatibleComponents } from "../../compat/versions.js";
 import { PLATFORM_FILE } from "../../load/inputs.js";
 import { knownChartVersions, unknownValueKeys } from "../helm-values.js";
 import type { SemanticRule } from "./rule.js";
@@ -7,17 +7,8 @@ export const versionsCompatible: SemanticRule = {
   code: "platform/version-incompatible",
   description: "Volcano, the Spark Operator and Argo CD support the cluster's Kubernetes version.",
   check(model, report) {
-    const { components, gitops } = model.platform;
-    const checks = [
-      { component: "argocd" as const, version: gitops.argocdVersion, path: "/gitops/argocdVersion" },
-      { component: "sparkOperator" as const, version: components.sparkOperator.chart.version, path: "/components/sparkOperator/chart/version" },
-      ...(components.volcano ? [{ component: "volcano" as const, version: components.volcano.chart.version, path: "/components/volcano/chart/version" }] : []),
-    ];
-    for (const { component, version, path } of checks) {
-      const result = checkCompatibility(component, version, model.kubernetes);
-      if (result.ok) continue;
-      const supported = SUPPORT_MATRIX.filter((s) => s.component === component).map((s) => `${s.label}: 1.${s.kubernetes.minMinor}–1.${s.kubernetes.maxMinor}`).join("; ");
-      report({ file: PLATFORM_FILE, path, message: `${result.reason}`, hint: `Pick a k3s image and component versions that overlap (${supported}); the k3s image is cluster.k3sImage.` });
+    for (const { path, reason, supported } of incompatibleComponents(model.platform, model.kubernetes)) {
+      report({ file: PLATFORM_FILE, path, message: reason, hint: `Pick a k3s image and component versions that overlap (${supported}); the k3s image is cluster.k3sImage.` });
     }
   },
 };

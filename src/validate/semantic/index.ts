@@ -3,6 +3,7 @@ import { helmValuesKnown, sparkOperatorReadyForVolcano, versionsCompatible } fro
 import { guaranteesFitCluster, guaranteeWithinCapability, schedulerHasQueue, volcanoInstalledWhenUsed } from "./queues.js";
 import { limitRangeConsistent, quantitiesPositive, quotaRequestsWithinLimits } from "./resources.js";
 import type { SemanticRule } from "./rule.js";
+import { inputNamesItsSchema } from "./schema-line.js";
 import { teamNameMatchesFile, teamNameNotReserved, teamNamesUnique } from "./team-identity.js";
 
 export const SEMANTIC_RULES: readonly SemanticRule[] = [
@@ -19,6 +20,7 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   versionsCompatible,
   helmValuesKnown,
   sparkOperatorReadyForVolcano,
+  inputNamesItsSchema,
 ];
 
 export type { SemanticRule } from "./rule.js";

@@ -1,0 +1,63 @@
+/**
+ * What the policy report shows besides the findings: the rules, the capacity
+ * table (before → after when a base is given) and the Volcano queue shares.
+ */
+import type { CapacityLine, QueueShareLine, ReportContext, RuleDescription } from "../format/report.js";
+import type { PlatformModel } from "../model/platform-model.js";
+import { overcommitThresholds, quotaTotals, queueShares, QUOTA_KINDS } from "./capacity.js";
+import type { PolicyRule } from "./rule.js";
+
+/**
+ * The absolute URL of a README anchor, in the repository Argo CD syncs from
+ * (gitops.repoURL), when it is on GitHub; undefined otherwise.
+ */
+export function docsUrl(model: PlatformModel | undefined, anchor: string): string | undefined {
+  const match = model && /^(?:https:\/\/|git@)github\.com[/:]([^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(model.platform.gitops.repoURL);
+  if (!match) return undefined;
+  const [file, fragment] = anchor.split("#");
+  return `https://github.com/${match[1]}/blob/${model!.platform.gitops.targetRevision}/${file}${fragment ? `#${fragment}` : ""}`;
+}
+
+export function ruleDescriptions(rules: readonly PolicyRule[], model?: PlatformModel): RuleDescription[] {
+  return rules.map((r) => ({ id: r.id, description: r.description, defaultSeverity: r.defaultSeverity, docs: docsUrl(model, r.docs) }));
+}
+
+/** Summed quotas against the workers, and guarantees against the whole cluster: after, and before when given. */
+export function capacityLines(after: PlatformModel, before?: PlatformModel): CapacityLine[] {
+  const lines: CapacityLine[] = [];
+  const measure = (model: PlatformModel | undefined, f: (m: PlatformModel) => { amount: number; available?: number }) => (model ? f(model) : undefined);
+  const thresholds = overcommitThresholds(after);
+  for (const kind of QUOTA_KINDS) {
+    for (const dimension of ["cpu", "memory"] as const) {
+      const f = (m: PlatformModel) => ({ amount: quotaTotals(m.teams)[kind][dimension], available: m.workerCapacity[dimension] });
+      lines.push({ resource: `quota ${kind}`, dimension, against: "workers", threshold: thresholds[kind], before: measure(before, f), after: f(after) });
+    }
+  }
+  const pods = (m: PlatformModel) => ({ amount: quotaTotals(m.teams).pods });
+  lines.push({ resource: "quota pods", dimension: "pods", before: measure(before, pods), after: pods(after) });
+  if (after.volcanoEnabled || before?.volcanoEnabled) {
+    for (const dimension of ["cpu", "memory"] as const) {
+      const f = (m: PlatformModel) => ({ amount: queueShares(m).totalGuarantee[dimension], available: m.clusterCapacity[dimension] });
+      lines.push({ resource: "queue guarantees", dimension, against: "all nodes", threshold: 1, before: measure(before, f), after: f(after) });
+    }
+  }
+  return lines;
+}
+
+export function queueLines(model: PlatformModel): QueueShareLine[] {
+  return queueShares(model).queues.map(({ queue, weightShare, share, realCapability }) => ({
+    queue: queue.name,
+    team: queue.team?.name,
+    weight: queue.weight,
+    weightShare,
+    share,
+    guarantee: queue.guarantee,
+    capability: queue.capability,
+    realCapability,
+    job: queue.team?.job.total,
+  }));
+}
+
+export function policyReport(model: PlatformModel, rules: readonly PolicyRule[]): ReportContext {
+  return { title: "Policy", rules: ruleDescriptions(rules, model), capacity: capacityLines(model), queues: queueLines(model) };
+}
