@@ -100,7 +100,7 @@ if [ "$DRY_RUN" = 1 ]; then
   printf '%sDry run: commands are printed, none is run.%s\n' "$C_BOLD" "$C_RESET"
 fi
 
-load_platform_config
+load_platform_config all
 CONTEXT="k3d-$CLUSTER_NAME"
 K3D_CONFIG="$PLATFORM_ROOT/generated/cluster/k3d.yaml"
 EFFECTIVE_REPO_URL=${OVERRIDE_REPO_URL:-$REPO_URL}
@@ -144,8 +144,9 @@ preflight() {
   local out version docker_ok=0 k3d_ok=0
   if ! have docker; then
     fail_check "docker is not installed." "install Docker Desktop or Docker Engine: https://docs.docker.com/get-docker/"
-  elif ! out=$(docker info --format '{{.ServerVersion}}' 2>&1) || [ -z "$out" ]; then
-    out=$(printf '%s\n' "$out" | grep -v '^[[:space:]]*$' | tail -n 1)
+  elif ! out=$(docker info --format '{{.ServerVersion}}' 2>/dev/null) || [ -z "$out" ]; then
+    # Ask again for the error alone (stdout and warnings kept apart from it).
+    out=$(docker info --format '{{.ServerVersion}}' 2>&1 >/dev/null | grep -v '^[[:space:]]*$' | tail -n 1) || true
     case $out in
       *"permission denied"*)
         fail_check "Docker is running but this user may not use it: $out" \
@@ -194,24 +195,25 @@ preflight() {
 
   CLUSTER_STATE=absent CLUSTER_RUNNING=no CLUSTER_DETAIL=''
   if [ "$docker_ok" = 1 ] && [ "$k3d_ok" = 1 ]; then
-    if out=$(k3d cluster list -o json 2>&1); then
+    # stdout only: k3d logs warnings on stderr, which would spoil the JSON.
+    if out=$(k3d cluster list -o json 2>/dev/null); then
       eval "$(printf '%s' "$out" | node "$CONFIG_HELPER" cluster-state "$CLUSTER_NAME" "$CLUSTER_SERVERS" "$CLUSTER_AGENTS")"
     else
-      fail_check "k3d could not list clusters: $(printf '%s\n' "$out" | tail -n 1)" "k3d cluster list"
+      out=$(k3d cluster list -o json 2>&1 >/dev/null | tail -n 1) || true
+      fail_check "k3d could not list clusters: $out" "k3d cluster list"
     fi
   fi
 
-  case $CLUSTER_STATE in
-    absent) check_ports_free ;;
-    match) ok "cluster '$CLUSTER_NAME' exists ($CLUSTER_DETAIL): it will be reused" ;;
-    mismatch)
-      if [ "$RECREATE" = 1 ]; then
-        ok "cluster '$CLUSTER_NAME' exists ($CLUSTER_DETAIL): --recreate replaces it"
-      else
-        fail_check "cluster '$CLUSTER_NAME' exists with $CLUSTER_DETAIL, but generated/cluster/k3d.yaml wants $CLUSTER_SERVERS server(s) and $CLUSTER_AGENTS agent(s)." \
-          "npm run bootstrap -- --recreate   (deletes the cluster and everything in it)"
-      fi ;;
-  esac
+  if [ "$CLUSTER_STATE" = absent ]; then
+    check_ports_free
+  elif [ "$RECREATE" = 1 ]; then
+    ok "cluster '$CLUSTER_NAME' exists ($CLUSTER_DETAIL): --recreate replaces it"
+  elif [ "$CLUSTER_STATE" = match ]; then
+    ok "cluster '$CLUSTER_NAME' exists ($CLUSTER_DETAIL): it will be reused"
+  else
+    fail_check "cluster '$CLUSTER_NAME' exists with $CLUSTER_DETAIL, but generated/cluster/k3d.yaml wants $CLUSTER_SERVERS server(s) and $CLUSTER_AGENTS agent(s)." \
+      "npm run bootstrap -- --recreate   (deletes the cluster and everything in it)"
+  fi
 
   if [ "$FAILURES" -gt 0 ]; then
     printf '\n%s%s check(s) failed; nothing was created.%s\n' "$C_RED" "$FAILURES" "$C_RESET" >&2
@@ -294,7 +296,7 @@ install_argocd() {
     argocd_diagnostics "the Argo CD deployments did not become available within ${TIMEOUT}s."
   run "${KC[@]}" -n "$ARGOCD_NAMESPACE" rollout status "statefulset/$ARGOCD_STATEFULSET" "--timeout=$(seconds_left "$deadline")s" ||
     argocd_diagnostics "the Argo CD application controller did not become ready within ${TIMEOUT}s."
-  ok "Argo CD is up"
+  [ "$DRY_RUN" = 1 ] || ok "Argo CD is up"
 }
 
 # ---------------------------------------------------------------- 4. repository access
@@ -305,25 +307,15 @@ json_string() {
   printf '"%s"' "$s"
 }
 
+# The Secret as JSON, with $1 as the (JSON-encoded) password. Built with printf,
+# never a here-document: bash may write a here-document to a temporary file.
 repo_secret_manifest() {
-  cat <<EOF
-{
-  "apiVersion": "v1",
-  "kind": "Secret",
-  "metadata": {
-    "name": "$REPO_SECRET_NAME",
-    "namespace": "$ARGOCD_NAMESPACE",
-    "labels": { "argocd.argoproj.io/secret-type": "repository", "app.kubernetes.io/part-of": "spark-platform" }
-  },
-  "type": "Opaque",
-  "stringData": {
-    "type": "git",
-    "url": $(json_string "$EFFECTIVE_REPO_URL"),
-    "username": $(json_string "$REPO_USERNAME"),
-    "password": $1
-  }
-}
-EOF
+  printf '{\n  "apiVersion": "v1",\n  "kind": "Secret",\n'
+  printf '  "metadata": {\n    "name": "%s",\n    "namespace": "%s",\n' "$REPO_SECRET_NAME" "$ARGOCD_NAMESPACE"
+  printf '    "labels": { "argocd.argoproj.io/secret-type": "repository", "app.kubernetes.io/part-of": "spark-platform" }\n  },\n'
+  printf '  "type": "Opaque",\n  "stringData": {\n    "type": "git",\n'
+  printf '    "url": %s,\n    "username": %s,\n    "password": %s\n  }\n}\n' \
+    "$(json_string "$EFFECTIVE_REPO_URL")" "$(json_string "$REPO_USERNAME")" "$1"
 }
 
 repository_access() {
@@ -344,7 +336,7 @@ repository_access() {
   # Server-side apply: no last-applied-configuration annotation holding the token.
   pipe_to "$(repo_secret_manifest '"<redacted>"')" "$(repo_secret_manifest "$(json_string "$REPO_TOKEN")")" \
     "${KC[@]}" apply --server-side --force-conflicts "--field-manager=$FIELD_MANAGER" -f -
-  ok "repository Secret $ARGOCD_NAMESPACE/$REPO_SECRET_NAME applied (the token was passed on stdin only)"
+  [ "$DRY_RUN" = 1 ] || ok "repository Secret $ARGOCD_NAMESPACE/$REPO_SECRET_NAME applied (the token was passed on stdin only)"
 }
 
 # ---------------------------------------------------------------- 5. root Application, sync

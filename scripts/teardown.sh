@@ -38,7 +38,7 @@ if [ "$DRY_RUN" = 1 ]; then
   printf '%sDry run: commands are printed, none is run.%s\n' "$C_BOLD" "$C_RESET"
 fi
 
-load_platform_config --cluster-only
+load_platform_config cluster-only
 
 step "Teardown: k3d cluster $CLUSTER_NAME"
 if [ "$DRY_RUN" = 1 ]; then
@@ -53,8 +53,9 @@ if ! have k3d; then
     "brew install k3d   or   curl -s https://raw.githubusercontent.com/k3d-io/k3d/main/install.sh | bash"
   exit 1
 fi
-if ! out=$(k3d cluster list -o json 2>&1); then
-  problem "k3d could not list clusters: $(printf '%s\n' "$out" | tail -n 1)" \
+# stdout only: k3d logs warnings on stderr, which would spoil the JSON.
+if ! out=$(k3d cluster list -o json 2>/dev/null); then
+  problem "k3d could not list clusters: $(k3d cluster list -o json 2>&1 >/dev/null | tail -n 1)" \
     "start Docker Desktop, or on Linux: sudo systemctl start docker"
   exit 1
 fi

@@ -36,10 +36,18 @@ die() {
   exit 1
 }
 
+# One word as a shell would read it back: bare when safe, else in single quotes.
+shell_word() {
+  case $1 in
+    '' | *[!A-Za-z0-9_./:=@%+,-]*) printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")" ;;
+    *) printf '%s' "$1" ;;
+  esac
+}
+
 # Prints a command the way a shell would read it back.
 show_cmd() {
   local out='' arg
-  for arg in "$@"; do out="$out $(printf '%q' "$arg")"; done
+  for arg in "$@"; do out="$out $(shell_word "$arg")"; done
   printf '%s+%s%s\n' "$C_DIM" "${out}" "$C_RESET"
 }
 
@@ -111,15 +119,17 @@ seconds_left() {
 }
 
 # Reads the compiler's output into shell variables (see platform-config.mjs env).
-# Arguments are passed on to it (--cluster-only: just CLUSTER_NAME).
+# load_platform_config all|cluster-only (cluster-only: just CLUSTER_NAME, which
+# platform.yaml has even before a build).
 load_platform_config() {
-  local cfg
+  local cfg mode=()
+  if [ "${1:-}" = cluster-only ]; then mode=(--cluster-only); fi
   if ! have node; then
     problem "Node.js is not installed: the scripts read the generated files with it." \
       "install Node.js 20 or newer (https://nodejs.org), then run: npm ci"
     exit 1
   fi
-  cfg=$(node "$CONFIG_HELPER" env --root "$PLATFORM_ROOT" "$@") || {
+  cfg=$(node "$CONFIG_HELPER" env --root "$PLATFORM_ROOT" ${mode[@]+"${mode[@]}"}) || {
     err "could not read the generated platform files in $PLATFORM_ROOT (see above)."
     exit 1
   }

@@ -7,19 +7,23 @@
 //   platform-config.mjs cluster-state NAME SERVERS AGENTS   < `k3d cluster list -o json`
 //   platform-config.mjs json-get PATH                       < any JSON (PATH: a.b.c)
 //   platform-config.mjs root-app      --root DIR [--repo-url U] [--revision R]
+//   platform-config.mjs set-gitops    --root DIR [--repo-url U] [--revision R]   (edits platform.yaml)
 //   platform-config.mjs apps          [--expected a,b] [--report] [--namespace NS]
 //                                                           < `kubectl get applications -o json`
 //
 // Exit codes: 0 ok; 1 error (message on stderr); `apps` exits 3 while not all
 // Applications are Synced and Healthy.
-import { readFileSync, readdirSync, existsSync, statSync } from "node:fs";
+import { readFileSync, readdirSync, existsSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 
+// Loaded only by the commands that read YAML: the others run on every poll.
 let YAML;
-try {
-  YAML = await import("yaml");
-} catch {
-  fail("the Node package 'yaml' is not installed. Fix: run `npm ci` in the repository root.");
+async function loadYamlPackage() {
+  try {
+    YAML = await import("yaml");
+  } catch {
+    fail("the Node package 'yaml' is not installed. Fix: run `npm ci` in the repository root.");
+  }
 }
 
 function fail(message) {
@@ -235,6 +239,16 @@ function rootApp(root, repoUrl, revision) {
   process.stdout.write(JSON.stringify(app, null, 2) + "\n");
 }
 
+// Points platform.yaml at another repository and revision, keeping its comments.
+function setGitops(root, repoUrl, revision) {
+  const file = join(root, "platform.yaml");
+  if (!existsSync(file)) fail(`platform.yaml not found in ${root}`);
+  const doc = YAML.parseDocument(readFileSync(file, "utf8"));
+  if (repoUrl) doc.setIn(["gitops", "repoURL"], repoUrl);
+  if (revision) doc.setIn(["gitops", "targetRevision"], revision);
+  writeFileSync(file, doc.toString());
+}
+
 function pad(s, n) {
   s = String(s);
   return s.length >= n ? s : s + " ".repeat(n - s.length);
@@ -313,6 +327,7 @@ function apps(expectedCsv, report, namespace, opts) {
 const [cmd, ...rest] = process.argv.slice(2);
 const opts = parseArgs(rest);
 const root = opts.root ?? process.env.SPARK_PLATFORM_ROOT ?? process.cwd();
+if (["env", "root-app", "set-gitops", "check"].includes(cmd)) await loadYamlPackage();
 switch (cmd) {
   case "env":
     env(root, opts["cluster-only"] === true);
@@ -326,11 +341,14 @@ switch (cmd) {
   case "root-app":
     rootApp(root, opts["repo-url"], opts.revision);
     break;
+  case "set-gitops":
+    setGitops(root, opts["repo-url"], opts.revision);
+    break;
   case "apps":
     apps(opts.expected, opts.report, opts.namespace, opts);
     break;
   case "check":
     break;
   default:
-    fail(`usage: platform-config.mjs env|cluster-state|json-get|root-app|apps|check (got '${cmd ?? ""}')`);
+    fail(`usage: platform-config.mjs env|cluster-state|json-get|root-app|set-gitops|apps|check (got '${cmd ?? ""}')`);
 }

@@ -1,0 +1,357 @@
+// Runs scripts/bootstrap.sh and scripts/teardown.sh against stand-in docker,
+// k3d and kubectl (test/bootstrap/fakes/: fake.sh, which hands the stateful
+// calls to fake-tool.mjs) in a throwaway copy of
+// the compiler's output, and reads back what the stand-ins were asked to do.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const fakesDir = join(repoRoot, "test/bootstrap/fakes");
+export const TOOLS = ["docker", "k3d", "kubectl"] as const;
+export type Tool = (typeof TOOLS)[number];
+
+export interface AppSpec {
+  name: string;
+  sync?: string;
+  health?: string;
+  healthMessage?: string;
+  conditions?: { type: string; message: string }[];
+  operationState?: { phase: string; message?: string };
+  resources?: Record<string, unknown>[];
+}
+
+/** What the stand-ins answer; see fake-tool.mjs. */
+export interface Scenario {
+  dockerDaemon?: "up" | "down" | "permission";
+  /** docker info and k3d cluster list also write warnings on stderr, as they do on some machines. */
+  stderrNoise?: boolean;
+  k3dVersion?: string;
+  kubectlVersion?: string;
+  serverVersion?: string;
+  /** Clusters that exist before the script runs (entries of `k3d cluster list -o json`). */
+  clusters?: Record<string, unknown>[];
+  createFails?: string;
+  /** `kubectl wait` calls whose arguments contain one of these time out. */
+  waitTimeout?: string[];
+  /** One list per `kubectl get applications` poll; the last repeats. */
+  applications?: AppSpec[][];
+  /** Per SparkApplication name: its .status.applicationState.state at each poll; the last repeats. */
+  sparkStates?: Record<string, string[]>;
+}
+
+export interface Call {
+  tool: Tool;
+  args: string[];
+  env: Record<string, string>;
+  stdinFile?: string;
+}
+
+export interface Result {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  calls: Call[];
+  /** The raw call log, as written by the stand-ins (argv and environment of every call). */
+  rawLog: string;
+  /** Everything the stand-ins received on stdin, in call order. */
+  stdin: string[];
+  /** This run's directory: the stand-ins' log and state, and HOME. */
+  workDir: string;
+}
+
+/** Every file under a directory (recursively) whose content includes `needle`. */
+export function filesContaining(dir: string, needle: string): string[] {
+  const hits: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) hits.push(...filesContaining(p, needle));
+    else if (e.isFile() && readFileSync(p, "utf8").includes(needle)) hits.push(p);
+  }
+  return hits;
+}
+
+/** Entries of `k3d cluster list -o json` for a cluster. */
+export function k3dCluster(name: string, servers: number, agents: number, running = true): Record<string, unknown> {
+  const nodes: Record<string, unknown>[] = [];
+  for (let i = 0; i < servers; i++) nodes.push({ name: `k3d-${name}-server-${i}`, role: "server", State: { Running: running } });
+  for (let i = 0; i < agents; i++) nodes.push({ name: `k3d-${name}-agent-${i}`, role: "agent", State: { Running: running } });
+  return {
+    name,
+    nodes,
+    serversCount: servers,
+    serversRunning: running ? servers : 0,
+    agentsCount: agents,
+    agentsRunning: running ? agents : 0,
+    hasLoadbalancer: true,
+  };
+}
+
+export const TEAMS = ["alpha", "beta", "theta", "delta"];
+export const CHILD_APPS = ["spark-operator", "volcano", ...TEAMS.map((t) => `team-${t}`)];
+export const ALL_APPS = ["root", ...CHILD_APPS];
+
+export function healthyApps(names = ALL_APPS): AppSpec[] {
+  return names.map((name) => ({ name, sync: "Synced", health: "Healthy", operationState: { phase: "Succeeded" } }));
+}
+
+export interface Fixture {
+  root: string;
+  ports: { api: number; http: number; https: number };
+  clusterName: string;
+}
+
+export interface FixtureOptions {
+  clusterName?: string;
+  repoURL?: string;
+  revision?: string;
+  ingress?: boolean;
+}
+
+/**
+ * A small copy of what `npm run build` produces (the files the scripts read),
+ * with host ports that are free on this machine so that tests never depend on
+ * 6443/8080/8443 being unused.
+ */
+export async function makeFixture(base: string, options: FixtureOptions = {}): Promise<Fixture> {
+  const root = join(base, "repo");
+  const name = options.clusterName ?? "data-platform-cluster";
+  const repoURL = options.repoURL ?? "https://github.com/example-org/spark-data-platform.git";
+  const revision = options.revision ?? "main";
+  const [api, http, https] = [await freePort(), await freePort(), await freePort()];
+  const write = (rel: string, text: string) => {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  };
+  write(
+    "platform.yaml",
+    `cluster:\n  name: ${name}\n  k3sImage: rancher/k3s:v1.28.15-k3s1\ngitops:\n  repoURL: ${repoURL}\n  targetRevision: ${revision}\n  argocdVersion: v2.14.21\n`,
+  );
+  write(
+    "generated/cluster/k3d.yaml",
+    [
+      "apiVersion: k3d.io/v1alpha5",
+      "kind: Simple",
+      "metadata:",
+      `  name: ${name}`,
+      "servers: 1",
+      "agents: 2",
+      "image: rancher/k3s:v1.28.15-k3s1",
+      "kubeAPI:",
+      `  hostPort: "${api}"`,
+      "ports:",
+      `  - port: ${http}:80`,
+      "    nodeFilters: [loadbalancer]",
+      `  - port: ${https}:443`,
+      "    nodeFilters: [loadbalancer]",
+      "",
+    ].join("\n"),
+  );
+  write(
+    "argocd/kustomization.yaml",
+    "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: argocd\nresources:\n  - https://raw.githubusercontent.com/argoproj/argo-cd/v2.14.21/manifests/install.yaml\n" +
+      (options.ingress ? "  - argocd-server-ingress.yaml\n" : ""),
+  );
+  if (options.ingress) {
+    write(
+      "argocd/argocd-server-ingress.yaml",
+      "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: argocd-server\nspec:\n  rules:\n    - host: argocd.localhost\n",
+    );
+  }
+  write(
+    "argocd/root-application.yaml",
+    `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: root\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: ${repoURL}\n    targetRevision: ${revision}\n    path: generated/applications\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: argocd\n  syncPolicy:\n    automated: { prune: true, selfHeal: true }\n`,
+  );
+  for (const app of CHILD_APPS) {
+    write(
+      `generated/applications/${app}.yaml`,
+      `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ${app}\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: ${repoURL}\n    targetRevision: ${revision}\n    path: generated/${app}\n`,
+    );
+  }
+  write("generated/applications/kustomization.yaml", `resources:\n${CHILD_APPS.map((a) => `  - ${a}.yaml`).join("\n")}\n`);
+  for (const team of TEAMS) {
+    write(
+      `generated/examples/${team}/spark-application.yaml`,
+      `apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata:\n  name: spark-pi-${team}\n  namespace: team-${team}\nspec:\n  type: Scala\n`,
+    );
+  }
+  return { root, ports: { api, http, https }, clusterName: name };
+}
+
+/**
+ * A free TCP port on loopback, picked below the kernel's ephemeral range
+ * (32768+) so that other tests' listeners on port 0 cannot take it meanwhile.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const free = await new Promise<boolean>((resolveFree) => {
+      const server = createServer();
+      server.once("error", () => resolveFree(false));
+      server.listen(port, "127.0.0.1", () => server.close(() => resolveFree(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error("no free port found in 20000-32000");
+}
+
+/** Something listening on a port, as another program on the laptop would. */
+export function occupy(port: number): Promise<Server> {
+  return new Promise((resolveServer, reject) => {
+    const server = createServer((socket) => socket.destroy());
+    server.on("error", reject);
+    server.listen(port, "127.0.0.1", () => resolveServer(server));
+  });
+}
+
+/**
+ * A directory of links to every program on PATH except docker, k3d and
+ * kubectl: with it on PATH, the real tools (this machine has a docker client
+ * and a kubectl) can never be started by mistake, and a tool can be "missing".
+ */
+export function maskedSystemBin(base: string): string {
+  const bin = join(base, "sysbin");
+  mkdirSync(bin, { recursive: true });
+  const seen = new Set<string>(TOOLS);
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    if (!dir || !existsSync(dir)) continue;
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      if (seen.has(entry)) continue;
+      seen.add(entry);
+      try {
+        symlinkSync(join(dir, entry), join(bin, entry));
+      } catch {
+        /* unreadable entry: skip */
+      }
+    }
+  }
+  return bin;
+}
+
+export class Sandbox {
+  readonly base: string;
+  readonly sysbin: string;
+
+  constructor() {
+    this.base = mkdtempSync(join(tmpdir(), "bootstrap-test-"));
+    this.sysbin = maskedSystemBin(this.base);
+  }
+
+  cleanup(): void {
+    rmSync(this.base, { recursive: true, force: true });
+  }
+
+  /** Runs a script (bootstrap.sh or teardown.sh) with the stand-ins first on PATH. */
+  async run(
+    script: "bootstrap.sh" | "teardown.sh" | "ci/run-examples.sh" | "ci/serve-checkout.sh",
+    args: string[],
+    options: {
+      fixture: Fixture;
+      scenario?: Scenario;
+      env?: Record<string, string>;
+      tools?: readonly Tool[];
+      input?: string;
+      /** Run on a pseudo-terminal (util-linux `script`); stdout then holds stderr too. */
+      tty?: boolean;
+    },
+  ): Promise<Result> {
+    const work = mkdtempSync(join(this.base, "run-"));
+    const fakeBin = join(work, "bin");
+    mkdirSync(fakeBin);
+    for (const tool of options.tools ?? TOOLS) {
+      writeFileSync(join(fakeBin, tool), `#!/bin/sh\nFAKE_TOOL=${tool} exec bash "${fakesDir}/fake.sh" "$@"\n`, { mode: 0o755 });
+    }
+    const scenarioFile = join(work, "scenario.json");
+    writeFileSync(scenarioFile, JSON.stringify(options.scenario ?? {}));
+    const log = join(work, "calls.jsonl");
+    writeFileSync(log, "");
+    const home = join(work, "home");
+    mkdirSync(home);
+    const env: Record<string, string> = {
+      PATH: [fakeBin, this.sysbin].join(delimiter),
+      HOME: home,
+      LANG: "C.UTF-8",
+      SPARK_PLATFORM_ROOT: options.fixture.root,
+      BOOTSTRAP_POLL_INTERVAL: "0.1",
+      FAKE_LOG: log,
+      FAKE_DIR: work,
+      FAKE_SCENARIO: scenarioFile,
+      FAKE_NODE: process.execPath,
+      FAKE_DIR_MJS: fakesDir,
+      ...scenarioKnobs(options.scenario ?? {}),
+      ...options.env,
+    };
+    const argv = ["bash", join(repoRoot, "scripts", script), ...args];
+    const { exitCode, stdout, stderr } = options.tty
+      ? await spawnCollect("script", ["-qec", argv.map(shellQuote).join(" "), "/dev/null"], { ...env, TERM: "xterm", COLUMNS: "200" }, options.input)
+      : await spawnCollect(argv[0], argv.slice(1), env, options.input);
+    const rawLog = readFileSync(log, "utf8");
+    const calls = rawLog
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Call);
+    const stdin = calls.filter((c) => c.stdinFile).map((c) => readFileSync(c.stdinFile!, "utf8"));
+    return { exitCode, stdout, stderr, calls, rawLog, stdin, workDir: work };
+  }
+}
+
+/** The scenario settings that fake.sh answers from without starting node. */
+function scenarioKnobs(s: Scenario): Record<string, string> {
+  const knobs: Record<string, string> = {};
+  if (s.dockerDaemon) knobs.FAKE_S_DOCKER = s.dockerDaemon;
+  if (s.k3dVersion) knobs.FAKE_S_K3D_VERSION = s.k3dVersion;
+  if (s.kubectlVersion) knobs.FAKE_S_KUBECTL_VERSION = s.kubectlVersion;
+  if (s.serverVersion) knobs.FAKE_S_SERVER_VERSION = s.serverVersion;
+  if (s.waitTimeout?.length) knobs.FAKE_S_WAIT_TIMEOUT = s.waitTimeout.join("|");
+  if (s.stderrNoise) knobs.FAKE_S_NOISE = "1";
+  return knobs;
+}
+
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** True when util-linux `script` (for pseudo-terminal tests) is installed; BSD's takes other flags. */
+export function hasScriptCommand(): boolean {
+  const r = spawnSync("script", ["--version"], { encoding: "utf8" });
+  return r.status === 0 && /util-linux/.test(r.stdout + r.stderr);
+}
+
+function spawnCollect(cmd: string, args: string[], env: Record<string, string>, input?: string) {
+  return new Promise<{ exitCode: number; stdout: string; stderr: string }>((resolveRun, reject) => {
+    const child = spawn(cmd, args, { env, stdio: "pipe", cwd: env.SPARK_PLATFORM_ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolveRun({ exitCode: code ?? (signal ? 128 : 1), stdout, stderr }));
+    child.stdin.end(input ?? "");
+  });
+}
+
+/** A call rendered as one string, e.g. "kubectl --context k3d-x apply -k /repo/argocd". */
+export const line = (c: Call) => [c.tool, ...c.args].join(" ");
+
+/** Index of the first call matching, or -1. */
+export function indexOfCall(calls: Call[], pred: (c: Call) => boolean): number {
+  return calls.findIndex(pred);
+}
+
+/** The tool calls that change something (not the read-only checks and polls). */
+export function mutatingCalls(calls: Call[]): Call[] {
+  return calls.filter((c) => {
+    const a = c.args;
+    if (c.tool === "docker") return false;
+    if (c.tool === "k3d") return !(a[0] === "version" || (a[0] === "cluster" && a[1] === "list"));
+    const verbs = a.filter((x) => !x.startsWith("-"));
+    return ["apply", "create", "delete", "patch", "config"].some((v) => verbs.includes(v));
+  });
+}
