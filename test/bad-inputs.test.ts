@@ -11,7 +11,8 @@ interface Case {
   name: string;
   /** Changes to apply: file → new content (or a function of the old one). */
   edit: Record<string, string | ((old: string) => string)>;
-  expect: Partial<Diagnostic> & { message: RegExp | string; hint?: RegExp | string };
+  /** Fields the diagnostic must have; a RegExp matches, a string equals (message and hint: contains). */
+  expect: { [K in keyof Diagnostic]?: Diagnostic[K] | RegExp } & { message: RegExp | string };
 }
 
 const replace = (from: string | RegExp, to: string) => (old: string) => {
