@@ -7,10 +7,13 @@
 import { Command, CommanderError } from "commander";
 import * as build from "./commands/build.js";
 import * as check from "./commands/check.js";
+import * as newTeam from "./commands/new-team.js";
+import * as policy from "./commands/policy.js";
+import * as review from "./commands/review.js";
 import * as validate from "./commands/validate.js";
 import { EXIT, paint } from "./output.js";
 
-const COMMANDS: Array<{ register(cli: Command): void }> = [build, check, validate];
+const COMMANDS: Array<{ register(cli: Command): void }> = [build, check, validate, policy, review, newTeam];
 
 export function program(): Command {
   const cli = new Command("spark-platform")

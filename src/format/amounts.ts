@@ -5,6 +5,7 @@ import type { Dimension } from "./report.js";
 
 /** Memory rounded to what a reader needs when it is not a whole number of Mi. */
 function readableMemory(bytes: number): string {
+  if (bytes === 0) return "0";
   const exact = formatMemory(bytes);
   if (!/^\d+$/.test(exact)) return exact;
   return bytes >= 2 ** 30 ? `${Number((bytes / 2 ** 30).toFixed(1))}Gi` : `${Math.round(bytes / 2 ** 20)}Mi`;

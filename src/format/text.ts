@@ -1,10 +1,13 @@
-/** Terminal output: one line per problem with its position, and the fix beneath. */
+/** Terminal output: one line per problem with its position, and the fix beneath; a report's tables first. */
 import pc from "picocolors";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import type { ReportContext } from "./report.js";
+import { reportSections } from "./sections.js";
+import { textTable } from "./table.js";
 
-export function formatText(diagnostics: Diagnostic[], color = false): string {
-  const c = color ? pc : pc.createColors(false);
-  return diagnostics
+export function formatText(diagnostics: Diagnostic[], color = false, context?: ReportContext): string {
+  const c = pc.createColors(color);
+  const findings = diagnostics
     .map((d) => {
       const where = [d.file, d.line, d.column].filter((x) => x !== undefined).join(":");
       const severity = d.severity === "error" ? c.red("error") : c.yellow("warning");
@@ -13,4 +16,8 @@ export function formatText(diagnostics: Diagnostic[], color = false): string {
       return lines.join("\n");
     })
     .join("\n");
+  if (!context) return findings;
+  const sections = reportSections(context).map((s) => `${c.bold(s.title)}\n${s.rows.length ? textTable(s.columns, s.rows) : "  (none)"}`);
+  const allowance = context.allowance ? [`${c.bold("Destructive changes allowed for:")} ${context.allowance.teams.join(", ")} (${context.allowance.source})`] : [];
+  return [c.bold(c.underline(context.title)), ...sections, ...allowance, findings].filter(Boolean).join("\n\n");
 }

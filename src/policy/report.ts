@@ -24,21 +24,21 @@ export function ruleDescriptions(rules: readonly PolicyRule[], model?: PlatformM
 
 /** Summed quotas against the workers, and guarantees against the whole cluster: after, and before when given. */
 export function capacityLines(after: PlatformModel, before?: PlatformModel): CapacityLine[] {
-  const lines: CapacityLine[] = [];
-  const measure = (model: PlatformModel | undefined, f: (m: PlatformModel) => { amount: number; available?: number }) => (model ? f(model) : undefined);
+  const measure = (model: PlatformModel) => ({ model, quota: quotaTotals(model.teams), guarantees: queueShares(model).totalGuarantee });
+  const [now, then] = [measure(after), before && measure(before)];
   const thresholds = overcommitThresholds(after);
+  const lines: CapacityLine[] = [];
   for (const kind of QUOTA_KINDS) {
     for (const dimension of ["cpu", "memory"] as const) {
-      const f = (m: PlatformModel) => ({ amount: quotaTotals(m.teams)[kind][dimension], available: m.workerCapacity[dimension] });
-      lines.push({ resource: `quota ${kind}`, dimension, against: "workers", threshold: thresholds[kind], before: measure(before, f), after: f(after) });
+      const at = (m: ReturnType<typeof measure>) => ({ amount: m.quota[kind][dimension], available: m.model.workerCapacity[dimension] });
+      lines.push({ resource: `quota ${kind}`, dimension, against: "workers", threshold: thresholds[kind], before: then && at(then), after: at(now) });
     }
   }
-  const pods = (m: PlatformModel) => ({ amount: quotaTotals(m.teams).pods });
-  lines.push({ resource: "quota pods", dimension: "pods", before: measure(before, pods), after: pods(after) });
+  lines.push({ resource: "quota pods", dimension: "pods", before: then && { amount: then.quota.pods }, after: { amount: now.quota.pods } });
   if (after.volcanoEnabled || before?.volcanoEnabled) {
     for (const dimension of ["cpu", "memory"] as const) {
-      const f = (m: PlatformModel) => ({ amount: queueShares(m).totalGuarantee[dimension], available: m.clusterCapacity[dimension] });
-      lines.push({ resource: "queue guarantees", dimension, against: "all nodes", threshold: 1, before: measure(before, f), after: f(after) });
+      const at = (m: ReturnType<typeof measure>) => ({ amount: m.guarantees[dimension], available: m.model.clusterCapacity[dimension] });
+      lines.push({ resource: "queue guarantees", dimension, against: "all nodes", threshold: 1, before: then && at(then), after: at(now) });
     }
   }
   return lines;

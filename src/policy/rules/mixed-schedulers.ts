@@ -3,7 +3,8 @@ import { capacityOf } from "../../model/platform-model.js";
 import { formatCapacity, queueShares, subtract, sum } from "../capacity.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
 
-const names = (teams: Array<{ name: string }>): string => teams.map((t) => t.name).join(", ");
+const names = (teams: Array<{ name: string }>): string => `team${teams.length === 1 ? "" : "s"} ${teams.map((t) => t.name).join(", ")}`;
+const verb = (teams: unknown[], one: string, many: string) => (teams.length === 1 ? one : many);
 
 /**
  * Volcano 1.8.2's proportion plugin divides every node's allocatable among its
@@ -30,7 +31,7 @@ export const mixedSchedulers: PolicyRule = {
       : `the queues' guarantees (${formatCapacity(totalGuarantee)}) still fit beside them, but Volcano's shares of the cluster do not`;
     report({
       file: PLATFORM_FILE, path: "/components/volcano",
-      message: `teams ${names(plain)} use the default scheduler and ${names(volcano)} use Volcano on the same nodes: Volcano divides all ${formatCapacity(cluster)} among its queues without subtracting default-scheduler pods, which the quotas of ${names(plain)} let request up to ${formatCapacity(outside)}; ${consequence}`,
+      message: `${names(plain)} ${verb(plain, "uses", "use")} the default scheduler and ${names(volcano)} ${verb(volcano, "uses", "use")} Volcano, on the same nodes: Volcano divides all ${formatCapacity(cluster)} among its queues without subtracting default-scheduler pods, which the quota${plain.length === 1 ? "" : "s"} of ${names(plain)} let request up to ${formatCapacity(outside)}; ${consequence}`,
       hint: "Move every team to Volcano, keep the default-scheduler teams' quotas small, or give the Volcano teams nodes of their own. Volcano's queue weights and guarantees only arbitrate between Volcano pods.",
     });
   },

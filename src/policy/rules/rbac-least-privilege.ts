@@ -1,4 +1,4 @@
-import type { PlatformModel, TeamModel } from "../../model/platform-model.js";
+import type { TeamModel } from "../../model/platform-model.js";
 import { PATHS, teamProject } from "../../synth/platform/applications.js";
 import type { KubeObject, Synthesis } from "../../synth/object.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
@@ -42,7 +42,7 @@ function tenantObjects(synthesis: Synthesis, team: TeamModel): KubeObject[] {
   return synthesis.builds.find((b) => b.dir === PATHS.overlay(team.name))?.objects ?? [];
 }
 
-function* violations(model: PlatformModel, synthesis: Synthesis, team: TeamModel): Generator<string> {
+function* violations(synthesis: Synthesis, team: TeamModel): Generator<string> {
   const objects = tenantObjects(synthesis, team);
   const own = new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`));
   for (const object of objects) {
@@ -80,7 +80,7 @@ export const rbacLeastPrivilege: PolicyRule = {
   docs: docsAnchor("rbac-least-privilege"),
   check({ model, synthesis, report }) {
     for (const team of model.teams) {
-      for (const violation of violations(model, synthesis, team)) {
+      for (const violation of violations(synthesis, team)) {
         report({
           file: team.file, path: "/name",
           message: `tenant \`${team.name}\`: ${violation}`,

@@ -1,0 +1,40 @@
+import path from "node:path";
+import type { Command } from "commander";
+import { FORMATS } from "../../format/index.js";
+import { countChanges } from "../../format/sections.js";
+import { GitError, reviewPlatform } from "../../review/index.js";
+import { color, countErrors, EXIT, paint, plural, seconds, summary, withCommonOptions, type CommonOptions } from "../output.js";
+
+interface ReviewCommandOptions extends CommonOptions {
+  base: string;
+  allowDestructive?: string[];
+  allowedBy?: string;
+}
+
+export async function review(options: ReviewCommandOptions): Promise<number> {
+  const start = performance.now();
+  let result;
+  try {
+    result = await reviewPlatform({ root: path.resolve(options.dir), base: options.base, allowDestructive: options.allowDestructive, allowedBy: options.allowedBy });
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    process.stderr.write(`${paint.red("error")}  ${error.message}\n    ${paint.cyan("fix:")} pass --base a branch, tag or commit of this repository (fetch it first in a shallow clone).\n`);
+    return EXIT.usage;
+  }
+  const output = FORMATS[options.format](result.diagnostics, color, result.context);
+  if (output) process.stdout.write(output + "\n");
+  const errors = countErrors(result.diagnostics);
+  const counts = countChanges(result.changes);
+  summary(`${errors ? paint.red("✖") : paint.green("✔")} ${options.base} (${result.baseCommit.slice(0, 12)}) → working tree: ${counts.added} added, ${counts.removed} removed, ${counts.changed} changed; ${plural(errors, "error")}, ${plural(result.diagnostics.length - errors, "warning")} in ${seconds(start)}`, options);
+  return errors ? EXIT.invalid : EXIT.ok;
+}
+
+const list = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((s) => s.trim()).filter(Boolean)];
+
+export const register = (cli: Command): void => {
+  withCommonOptions(cli.command("review").description("compare the platform at a Git ref with the working tree: changed objects, destructive changes, policy, capacity; exit 1 on errors"))
+    .requiredOption("--base <ref>", "Git ref to compare against (e.g. origin/main)")
+    .option("--allow-destructive <teams>", "allow destructive changes to these teams (comma-separated; `platform` for the platform's own objects, `*` for all)", list)
+    .option("--allowed-by <text>", "where the allowance comes from, as the report shows it (e.g. the pull request label)")
+    .action(async (options) => { process.exitCode = await review(options); });
+};

@@ -1,0 +1,56 @@
+/**
+ * The inputs of the platform at a Git ref, extracted into a temporary
+ * directory with `git archive` (one process, no checkout): neither the
+ * working tree nor the index is touched.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { PLATFORM_FILE, TEAMS_DIR } from "../load/inputs.js";
+
+export class GitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "GitError";
+  }
+}
+
+function git(root: string, args: string[], input?: Buffer): Buffer {
+  const result = spawnSync("git", args, { cwd: root, input, maxBuffer: 256 * 1024 * 1024 });
+  if (result.error) throw new GitError(`cannot run git: ${result.error.message}`);
+  if (result.status !== 0) throw new GitError(`git ${args.join(" ")}: ${result.stderr.toString().trim()}`);
+  return result.stdout;
+}
+
+export interface BaseInputs {
+  /** The commit the ref names. */
+  commit: string;
+  /** A directory holding platform.yaml and teams/ as they are at that commit (missing when they were not there). */
+  root: string;
+  cleanup(): void;
+}
+
+/** Extracts platform.yaml and teams/ of `ref` for the project at `root` (which may be a subdirectory of the repository). */
+export function inputsAtRef(root: string, ref: string): BaseInputs {
+  if (ref.startsWith("-")) throw new GitError(`not a Git ref: ${ref}`);
+  const commit = git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]).toString().trim();
+  if (!commit) throw new GitError(`unknown Git ref: ${ref}`);
+  // Paths below are relative to the project's tree at that commit, so git runs from the repository's top.
+  const top = git(root, ["rev-parse", "--show-toplevel"]).toString().trim();
+  const prefix = git(root, ["rev-parse", "--show-prefix"]).toString().trim().replace(/\/$/, "");
+  const tree = prefix ? `${commit}:${prefix}` : commit;
+  const present = git(top, ["ls-tree", "--name-only", tree, "--", PLATFORM_FILE, TEAMS_DIR]).toString().split("\n").filter(Boolean);
+  const dir = mkdtempSync(path.join(tmpdir(), "spark-platform-base-"));
+  try {
+    if (present.length) {
+      const archive = git(top, ["archive", "--format=tar", tree, "--", ...present]);
+      const tar = spawnSync("tar", ["-x", "-C", dir], { input: archive });
+      if (tar.status !== 0) throw new GitError(`cannot extract the inputs of ${ref}: ${tar.stderr?.toString().trim() ?? tar.error?.message}`);
+    }
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return { commit, root: dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}

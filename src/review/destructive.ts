@@ -1,0 +1,137 @@
+/**
+ * Changes that destroy something running when Argo CD syncs them (its
+ * Applications prune): deleted namespaces, queues, projects and
+ * Applications, lowered quotas and removed RBAC. One detector per kind of
+ * damage; the review turns what they find into errors unless allowed.
+ */
+import type { ResourceChange } from "../format/report.js";
+import { parseQuantity } from "../model/quantity.js";
+import { ARGO, type KubeObject } from "../synth/object.js";
+import type { Resource } from "./resources.js";
+
+export interface Damage {
+  /** The object and what happens to it, e.g. "ResourceQuota team-theta/theta-quota: requests.cpu 6 → 4". */
+  detail: string;
+  /** JSON pointer in the team's file (or platform.yaml) that the change is about. */
+  pointer: string;
+}
+
+export interface DestructiveCheck {
+  /** Diagnostic code. */
+  code: string;
+  description: string;
+  /** What the damage does, said once after the list of objects. */
+  consequence: string;
+  detect(change: ResourceChange, before?: Resource, after?: Resource): Damage[];
+}
+
+const id = (c: ResourceChange) => `${c.kind} ${c.namespace ? `${c.namespace}/` : ""}${c.name}`;
+const removed = (c: ResourceChange, kind: string) => c.change === "removed" && c.kind === kind;
+const syncOptions = (o?: KubeObject) => o?.metadata.annotations?.[ARGO.syncOptions] ?? "";
+
+export const namespaceDeleted: DestructiveCheck = {
+  code: "review/namespace-deleted",
+  description: "A team's Namespace is no longer generated.",
+  consequence: "a team's running jobs and data live in its namespace",
+  detect(change, before) {
+    if (!removed(change, "Namespace")) return [];
+    const kept = /Delete=false/.test(syncOptions(before?.object));
+    return [{ detail: `${id(change)} is no longer generated: ${kept ? "Argo CD keeps it (it is marked Delete=false) but nothing manages it any more" : "Argo CD deletes it, with everything in it"}`, pointer: "/name" }];
+  },
+};
+
+export const queueDeleted: DestructiveCheck = {
+  code: "review/queue-deleted",
+  description: "A Volcano Queue is deleted.",
+  consequence: "Volcano leaves the PodGroups in a deleted queue Pending forever and refuses new pods that name it",
+  detect: (change) => (removed(change, "Queue") ? [{ detail: `${id(change)} is deleted`, pointer: change.team ? "/scheduler" : "/volcano" }] : []),
+};
+
+export const appProjectDeleted: DestructiveCheck = {
+  code: "review/appproject-deleted",
+  description: "An Argo CD AppProject is deleted.",
+  consequence: "the Applications in a deleted project stop syncing",
+  detect: (change) => (removed(change, "AppProject") ? [{ detail: `${id(change)} is deleted`, pointer: "/name" }] : []),
+};
+
+export const applicationDeleted: DestructiveCheck = {
+  code: "review/application-deleted",
+  description: "An Argo CD Application is deleted.",
+  consequence: "what it deployed is pruned or left unmanaged",
+  detect(change, before) {
+    if (!removed(change, "Application")) return [];
+    const cascade = before?.object.metadata.finalizers?.includes(ARGO.resourcesFinalizer);
+    return [{ detail: `${id(change)} is deleted${cascade ? ", with Argo CD's resources finalizer: the objects it deployed are deleted with it" : ""}`, pointer: change.team ? "/name" : "" }];
+  },
+};
+
+const QUOTA_POINTER: Record<string, string> = {
+  "requests.cpu": "/quota/requests/cpu", "requests.memory": "/quota/requests/memory",
+  "limits.cpu": "/quota/limits/cpu", "limits.memory": "/quota/limits/memory", pods: "/quota/pods",
+};
+
+function lowered(before: Record<string, string | number> = {}, after: Record<string, string | number> = {}): Array<[string, string | number, string | number | undefined]> {
+  return Object.entries(before)
+    .filter(([k, v]) => after[k] === undefined || parseQuantity(after[k]) < parseQuantity(v))
+    .map(([k, v]) => [k, v, after[k]]);
+}
+
+export const quotaLowered: DestructiveCheck = {
+  code: "review/quota-lowered",
+  description: "A ResourceQuota or a Volcano queue's capability is lowered.",
+  consequence: "running pods keep running, but pods beyond the lower quota are refused, and jobs beyond the lower capability wait",
+  detect(change, before, after) {
+    if (change.change !== "changed" || !before || !after) return [];
+    const spec = (o: Resource) => o.object.spec as Record<string, any> | undefined;
+    if (change.kind === "ResourceQuota") {
+      return lowered(spec(before)?.hard, spec(after)?.hard).map(([key, from, to]) => ({ detail: `${id(change)} lowers ${key} from ${from} to ${to ?? "(none)"}`, pointer: QUOTA_POINTER[key] ?? "/quota" }));
+    }
+    if (change.kind === "Queue") {
+      return lowered(spec(before)?.capability, spec(after)?.capability).map(([key, from, to]) => ({ detail: `${id(change)} lowers capability.${key} from ${from} to ${to ?? "(none)"}`, pointer: change.team ? `/queue/capability/${key}` : `/volcano/defaultQueue/capability/${key}` }));
+    }
+    return [];
+  },
+};
+
+const RBAC_KINDS = new Set(["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount"]);
+
+interface RbacRule { apiGroups?: string[]; resources?: string[]; verbs?: string[]; resourceNames?: string[] }
+
+/** Each (verb, group/resource, name) a Role grants. */
+function permissions(object: KubeObject): Set<string> {
+  const out = new Set<string>();
+  for (const rule of (object.rules as RbacRule[] | undefined) ?? []) {
+    for (const group of rule.apiGroups ?? [""]) for (const resource of rule.resources ?? []) for (const verb of rule.verbs ?? []) {
+      for (const name of rule.resourceNames?.length ? rule.resourceNames : ["*"]) out.add(`${verb} ${group ? `${group}/` : ""}${resource}${name === "*" ? "" : `/${name}`}`);
+    }
+  }
+  return out;
+}
+
+const subjects = (object: KubeObject) => new Set(((object.subjects as Array<{ kind: string; name: string; namespace?: string }>) ?? []).map((s) => `${s.kind} ${s.namespace ? `${s.namespace}/` : ""}${s.name}`));
+
+export const rbacRemoved: DestructiveCheck = {
+  code: "review/rbac-removed",
+  description: "A service account, role or binding is deleted, or loses permissions or subjects.",
+  consequence: "Spark drivers that rely on these permissions fail, mid-job for running ones",
+  detect(change, before, after) {
+    if (!RBAC_KINDS.has(change.kind)) return [];
+    const pointer = change.team ? "/scheduler" : "";
+    if (change.change === "removed") return [{ detail: `${id(change)} is deleted`, pointer }];
+    if (change.change !== "changed" || !before || !after) return [];
+    if (change.kind === "Role" || change.kind === "ClusterRole") {
+      const next = permissions(after.object);
+      const lost = [...permissions(before.object)].filter((p) => !next.has(p));
+      return lost.length ? [{ detail: `${id(change)} loses ${lost.join(", ")}`, pointer }] : [];
+    }
+    if (change.kind === "RoleBinding" || change.kind === "ClusterRoleBinding") {
+      const next = subjects(after.object);
+      const lost = [...subjects(before.object)].filter((s) => !next.has(s));
+      const roleChanged = JSON.stringify(before.object.roleRef) !== JSON.stringify(after.object.roleRef);
+      return lost.length || roleChanged ? [{ detail: `${id(change)} ${[...(lost.length ? [`no longer binds ${lost.join(", ")}`] : []), ...(roleChanged ? ["binds another role"] : [])].join(" and ")}`, pointer }] : [];
+    }
+    return [];
+  },
+};
+
+export const DESTRUCTIVE_CHECKS: readonly DestructiveCheck[] = [namespaceDeleted, queueDeleted, appProjectDeleted, applicationDeleted, quotaLowered, rbacRemoved];

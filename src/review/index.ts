@@ -1,0 +1,177 @@
+/**
+ * `review`: the platform at a base Git ref against the working tree, both
+ * validated and synthesized in-process (no cluster, no Kustomize). Reports the changed
+ * objects field by field, destructive changes as errors unless explicitly
+ * allowed, the policy findings of the result, and the capacity before → after.
+ */
+import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { resourceId, type Allowance, type ReportContext, type ResourceChange, type RuleDescription } from "../format/report.js";
+import { PLATFORM_FILE, TEAMS_DIR } from "../load/inputs.js";
+import { locate } from "../load/source.js";
+import type { PlatformModel } from "../model/platform-model.js";
+import type { CompileResult } from "../pipeline.js";
+import { synthesize } from "../synth/index.js";
+import { validateProject } from "../validate/index.js";
+import { POLICY_RULES } from "../policy/index.js";
+import { capacityLines, docsUrl, queueLines, ruleDescriptions } from "../policy/report.js";
+import { policyOf } from "../policy/check.js";
+import type { PolicyRule } from "../policy/rule.js";
+import { inputsAtRef } from "./base.js";
+import { DESTRUCTIVE_CHECKS, type Damage, type DestructiveCheck } from "./destructive.js";
+import { diffResources } from "./diff.js";
+import { resourcesOf, type Resource } from "./resources.js";
+
+export { GitError } from "./base.js";
+export { DESTRUCTIVE_CHECKS } from "./destructive.js";
+export { diffResources, fieldChanges } from "./diff.js";
+export { resourcesOf } from "./resources.js";
+
+export const BASE_INVALID = "review/base-invalid";
+export const ALLOWANCE_UNUSED = "review/allowance-unused";
+/** The allowance name of objects that belong to no team (platform Applications, the default queue…). */
+export const PLATFORM_OWNER = "platform";
+export const ALL = "*";
+
+export type Compiled = Pick<CompileResult, "diagnostics" | "model" | "synthesis">;
+
+export interface ReviewOptions {
+  /** Teams whose destructive changes are allowed, `platform` for the platform's own objects, or `*`. */
+  allowDestructive?: readonly string[];
+  /** Where the allowance comes from, as the report shows it (default: the command-line flag). */
+  allowedBy?: string;
+  rules?: readonly PolicyRule[];
+}
+
+export interface ReviewResult {
+  diagnostics: Diagnostic[];
+  context: ReportContext;
+  changes: ResourceChange[];
+}
+
+const teamFile = (team: string) => `${TEAMS_DIR}/${team}.yaml`;
+
+/** Turns the damage found into one finding per team and kind of damage. */
+function destructiveFindings(found: Array<{ check: DestructiveCheck; owner: string; damage: Damage }>, head: PlatformModel, allowance: Allowance | undefined): Diagnostic[] {
+  const groups = new Map<string, { check: DestructiveCheck; owner: string; damages: Damage[] }>();
+  for (const { check, owner, damage } of found) {
+    const key = `${owner}\0${check.code}`;
+    const group = groups.get(key) ?? { check, owner, damages: [] };
+    group.damages.push(damage);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map(({ check, owner, damages }) => {
+    const file = owner === PLATFORM_OWNER ? PLATFORM_FILE : teamFile(owner);
+    const source = head.sources.get(file);
+    const allowed = allowance && (allowance.teams.includes(ALL) || allowance.teams.includes(owner));
+    const subject = owner === PLATFORM_OWNER ? "the platform" : `team \`${owner}\``;
+    return {
+      severity: allowed ? "warning" : "error",
+      code: check.code,
+      message: `destructive change to ${subject}: ${damages.map((d) => d.detail).join("; ")}; ${check.consequence}${allowed ? ` (allowed by ${allowance!.source})` : ""}`,
+      hint: allowed
+        ? "Allowed explicitly: make sure the team knows before merging."
+        : `If this is intended, allow it explicitly: \`--allow-destructive ${owner}\` (on a pull request: the label \`allow-destructive:${owner}\`).`,
+      file,
+      ...(source ? { path: damages[0].pointer, ...locate(source, damages[0].pointer) } : {}),
+    } satisfies Diagnostic;
+  });
+}
+
+function unusedAllowances(allowance: Allowance | undefined, owners: Set<string>): Diagnostic[] {
+  if (!allowance) return [];
+  const unused = allowance.teams.filter((t) => (t === ALL ? owners.size === 0 : !owners.has(t)));
+  return unused.map((t) => ({
+    severity: "warning" as const, code: ALLOWANCE_UNUSED,
+    message: `destructive changes are allowed for ${t === ALL ? "every team" : `\`${t}\``} (${allowance.source}), but this change makes none${t === ALL ? "" : ` to ${t}`}`,
+    hint: "Remove the allowance, so that it cannot cover a later change by mistake.",
+  }));
+}
+
+function reviewRules(rules: readonly PolicyRule[], model: PlatformModel): RuleDescription[] {
+  return [
+    ...ruleDescriptions(rules, model),
+    ...DESTRUCTIVE_CHECKS.map((c) => ({ id: c.code, description: c.description, defaultSeverity: "error" as const, docs: docsUrl(model, "README.md#destructive-changes") })),
+    { id: ALLOWANCE_UNUSED, description: "An allowance of destructive changes covers a team the change does not touch destructively.", defaultSeverity: "warn", docs: docsUrl(model, "README.md#destructive-changes") },
+    { id: BASE_INVALID, description: "The platform at the base ref does not build, so nothing can be compared.", defaultSeverity: "warn", docs: docsUrl(model, "README.md#review") },
+  ];
+}
+
+/** Reviews two compiled platforms: the pure part of `review`, for tests and benchmarks. */
+export function reviewCompiled(base: Compiled, head: Compiled, baseName: string, options: ReviewOptions = {}): ReviewResult {
+  const rules = options.rules ?? POLICY_RULES;
+  const title = `Review against ${baseName}`;
+  const policy = policyOf(head, rules);
+  if (!policy.context || !head.model || !head.synthesis) return { diagnostics: policy.diagnostics, context: { title }, changes: [] };
+  const model = head.model;
+
+  const baseBuilds = base.model && base.synthesis && !hasErrors(base.diagnostics);
+  const notes: Diagnostic[] = baseBuilds ? [] : [{
+    severity: "warning", code: BASE_INVALID,
+    message: `the platform at ${baseName} does not build (${base.diagnostics.filter((d) => d.severity === "error").length} errors, the first: ${base.diagnostics.find((d) => d.severity === "error")?.message ?? "none"}), so every object shows as added`,
+    hint: "Review the objects one by one; nothing can be compared.",
+  }];
+  const before: Map<string, Resource> = baseBuilds ? resourcesOf(base.synthesis!) : new Map();
+  const after = resourcesOf(head.synthesis);
+  const changes = diffResources(before, after);
+
+  const allowance: Allowance | undefined = options.allowDestructive?.length
+    ? { teams: [...new Set(options.allowDestructive)].sort(), source: options.allowedBy ?? `--allow-destructive ${options.allowDestructive.join(",")}` }
+    : undefined;
+  const found = changes.flatMap((change) => {
+    const id = resourceId(change);
+    return DESTRUCTIVE_CHECKS.flatMap((check) => check.detect(change, before.get(id), after.get(id)).map((damage) => ({ check, owner: change.team ?? PLATFORM_OWNER, damage })));
+  });
+
+  const diagnostics = sortDiagnostics([
+    ...notes,
+    ...destructiveFindings(found, model, allowance),
+    ...unusedAllowances(allowance, new Set(found.map((f) => f.owner))),
+    ...policy.diagnostics,
+  ]);
+  return {
+    diagnostics,
+    changes,
+    context: {
+      title,
+      rules: reviewRules(rules, model),
+      changes,
+      capacity: capacityLines(model, baseBuilds ? base.model : undefined),
+      queues: queueLines(model),
+      ...(allowance ? { allowance } : {}),
+    },
+  };
+}
+
+/**
+ * Validation and synthesis of one side: the objects the platform generates,
+ * without lint (which proves the generator, and runs in build and check) and
+ * without rendering YAML text, which a semantic diff does not need.
+ */
+export async function compileObjects(root: string): Promise<Compiled> {
+  const { model, diagnostics } = await validateProject(root);
+  if (!model || hasErrors(diagnostics)) return { diagnostics, model };
+  return { diagnostics, model, synthesis: synthesize(model) };
+}
+
+export interface ReviewPlatformOptions extends ReviewOptions {
+  /** Project root in the working tree (where platform.yaml is). */
+  root: string;
+  /** Git ref to compare against, e.g. origin/main. */
+  base: string;
+}
+
+/**
+ * The whole review: extract the inputs at `base` with git archive, validate
+ * and synthesize both sides in this process, compare. The function
+ * `npm run bench` times.
+ */
+export async function reviewPlatform(options: ReviewPlatformOptions): Promise<ReviewResult & { baseCommit: string }> {
+  const base = inputsAtRef(options.root, options.base);
+  try {
+    // Reading the two sides' files overlaps; parsing and synthesis take turns on the one thread.
+    const [before, after] = await Promise.all([compileObjects(base.root), compileObjects(options.root)]);
+    return { ...reviewCompiled(before, after, options.base, options), baseCommit: base.commit };
+  } finally {
+    base.cleanup();
+  }
+}

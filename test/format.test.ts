@@ -1,0 +1,126 @@
+/**
+ * Output formats: the policy report of the seed and a review report
+ * (beta removed, theta's quota lowered, epsilon added), each compared whole
+ * with its fixture in test/fixtures/reports/, and the same findings in
+ * every format. Regenerate the fixtures with `npx vitest run test/format.test.ts -u`
+ * and read the diff.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
+import { FORMATS, formatNames, type FormatName } from "../src/format/index.js";
+import type { ReportContext } from "../src/format/report.js";
+import { compile } from "../src/pipeline.js";
+import { policyOf } from "../src/policy/index.js";
+import { compileObjects, reviewCompiled } from "../src/review/index.js";
+import { copyProject, teamLike } from "./support/project.js";
+
+const EXTENSION: Record<FormatName, string> = { text: "txt", json: "json", markdown: "md", github: "github.txt", sarif: "sarif" };
+
+interface Report {
+  diagnostics: Diagnostic[];
+  context: ReportContext;
+}
+
+const reports: Record<"policy" | "review", Report> = {} as never;
+
+beforeAll(async () => {
+  const seed = copyProject();
+  const head = copyProject();
+  try {
+    const policy = policyOf(await compile(seed.root));
+    reports.policy = { diagnostics: policy.diagnostics, context: policy.context! };
+    head.remove("teams/beta.yaml");
+    head.write("teams/theta.yaml", head.read("teams/theta.yaml").replace('requests: { cpu: "6", memory: 12Gi }', 'requests: { cpu: "4", memory: 12Gi }'));
+    head.write("teams/epsilon.yaml", teamLike("theta", "epsilon").replace('guarantee: { cpu: "4", memory: 8Gi }', 'guarantee: { cpu: "1", memory: 2Gi }').replace("instances: 2", "instances: 1"));
+    const review = reviewCompiled(await compileObjects(seed.root), await compileObjects(head.root), "main");
+    reports.review = { diagnostics: review.diagnostics, context: review.context };
+  } finally {
+    seed.cleanup();
+    head.cleanup();
+  }
+});
+
+describe.each(["policy", "review"] as const)("the %s report", (name) => {
+  it.each(formatNames)("in %s equals its fixture", async (format) => {
+    const { diagnostics, context } = reports[name];
+    await expect(FORMATS[format](diagnostics, false, context) + "\n").toMatchFileSnapshot(`fixtures/reports/${name}.${EXTENSION[format]}`);
+  });
+
+  it("has the same findings in every format", () => {
+    const { diagnostics, context } = reports[name];
+    const key = (d: { code: string; file?: string; line?: number; column?: number; severity: string }) => `${d.severity} ${d.code} ${d.file ?? ""}:${d.line ?? ""}:${d.column ?? ""}`;
+    const expected = diagnostics.map(key);
+    expect(expected.length).toBeGreaterThan(0);
+
+    const json = JSON.parse(FORMATS.json(diagnostics, false, context)) as { diagnostics: Diagnostic[] };
+    expect(json.diagnostics).toEqual(diagnostics);
+
+    const sarif = JSON.parse(FORMATS.sarif(diagnostics, false, context));
+    const rules = sarif.runs[0].tool.driver.rules as Array<{ id: string }>;
+    expect(sarif.runs[0].results.map((r: any) => {
+      const location = r.locations?.[0]?.physicalLocation;
+      expect(rules[r.ruleIndex].id).toBe(r.ruleId);
+      return key({ severity: r.level, code: r.ruleId, file: location?.artifactLocation.uri, line: location?.region?.startLine, column: location?.region?.startColumn });
+    })).toEqual(expected);
+
+    const annotations = FORMATS.github(diagnostics, false, context).split("\n");
+    expect(annotations.map((line) => {
+      const [, level, props] = /^::(error|warning) ([^:]*)::/.exec(line)!;
+      const p = Object.fromEntries(props.split(",").map((kv) => kv.split("=")));
+      return key({ severity: level, code: p.title, file: p.file, line: p.line && Number(p.line), column: p.col && Number(p.col) });
+    })).toEqual(expected);
+
+    const text = FORMATS.text(diagnostics, false, context);
+    const markdown = FORMATS.markdown(diagnostics, false, context);
+    for (const d of diagnostics) {
+      expect(text).toContain(d.message);
+      expect(markdown).toContain(d.message.replace(/\|/g, "\\|"));
+    }
+  });
+});
+
+describe("the Markdown comment", () => {
+  it("starts with the verdict, then a summary table, with the details collapsed", () => {
+    const { diagnostics, context } = reports.review;
+    const lines = FORMATS.markdown(diagnostics, false, context).split("\n");
+    expect(lines[0]).toBe("### ❌ Review against main: 5 errors, 7 warnings. Not safe to merge as it is.");
+    expect(lines).toContain("| rule | severity | findings |");
+    expect(lines.filter((l) => l.startsWith("<details><summary>"))).toEqual([
+      "<details><summary>Findings (12)</summary>",
+      "<details><summary>Changes by resource (33)</summary>",
+      "<details><summary>Capacity before → after</summary>",
+      "<details><summary>Volcano queues (the proportion plugin of Volcano 1.8.2)</summary>",
+    ]);
+  });
+});
+
+describe("the terminal", () => {
+  it("is coloured only when asked to", () => {
+    const { diagnostics, context } = reports.policy;
+    expect(FORMATS.text(diagnostics, true, context)).toMatch(/\x1b\[/);
+    expect(FORMATS.text(diagnostics, false, context)).not.toMatch(/\x1b\[/);
+  });
+});
+
+describe("GitHub annotations", () => {
+  it("escape what would end a property or the message", () => {
+    const out = FORMATS.github([{ severity: "error", code: "x/y", file: "teams/a,b.yaml", line: 3, column: 1, message: "50% of 2:\nnext", hint: "fix it" }], false);
+    expect(out).toBe("::error file=teams/a%2Cb.yaml,line=3,col=1,title=x/y::50%25 of 2:%0Anext%0Afix: fix it");
+  });
+
+  it("leave out the file when a finding has none", () => {
+    expect(FORMATS.github([{ severity: "warning", code: "review/allowance-unused", message: "m" }], false)).toBe("::warning title=review/allowance-unused::m");
+  });
+});
+
+describe("SARIF", () => {
+  it("is version 2.1.0 and describes every rule that has a finding", () => {
+    const { diagnostics, context } = reports.review;
+    const sarif = JSON.parse(FORMATS.sarif(diagnostics, false, context));
+    expect(sarif.version).toBe("2.1.0");
+    expect(sarif.$schema).toBe("https://json.schemastore.org/sarif-2.1.0.json");
+    const rules = new Map((sarif.runs[0].tool.driver.rules as Array<{ id: string; shortDescription?: unknown; helpUri?: string }>).map((r) => [r.id, r]));
+    for (const d of diagnostics) expect(rules.get(d.code)?.shortDescription).toBeDefined();
+    expect(rules.get("capacity-overcommit")!.helpUri).toBe("https://github.com/example-org/spark-data-platform/blob/main/README.md#capacity-overcommit");
+  });
+});

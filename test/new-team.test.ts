@@ -1,0 +1,107 @@
+/**
+ * `new-team`: the scaffold passes validation and policy on the platform as it
+ * is, and `build` alone then completes the onboarding (end to end in a copy:
+ * scaffold, build, check, policy, kubectl kustomize).
+ */
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { hasErrors } from "../src/diagnostics/diagnostic.js";
+import { compile } from "../src/pipeline.js";
+import { policyOf } from "../src/policy/index.js";
+import { scaffoldTeam } from "../src/scaffold/new-team.js";
+import { copyProject, kustomize, runCli, type TestProject } from "./support/project.js";
+
+const projects: TestProject[] = [];
+const project = () => {
+  const p = copyProject();
+  projects.push(p);
+  return p;
+};
+afterEach(() => { for (const p of projects.splice(0)) p.cleanup(); });
+
+describe("new-team epsilon --scheduler volcano, end to end", () => {
+  it("writes a team that builds, stays in sync, passes policy and kustomizes into a Volcano tenant", () => {
+    const p = project();
+    const scaffold = runCli(["new-team", "epsilon", "--scheduler", "volcano", "--owner", "epsilon-lead@example.com", "-C", p.root]);
+    expect(scaffold.code).toBe(0);
+    expect(scaffold.stdout).toContain("wrote teams/epsilon.yaml (volcano scheduler, pyspark); it passes validation and policy.");
+    // The seed's guarantees leave a new queue 2 CPU / 4Gi: the scaffold says so and sizes the job to it.
+    expect(scaffold.stdout).toContain("note: exampleJob has 1 executor: a new queue can get at most 2 CPU / 4Gi");
+    const text = p.read("teams/epsilon.yaml");
+    expect(text.split("\n")[0]).toBe("# yaml-language-server: $schema=../schemas/team.schema.json");
+    expect(text).toContain('  capability: { cpu: "2", memory: 4Gi }');
+    expect(text).not.toContain("guarantee");
+
+    expect(runCli(["build", "-C", p.root]).code).toBe(0);
+    expect(runCli(["check", "-C", p.root]).code).toBe(0);
+    const policy = runCli(["policy", "-C", p.root]);
+    expect(policy.code).toBe(0);
+    expect(policy.stdout).not.toMatch(/ error /);
+
+    const tenant = kustomize(path.join(p.root, "generated/tenants/overlays/epsilon"));
+    expect(tenant.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(expect.arrayContaining(["Namespace/team-epsilon", "ResourceQuota/epsilon-quota", "ClusterRole/epsilon-queue-reader"]));
+    expect(tenant.find((o) => o.kind === "ResourceQuota")!.spec.hard).toEqual({ "requests.cpu": "4", "requests.memory": "8Gi", "limits.cpu": "8", "limits.memory": "16Gi", pods: "10" });
+    const queues = kustomize(path.join(p.root, "generated/platform/queues"));
+    expect(queues.find((q) => q.metadata.name === "epsilon")!.spec).toEqual({ weight: 20, reclaimable: true, capability: { cpu: "2", memory: "4Gi" } });
+  });
+});
+
+describe("the defaults fit the platform", () => {
+  it("sizes a default-scheduler team to the requests left under policy.overcommit.requests, and it compiles and passes policy", async () => {
+    const p = project();
+    runCli(["new-team", "gamma", "-C", p.root]);
+    const result = await scaffoldTeam(p.root, { name: "zeta", scheduler: "default", language: "scala" });
+    expect(result.scaffold!.text).toContain('  requests: { cpu: "3", memory: 3Gi }');
+    expect(result.scaffold!.notes[0]).toContain("quota requests are 3 CPU / 3Gi, below the standard 4 CPU / 8Gi");
+    p.write(result.scaffold!.file, result.scaffold!.text);
+    const checked = policyOf(await compile(p.root));
+    expect(hasErrors(checked.diagnostics)).toBe(false);
+  });
+
+  it("gives a roomy platform the standard tenant: two executors, capability = quota requests", async () => {
+    const p = project();
+    p.write("platform.yaml", p.read("platform.yaml").replace('agents: { count: 2, cpu: "4", memory: 8Gi }', 'agents: { count: 4, cpu: "8", memory: 16Gi }'));
+    const { scaffold } = await scaffoldTeam(p.root, { name: "epsilon", scheduler: "volcano", language: "scala" });
+    expect(scaffold!.notes).toEqual([]);
+    expect(scaffold!.text).toContain('  capability: { cpu: "4", memory: 8Gi }');
+    expect(scaffold!.text).toContain("instances: 2 }");
+  });
+
+  it("refuses a Volcano team when the guarantees leave no room for a job, but still scaffolds a default-scheduler one", async () => {
+    const p = project();
+    p.write("teams/theta.yaml", p.read("teams/theta.yaml").replace('guarantee: { cpu: "4", memory: 8Gi }', 'guarantee: { cpu: "6", memory: 12Gi }'));
+    const volcano = await scaffoldTeam(p.root, { name: "epsilon", scheduler: "volcano", language: "pyspark" });
+    expect(volcano.scaffold).toBeUndefined();
+    expect(volcano.diagnostics.map((d) => d.message)).toEqual(["a new Volcano queue could get at most 0 CPU / 0: the queues' guarantees reserve the rest of the cluster, and even a job of one driver and one executor needs 2 CPU / 1.75Gi"]);
+    expect((await scaffoldTeam(p.root, { name: "epsilon", scheduler: "default", language: "pyspark" })).scaffold).toBeDefined();
+  });
+});
+
+describe("refusals (nothing is written)", () => {
+  it.each([
+    [["alpha"], "team `alpha` already exists (teams/alpha.yaml)"],
+    [["argocd"], "`argocd` is reserved for Argo CD's namespace"],
+    [["volcano-system"], "`volcano-system` is reserved for Volcano's namespace"],
+    [["kube-data"], "team name `kube-data` is reserved for Kubernetes' own kube-* names"],
+    [["Data_Team"], "`Data_Team` is not a team name"],
+  ])("new-team %s", (args, message) => {
+    const p = project();
+    const before = readdirSync(path.join(p.root, "teams"));
+    const result = runCli(["new-team", ...args, "-C", p.root]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(message);
+    expect(result.stdout).toContain(`✖ teams/${args[0]}.yaml was not written.`);
+    expect(existsSync(path.join(p.root, `teams/${args[0]}.yaml`))).toBe(args[0] === "alpha");
+    expect(readdirSync(path.join(p.root, "teams"))).toEqual(before);
+  });
+
+  it("prints the file without writing it on --dry-run", () => {
+    const p = project();
+    const result = runCli(["new-team", "epsilon", "--dry-run", "--language", "scala", "-C", p.root]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^# yaml-language-server: \$schema=\.\.\/schemas\/team\.schema\.json\nname: epsilon\n/);
+    expect(result.stdout).toContain("  language: scala");
+    expect(existsSync(path.join(p.root, "teams/epsilon.yaml"))).toBe(false);
+  });
+});
