@@ -4,11 +4,13 @@
  * still fits the cluster (theta's own 4 CPU would crash Volcano 1.8.2: see
  * bad-inputs.test.ts).
  */
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../src/pipeline.js";
+import { checkPolicy } from "../src/policy/index.js";
 import { writeTree, diffTree } from "../src/write/output-dirs.js";
-import { copyProject, kustomize, teamLike, type TestProject } from "./support/project.js";
+import { copyProject, kustomize, REPO, teamLike, type TestProject } from "./support/project.js";
 
 let project: TestProject;
 let before: Set<string>;
@@ -19,7 +21,11 @@ beforeAll(async () => {
   const seed = await compile(project.root);
   await writeTree(project.root, seed.tree!);
   before = new Set(seed.tree!.keys());
-  const epsilon = teamLike("theta", "epsilon").replace('guarantee: { cpu: "4", memory: 8Gi }', 'guarantee: { cpu: "1", memory: 2Gi }');
+  // What is left beside theta's and delta's guarantees is 2 CPU: the queue and
+  // the whole job (driver + 1 executor) are sized to it, as the README shows.
+  const epsilon = teamLike("theta", "epsilon")
+    .replace('guarantee: { cpu: "4", memory: 8Gi }', 'guarantee: { cpu: "1", memory: 2Gi }')
+    .replace("instances: 2", "instances: 1");
   project.write("teams/epsilon.yaml", epsilon);
   const next = await compile(project.root);
   expect(next.diagnostics).toEqual([]);
@@ -76,9 +82,29 @@ describe("adding teams/epsilon.yaml", () => {
     expect(app.spec.source.path).toBe("generated/tenants/overlays/epsilon");
   });
 
+  it("passes the policy rules, not only validation", async () => {
+    const { diagnostics } = await checkPolicy(project.root);
+    expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  });
+
   it("adds its queue", () => {
     const queues = kustomize(path.join(project.root, "generated/platform/queues"));
     const queue = queues.find((o) => o.metadata.name === "epsilon")!;
     expect(queue.spec).toEqual({ weight: 40, reclaimable: true, capability: { cpu: "8", memory: "16Gi" }, guarantee: { resource: { cpu: "1", memory: "2Gi" } } });
+  });
+});
+
+describe("the README's example team", () => {
+  it("is valid and passes the policy rules", async () => {
+    const readme = readFileSync(path.join(REPO, "README.md"), "utf8");
+    const example = /## Add a team[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1];
+    const copy = copyProject();
+    try {
+      copy.write("teams/epsilon.yaml", example);
+      const { diagnostics } = await checkPolicy(copy.root);
+      expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    } finally {
+      copy.cleanup();
+    }
   });
 });
