@@ -5,7 +5,7 @@
  * version rules also get synthesized objects mutated in the test, since no
  * team file can ask for such objects.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
