@@ -28,14 +28,28 @@ interface Rule {
   name: string;
   description: string;
   resources: Array<{ apiGroups: string[]; apiVersions: string[]; resources: string[]; operations: string[] }>;
+  /** Which of the matched requests the policy checks (all must be true); the others pass unchecked. */
+  matchConditions?: Array<{ name: string; expression: string }>;
   validations: Array<{ expression: string; messageExpression: string; reason?: string }>;
 }
+
+/**
+ * Spark Operator 2.3.0 updates every SparkApplication itself: it adds its
+ * finalizer before it submits the application, and removes it once it has
+ * cleaned up after a deletion, leaving the spec as it is. Those updates must
+ * pass even for an application that predates the guardrails or its team's
+ * change of scheduler: denied, the application would never be submitted, or
+ * hang in Terminating once deleted. So an UPDATE is checked only when it
+ * changes the spec, and then like a new object.
+ */
+const SPEC_CREATED_OR_CHANGED = [{ name: "spec-created-or-changed", expression: "request.operation == 'CREATE' || object.spec != oldObject.spec" }];
 
 export const GUARDRAILS: readonly Rule[] = [
   {
     name: "sparkapplication-scheduler",
     description: "A SparkApplication uses its team's scheduler: Volcano teams their own queue, default-scheduler teams not Volcano.",
     resources: [{ apiGroups: ["sparkoperator.k8s.io"], apiVersions: ["*"], resources: ["sparkapplications", "scheduledsparkapplications"], operations: ["CREATE", "UPDATE"] }],
+    matchConditions: SPEC_CREATED_OR_CHANGED,
     validations: [
       {
         expression: "!variables.volcano || (has(variables.spec.batchScheduler) && variables.spec.batchScheduler == 'volcano')",
@@ -55,6 +69,7 @@ export const GUARDRAILS: readonly Rule[] = [
     name: "spark-service-account",
     description: "Spark drivers and executors run as the team's service account.",
     resources: [{ apiGroups: ["sparkoperator.k8s.io"], apiVersions: ["*"], resources: ["sparkapplications", "scheduledsparkapplications"], operations: ["CREATE", "UPDATE"] }],
+    matchConditions: SPEC_CREATED_OR_CHANGED,
     validations: [
       {
         expression: "has(variables.spec.driver.serviceAccount) && variables.spec.driver.serviceAccount == variables.serviceAccount",
@@ -123,6 +138,7 @@ export function guardrails(model: PlatformModel): KubeObject[] {
         spec: {
           failurePolicy: "Fail",
           matchConstraints: { namespaceSelector: tenantNamespaces, resourceRules: rule.resources },
+          ...(rule.matchConditions ? { matchConditions: rule.matchConditions } : {}),
           variables: [...TEAM_VARIABLES, ...(usesSpec ? [SPEC_VARIABLE] : [])],
           validations: rule.validations.map((v) => ({ ...v, reason: v.reason ?? "Forbidden" })),
         },
