@@ -52,6 +52,17 @@ export async function installUpstreamCrds(cluster: Cluster): Promise<string[]> {
   const fileArgs = upstreamCrdFiles().flatMap((file) => ["-f", file]);
   const applied = await cluster.kubectl(["apply", "--server-side", "-o", "name", ...fileArgs]);
   const names = applied.stdout.split("\n").filter(Boolean);
-  await cluster.kubectl(["wait", "--for=condition=Established", "--timeout=60s", ...names]);
+  // kubectl 1.32 fails at once ("conditions accessor error: <nil>") instead of
+  // waiting when a CRD has no status yet: ask again until the deadline.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await cluster.kubectl(["wait", "--for=condition=Established", "--timeout=60s", ...names]);
+      break;
+    } catch (error) {
+      if (Date.now() > deadline || !/accessor error/.test(String((error as Error).message))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
   return names.map((name) => name.replace(/^customresourcedefinition\.apiextensions\.k8s\.io\//, ""));
 }

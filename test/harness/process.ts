@@ -43,6 +43,10 @@ export function run(command: string, args: readonly string[], options: RunOption
       options.onStderr?.(chunk);
     });
     child.on("error", reject);
+    // A command that exits without reading its input (git version) closes the pipe first: EPIPE is not a failure.
+    child.stdin.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") reject(error);
+    });
     child.on("close", (code, signal) => {
       const result = { exitCode: code ?? (signal ? 128 : 1), stdout, stderr };
       if (result.exitCode !== 0 && options.reject !== false) reject(new CommandError(shown, result));
