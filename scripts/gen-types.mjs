@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Generates src/types/*.ts from the JSON Schemas in schemas/ (the one definition
-// of the input shape). `--check` exits 1 when the committed types are stale.
+// of the input shape), and the precompiled validators (scripts/gen-validators.mjs).
+// `--check` exits 1 when the committed types or validators are stale.
 import { readFile, writeFile } from "node:fs/promises";
 import { compileFromFile } from "json-schema-to-typescript";
+import { generateAll as generateValidators } from "./gen-validators.mjs";
 
 const inputs = [
   ["schemas/platform.schema.json", "src/types/platform.ts"],
@@ -25,7 +27,8 @@ for (const [schema, out] of inputs) {
     await writeFile(out, ts);
   }
 }
+stale.push(...(await generateValidators({ check })));
 if (stale.length) {
-  console.error(`Types are stale: ${stale.join(", ")}. Run: npm run gen:types`);
+  console.error(`Generated code is stale: ${stale.join(", ")}. Run: npm run gen:types`);
   process.exit(1);
 }

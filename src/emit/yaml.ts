@@ -4,11 +4,12 @@
  * libraries) read them back as strings.
  */
 import { stringify } from "yaml";
+import { fastYaml } from "./fast-yaml.js";
 
 const OPTIONS = { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, compat: "yaml-1.1", indentSeq: true } as const;
 
 export function toYaml(value: unknown): string {
-  return stringify(value, OPTIONS);
+  return fastYaml(value, OPTIONS) ?? stringify(value, OPTIONS);
 }
 
 /** A file's text: header comment, then its documents separated by `---`. */

@@ -6,7 +6,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { PlatformModel } from "../model/platform-model.js";
 import { objectId, type KubeObject, type Synthesis } from "../synth/object.js";
 import { unknownValueKeys } from "../validate/helm-values.js";
-import { validatedKinds, validatorFor } from "./validators.js";
+import { validatedKinds, validatorFor, type ObjectValidator } from "./validators.js";
 
 export async function lintSynthesis(synthesis: Synthesis): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
@@ -14,19 +14,34 @@ export async function lintSynthesis(synthesis: Synthesis): Promise<Diagnostic[]>
     ...synthesis.builds.flatMap((b) => b.objects.map((object) => ({ file: `${b.dir}/`, object }))),
     ...synthesis.standalone,
   ];
-  for (const { file, object } of targets) {
+  // Load every kind's validator up front (their modules load concurrently),
+  // then check the objects without an await apiece.
+  const loading = new Map<string, Promise<ObjectValidator> | undefined>();
+  for (const { object } of targets) {
+    const key = kindKey(object);
+    if (loading.has(key)) continue;
     const validator = validatorFor(object.apiVersion, object.kind);
+    validator?.catch(() => {}); // a failed load is reported by the await below, in object order
+    loading.set(key, validator);
+  }
+  const validators = new Map<string, ObjectValidator | undefined>();
+  for (const [key, validator] of loading) validators.set(key, await validator);
+
+  for (const { file, object } of targets) {
+    const validator = validators.get(kindKey(object));
     if (!validator) {
       diagnostics.push({ severity: "error", code: "lint/unknown-kind", file, message: `${objectId(object)}: no validator for ${object.apiVersion} ${object.kind}`, hint: `Add one in src/lint/validators.ts (known: ${validatedKinds().join(", ")}).` });
       continue;
     }
-    for (const problem of (await validator)(object)) {
+    for (const problem of validator(object)) {
       diagnostics.push({ severity: "error", code: "lint/invalid-object", file, message: `${objectId(object)}: ${problem}`, hint: "The generator produced an invalid object: this is a bug in the compiler, please report it." });
     }
     diagnostics.push(...lintHelmValues(file, object));
   }
   return diagnostics;
 }
+
+const kindKey = (object: KubeObject) => `${object.apiVersion}/${object.kind}`;
 
 function lintHelmValues(file: string, object: KubeObject): Diagnostic[] {
   const source = object.kind === "Application" ? (object.spec as { source?: { chart?: string; targetRevision?: string; helm?: { valuesObject?: unknown } } }).source : undefined;

@@ -4,9 +4,10 @@
  * and Spark Operator kinds with strict schemas of our own. Models are imported
  * per kind, on first use, to keep start-up cheap. Adding a kind: one line.
  */
-import { Ajv } from "ajv";
+import type { ValidateFunction } from "ajv";
 import queueSchema from "../../schemas/kinds/queue.schema.json" with { type: "json" };
 import sparkApplicationSchema from "../../schemas/kinds/sparkapplication.schema.json" with { type: "json" };
+import { currentValidators } from "../precompiled/current.js";
 
 /** Returns problems as "path: message" strings; empty when valid. */
 export type ObjectValidator = (object: unknown) => string[];
@@ -27,8 +28,13 @@ const fromModel = (load: () => Promise<Record<string, unknown>>, kind: string, v
   };
 };
 
-const fromSchema = (schema: object) => async (): Promise<ObjectValidator> => {
-  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+/** Our own kind schemas, precompiled (scripts/gen-validators.mjs) and loaded on first use. */
+const OWN_SCHEMAS = { queue: queueSchema, sparkApplication: sparkApplicationSchema };
+let ownValidators: Promise<Record<keyof typeof OWN_SCHEMAS, ValidateFunction>> | undefined;
+
+const fromSchema = (name: keyof typeof OWN_SCHEMAS) => async (): Promise<ObjectValidator> => {
+  ownValidators ??= import("../precompiled/kind-validators.js").then((precompiled) => currentValidators(precompiled, [], OWN_SCHEMAS));
+  const validate = (await ownValidators)[name];
   return (object) => (validate(object) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}${e.keyword === "additionalProperties" ? ` (${String(e.params.additionalProperty)})` : ""}`));
 };
 
@@ -51,8 +57,8 @@ const VALIDATORS: Record<string, () => Promise<ObjectValidator>> = {
   "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding": fromModel(() => import("kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding"), "ValidatingAdmissionPolicyBinding"),
   "argoproj.io/v1alpha1/Application": fromModel(() => import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application"), "Application"),
   "argoproj.io/v1alpha1/AppProject": fromModel(() => import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject"), "AppProject"),
-  "scheduling.volcano.sh/v1beta1/Queue": fromSchema(queueSchema),
-  "sparkoperator.k8s.io/v1beta2/SparkApplication": fromSchema(sparkApplicationSchema),
+  "scheduling.volcano.sh/v1beta1/Queue": fromSchema("queue"),
+  "sparkoperator.k8s.io/v1beta2/SparkApplication": fromSchema("sparkApplication"),
 };
 
 const loaded = new Map<string, Promise<ObjectValidator>>();

@@ -3,24 +3,23 @@
  * ajv's errors into diagnostics a person can act on: the position in the file,
  * the allowed keys or values, and a "did you mean" for near misses.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { closest, distance } from "fastest-levenshtein";
 import definitions from "../../schemas/definitions.schema.json" with { type: "json" };
 import platformSchema from "../../schemas/platform.schema.json" with { type: "json" };
 import teamSchema from "../../schemas/team.schema.json" with { type: "json" };
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { locate, type SourceDocument } from "../load/source.js";
+import { currentValidators } from "../precompiled/current.js";
+import * as precompiled from "../precompiled/input-validators.js";
 
 export type InputKind = "platform" | "team";
 
 let validators: Record<InputKind, ValidateFunction> | undefined;
 
+/** Precompiled at development time (scripts/gen-validators.mjs): compiling them costs a start-up. */
 function compiled(): Record<InputKind, ValidateFunction> {
-  if (!validators) {
-    const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, allowUnionTypes: true });
-    ajv.addSchema(definitions);
-    validators = { platform: ajv.compile(platformSchema), team: ajv.compile(teamSchema) };
-  }
+  validators ??= currentValidators(precompiled, [definitions], { platform: platformSchema, team: teamSchema });
   return validators;
 }
 

@@ -2,12 +2,13 @@
  * Compares a freshly rendered tree with what is on disk, and writes it so that
  * an error or a kill in the middle leaves the previous tree whole.
  */
-import { mkdir, readFile, rename, rm, writeFile, readdir, stat } from "node:fs/promises";
+import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { isGenerated, type FileTree } from "../emit/tree.js";
+import { applyChanges, isEmpty, planChanges, readJournal, rollBack } from "./journal.js";
+import { OUTPUT_DIRS, readOnDisk } from "./on-disk.js";
 
-/** The directories the compiler owns. */
-export const OUTPUT_DIRS = ["generated", "argocd"] as const;
+export { OUTPUT_DIRS };
 const WORK_DIR = ".spark-platform";
 
 export interface TreeDiff {
@@ -23,10 +24,7 @@ export interface TreeDiff {
 export async function diffTree(root: string, tree: FileTree): Promise<TreeDiff> {
   await recoverInterruptedWrite(root);
   const diff: TreeDiff = { added: [], changed: [], unchanged: [], stale: [], foreign: [] };
-  const existing = new Map<string, string>();
-  for (const dir of OUTPUT_DIRS) {
-    for (const file of await listFiles(root, dir)) existing.set(file, await readFile(path.join(root, file), "utf8"));
-  }
+  const existing = readOnDisk(root).files;
   for (const [file, content] of tree) {
     const current = existing.get(file);
     if (current === undefined) diff.added.push(file);
@@ -41,59 +39,52 @@ export async function diffTree(root: string, tree: FileTree): Promise<TreeDiff> 
   return diff;
 }
 
-async function listFiles(root: string, dir: string): Promise<string[]> {
-  const entries = await readdir(path.join(root, dir), { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return [];
-    throw error;
-  });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(root, path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)).split(path.sep).join("/"));
-}
-
 /**
- * Writes the whole tree: stage every output directory next to the real one,
- * then swap them in. A journal marks the moment the new tree is complete, so
- * an interrupted run is rolled back (before) or finished (after) by the next.
+ * Makes the output directories hold exactly `tree` (anything else in them is
+ * removed), changing only what differs, through a journal (./journal.ts) that
+ * lets the next run roll an interrupted write back.
  */
 export async function writeTree(root: string, tree: FileTree): Promise<void> {
   await recoverInterruptedWrite(root);
+  const plan = planChanges(readOnDisk(root), tree);
+  if (isEmpty(plan.journal)) return;
   const work = path.join(root, WORK_DIR);
-  await rm(work, { recursive: true, force: true });
-  const staged = path.join(work, "staged");
-  for (const [file, content] of tree) {
-    const target = path.join(staged, file);
-    await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, content);
-  }
-  const backup = path.join(work, "previous");
-  await mkdir(backup, { recursive: true });
-  for (const dir of OUTPUT_DIRS) {
-    if (await exists(path.join(root, dir))) await rename(path.join(root, dir), path.join(backup, dir));
-  }
-  for (const dir of OUTPUT_DIRS) {
-    if (await exists(path.join(staged, dir))) await rename(path.join(staged, dir), path.join(root, dir));
-  }
-  await writeFile(path.join(work, "committed"), "");
-  await rm(work, { recursive: true, force: true });
+  applyChanges(root, work, tree, plan);
+  removeWork(work);
 }
 
 /** Restores the previous tree if a write stopped before it was complete; cleans up otherwise. */
 export async function recoverInterruptedWrite(root: string): Promise<"none" | "rolled-back" | "completed"> {
   const work = path.join(root, WORK_DIR);
-  if (!(await exists(work))) return "none";
-  if (await exists(path.join(work, "committed"))) {
-    await rm(work, { recursive: true, force: true });
-    return "completed";
+  if (!existsSync(work)) return "none";
+  const committed = existsSync(path.join(work, "committed"));
+  if (!committed) {
+    const journal = readJournal(work);
+    if (journal) rollBack(root, work, journal);
+    else restoreWholeDirs(root, work);
   }
-  const backup = path.join(work, "previous");
-  for (const dir of OUTPUT_DIRS) {
-    if (!(await exists(path.join(backup, dir)))) continue;
-    await rm(path.join(root, dir), { recursive: true, force: true });
-    await rename(path.join(backup, dir), path.join(root, dir));
-  }
-  await rm(work, { recursive: true, force: true });
-  return "rolled-back";
+  removeWork(work);
+  return committed ? "completed" : "rolled-back";
 }
 
-const exists = (p: string) => stat(p).then(() => true, () => false);
+/**
+ * The journal and the "committed" mark go last: a stop while cleaning up must
+ * not leave previous/ without them, which would read as an old-style write
+ * to roll back.
+ */
+function removeWork(work: string): void {
+  const last = ["journal.json", "committed"];
+  for (const entry of readdirSync(work)) if (!last.includes(entry)) rmSync(path.join(work, entry), { recursive: true, force: true });
+  for (const entry of last) rmSync(path.join(work, entry), { force: true });
+  rmSync(work, { recursive: true, force: true });
+}
+
+/** Earlier versions staged whole output directories and moved the old ones to previous/<dir>. */
+function restoreWholeDirs(root: string, work: string): void {
+  for (const dir of OUTPUT_DIRS) {
+    const saved = path.join(work, "previous", dir);
+    if (!existsSync(saved)) continue;
+    rmSync(path.join(root, dir), { recursive: true, force: true });
+    renameSync(saved, path.join(root, dir));
+  }
+}
