@@ -13,7 +13,16 @@ export const installManifestURL = (version: string): string =>
 /**
  * Since Argo CD 1.8 an Application has no health of its own, so a parent
  * would not wait for a child Application of an earlier sync wave to become
- * Healthy. This restores it (Argo CD's documented app-of-apps health check).
+ * Healthy. This restores it (Argo CD's documented app-of-apps health check),
+ * with one rule more: a child that is OutOfSync is Progressing, not Healthy.
+ * Since Argo CD 2.1 (argoproj/argo-cd#6446) a missing object of a kind without
+ * a health check (Namespace, ResourceQuota, RBAC, NetworkPolicy, Volcano Queue)
+ * does not count in its Application's health, so a tenant Application that has
+ * not created anything yet reports Healthy, and the documented check let the
+ * root start wave 3 (spark-operator) before the wave-2 namespaces existed
+ * (found by the gitops suite, test/gitops/). A child whose manifests cannot be
+ * loaded (sync Unknown, e.g. an unreachable chart repository) keeps the health
+ * Argo CD gives it.
  */
 export const APPLICATION_HEALTH_LUA = `hs = {}
 hs.status = "Progressing"
@@ -24,6 +33,10 @@ if obj.status ~= nil then
     if obj.status.health.message ~= nil then
       hs.message = obj.status.health.message
     end
+  end
+  if hs.status == "Healthy" and obj.status.sync ~= nil and obj.status.sync.status == "OutOfSync" then
+    hs.status = "Progressing"
+    hs.message = "waiting for the Application to sync"
   end
 end
 return hs
