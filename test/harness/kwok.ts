@@ -1,0 +1,93 @@
+// Simulated nodes: KWOK keeps fake Nodes Ready (heartbeats, leases) and plays
+// the kubelet's first part for pods bound to them (a pod IP, Running, Ready).
+// No container ever runs. One Node per node platform.yaml declares, with its
+// CPU and memory, named as k3d names them.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import type { Platform } from "../../src/types/platform.js";
+import type { Cluster } from "./cluster.js";
+import { buildComponentBinary, KWOK } from "./components.js";
+import { healthy } from "./health.js";
+import { repoRoot } from "./paths.js";
+import { freePort, waitUntil, type Daemon } from "./process.js";
+
+export interface SimulatedNode {
+  name: string;
+  role: "server" | "agent";
+  cpu: string;
+  memory: string;
+}
+
+/** k3d's node names for the platform's cluster: k3d-<name>-server-<i>, k3d-<name>-agent-<i>. */
+export function platformNodes(platformFile = join(repoRoot, "platform.yaml")): SimulatedNode[] {
+  const platform = parse(readFileSync(platformFile, "utf8")) as Platform;
+  const { name, servers, agents } = platform.cluster;
+  const group = (role: SimulatedNode["role"], spec: { count: number; cpu: string | number; memory: string | number }): SimulatedNode[] =>
+    Array.from({ length: spec.count }, (_, i) => ({ name: `k3d-${name}-${role}-${i}`, role, cpu: String(spec.cpu), memory: String(spec.memory) }));
+  return [...group("server", servers), ...group("agent", agents)];
+}
+
+/** A Node as k3s registers it (server nodes carry the control-plane role and stay schedulable), marked for KWOK. */
+export function nodeObject(node: SimulatedNode): Record<string, unknown> {
+  const resources = { cpu: node.cpu, memory: node.memory, pods: "110" };
+  return {
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: {
+      name: node.name,
+      annotations: { "kwok.x-k8s.io/node": "fake", "node.alpha.kubernetes.io/ttl": "0" },
+      labels: {
+        "kubernetes.io/hostname": node.name,
+        "kubernetes.io/os": "linux",
+        "kubernetes.io/arch": "amd64",
+        type: "kwok",
+        ...(node.role === "server" ? { "node-role.kubernetes.io/control-plane": "true", "node-role.kubernetes.io/master": "true" } : {}),
+      },
+    },
+    spec: {},
+    status: { capacity: resources, allocatable: resources, nodeInfo: { architecture: "amd64", operatingSystem: "linux", kubeletVersion: "fake" } },
+  };
+}
+
+export interface Kwok {
+  daemon: Daemon;
+  nodes: SimulatedNode[];
+}
+
+/** Starts KWOK, creates the nodes and waits until every one is Ready. */
+export async function startKwok(cluster: Cluster, nodes: SimulatedNode[] = platformNodes()): Promise<Kwok> {
+  const binary = await buildComponentBinary(KWOK, "kwok");
+  const port = await freePort();
+  const daemon = cluster.spawn("kwok", binary, [
+    `--kubeconfig=${cluster.kubeconfig}`,
+    "--manage-all-nodes=true",
+    // Its own server (healthz; kubelet-style logs/exec, unused) on loopback only.
+    `--server-address=127.0.0.1:${port}`,
+    // Heartbeats through node Leases, renewed every 10 s, as a kubelet does. Without them KWOK only
+    // patches node status about every 50 s, past kube-controller-manager's 40 s grace period: nodes
+    // would flap NotReady, and Volcano, counting only Ready nodes, would see a smaller cluster.
+    "--node-lease-duration-seconds=40",
+  ]);
+  await waitUntil("kwok /healthz", () => healthy(`http://127.0.0.1:${port}/healthz`), { timeoutMs: 60_000, intervalMs: 500, daemon });
+  await cluster.kubectl(["apply", "--server-side", "-f", "-"], { input: nodes.map((n) => JSON.stringify(nodeObject(n))).join("\n") });
+  await waitUntil(
+    `KWOK to report ${nodes.length} nodes Ready`,
+    async () => {
+      const { body } = await cluster.api.get<{ items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[] }>("/api/v1/nodes");
+      const ready = body.items.filter((n) => n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True")).map((n) => n.metadata.name);
+      return nodes.every((n) => ready.includes(n.name)) ? true : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 500, daemon },
+  );
+  await waitUntil(
+    "KWOK to hold a node Lease for every node",
+    async () => {
+      const { body } = await cluster.api.get<{ items?: { metadata: { name: string } }[] }>("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases");
+      const leases = (body.items ?? []).map((l) => l.metadata.name);
+      return nodes.every((n) => leases.includes(n.name)) ? true : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 500, daemon },
+  );
+  return { daemon, nodes };
+}
