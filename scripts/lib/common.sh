@@ -111,8 +111,10 @@ port_holder_cmd() {
   fi
 }
 
-# Seconds left until a deadline taken from $SECONDS; at least 1.
+# Seconds left until a deadline taken from $SECONDS; at least 1. A dry run
+# waits for nothing, so it shows the whole timeout (${TIMEOUT}) each time.
 seconds_left() {
+  if [ "$DRY_RUN" = 1 ]; then printf '%s\n' "${TIMEOUT:-$(($1 - SECONDS))}"; return 0; fi
   local left=$(($1 - SECONDS))
   [ "$left" -lt 1 ] && left=1
   printf '%s\n' "$left"
