@@ -1,0 +1,417 @@
+// Issue 8: a real Argo CD syncs this repository into a real API server,
+// offline. The suite applies what scripts/bootstrap.sh applies (the argocd/
+// layer, then the root Application) and proves, on the seed's platform:
+// 1. every git-sourced Application is Synced and Healthy; the Helm-sourced ones
+//    show Argo CD's own condition and nothing else fails;
+// 2. sync waves: each wave's objects exist before a later wave's are created;
+// 3. a team's AppProject refuses another team's namespace and cluster-scoped kinds;
+// 4. self-heal of a tenant's ResourceQuota and RoleBinding;
+// 5. onboarding and removal of a team through git commits;
+// 6. the time from commit to Synced (reported, not asserted).
+// Tests run in order and share one platform; each states what it depends on.
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Application } from "../harness/argocd.js";
+import { describeRef, readCreationOrder, type ObjectRef } from "../harness/etcd-revisions.js";
+import { WorkTree } from "../harness/git-server.js";
+import { waitUntil } from "../harness/process.js";
+import {
+  ARGOCD_NAMESPACE,
+  BRANCH,
+  DIFFERENCES,
+  isHelmSourced,
+  isSyncedAndHealthy,
+  rootManifests,
+  startGitOpsPlatform,
+  summarize,
+  waitForApplication,
+  waveOf,
+  type GitOpsPlatform,
+  type Manifest,
+} from "./platform.js";
+
+const ROOT = "root";
+const SYNC_TIMEOUT_MS = 8 * 60_000;
+/** Without a webhook Argo CD sees a commit by polling: 3 min reconciliation plus the repo server's 3 min cache of git refs, at worst twice. */
+const POLL_TIMEOUT_MS = 13 * 60_000;
+
+let platform: GitOpsPlatform;
+let rootAppliedAt = 0;
+let seed: Manifest[];
+const timings: string[] = [];
+
+function report(line: string): void {
+  timings.push(line);
+  process.stdout.write(`[gitops] ${line}\n`);
+}
+
+beforeAll(async () => {
+  process.stdout.write(`[gitops] differences from a user's cluster (docs/gitops-proof.md):\n${DIFFERENCES.map((d) => `  - ${d}`).join("\n")}\n`);
+  platform = await startGitOpsPlatform();
+  seed = rootManifests(platform.tree.dir);
+  rootAppliedAt = await platform.applyRootApplication();
+});
+
+afterAll(async () => {
+  if (timings.length) process.stdout.write(`[gitops] timings:\n${timings.map((t) => `  ${t}`).join("\n")}\n`);
+  await platform?.stop();
+});
+
+const applicationsOf = (manifests: Manifest[]): Manifest[] => manifests.filter((object) => object.kind === "Application");
+const gitApplications = (manifests: Manifest[]): string[] => applicationsOf(manifests).filter((app) => !isHelmSourced(app)).map((app) => app.metadata.name);
+const helmApplications = (manifests: Manifest[]): string[] => applicationsOf(manifests).filter(isHelmSourced).map((app) => app.metadata.name);
+const elapsed = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+async function exists(ref: ObjectRef & { apiVersion?: string }): Promise<boolean> {
+  const kind = ref.group ? `${ref.kind}.${ref.group}` : ref.kind;
+  const args = ["get", kind, ref.name, "-o", "name", ...(ref.namespace ? ["-n", ref.namespace] : [])];
+  const result = await platform.cluster.kubectl(args, { reject: false });
+  if (result.exitCode === 0) return true;
+  if (/NotFound|not found/.test(result.stderr)) return false;
+  throw new Error(`kubectl ${args.join(" ")}: ${result.stderr}`);
+}
+
+async function objectJson<T>(kind: string, name: string, namespace?: string): Promise<T | undefined> {
+  const result = await platform.cluster.kubectl(["get", kind, name, "-o", "json", ...(namespace ? ["-n", namespace] : [])], { reject: false });
+  return result.exitCode === 0 ? (JSON.parse(result.stdout) as T) : undefined;
+}
+
+type ManagedResource = NonNullable<NonNullable<Application["status"]>["resources"]>[number];
+
+/** The objects Application tenant-<team> manages. */
+async function tenantObjects(team: string): Promise<ManagedResource[]> {
+  const app = await platform.argocd.application(`tenant-${team}`);
+  return app?.status?.resources ?? [];
+}
+
+describe("Argo CD syncs the seed's platform from git (bootstrap: argocd/ layer, then the root Application)", () => {
+  it("the root Application finds every child Application and AppProject in generated/applications", async () => {
+    const expected = applicationsOf(seed).map((app) => app.metadata.name).sort();
+    expect(expected.length).toBeGreaterThan(0);
+    const root = await waitForApplication(platform, ROOT, "to create every child", (app) => {
+      const names = (app.status?.resources ?? []).filter((r) => r.kind === "Application").map((r) => r.name);
+      return expected.every((name) => names.includes(name));
+    }, SYNC_TIMEOUT_MS);
+    const managed = (root.status?.resources ?? []).map((r) => `${r.kind}/${r.name}`).sort();
+    expect(managed).toEqual(seed.map((object) => `${object.kind}/${object.metadata.name}`).sort());
+    // status.resources lists what git holds, created or not: wait for the objects themselves.
+    const present = await waitUntil(
+      "every child Application to be created",
+      async () => {
+        const names = (await platform.argocd.applications()).map((app) => app.metadata.name).sort();
+        return expected.every((name) => names.includes(name)) ? names : undefined;
+      },
+      { timeoutMs: SYNC_TIMEOUT_MS, intervalMs: 1_000, daemon: platform.argocd.controller },
+    );
+    expect(present).toEqual([ROOT, ...expected].sort());
+  });
+
+  it("every git-sourced Application is Synced and Healthy, at the served commit", async () => {
+    const served = await platform.git.lsRemote("platform.git", BRANCH);
+    const names = [ROOT, ...gitApplications(seed)];
+    for (const name of names) {
+      const app = await waitForApplication(platform, name, "to be Synced and Healthy", isSyncedAndHealthy, SYNC_TIMEOUT_MS);
+      expect(app.status?.sync?.revision, `${name} synced the served commit`).toBe(served);
+      expect(app.status?.conditions ?? [], `${name} has no conditions`).toEqual([]);
+      report(`bootstrap: ${name} Synced and Healthy ${((Date.parse(app.status?.operationState?.finishedAt ?? "") - rootAppliedAt) / 1000).toFixed(0)} s after the root Application was applied`);
+    }
+    // Every object each Application manages is really stored, and Synced.
+    for (const name of gitApplications(seed)) {
+      const app = (await platform.argocd.application(name))!;
+      const resources = app.status?.resources ?? [];
+      expect(resources.length, `${name} manages objects`).toBeGreaterThan(0);
+      for (const resource of resources) {
+        expect(resource.status, `${name}: ${resource.kind}/${resource.name}`).toBe("Synced");
+        expect(await exists({ group: resource.group, kind: resource.kind, namespace: resource.namespace, name: resource.name }), `${name}: ${resource.kind}/${resource.name} stored`).toBe(true);
+      }
+    }
+  });
+
+  it("the Helm-sourced Applications show the condition Argo CD reports without a chart repository, and nothing else fails", async () => {
+    const helm = helmApplications(seed);
+    expect(helm.sort()).toEqual(["spark-operator", "volcano"]);
+    for (const name of helm) {
+      const app = await waitForApplication(platform, name, "to report a ComparisonError", (a) => (a.status?.conditions ?? []).some((c) => c.type === "ComparisonError"), SYNC_TIMEOUT_MS);
+      const source = app.spec.source!;
+      const conditions = app.status?.conditions ?? [];
+      process.stdout.write(`[gitops] ${name} (chart ${source.chart} ${source.targetRevision} from ${source.repoURL}): ${summarize(app)}\n`);
+      expect(conditions.map((c) => c.type)).toEqual(["ComparisonError"]);
+      // Argo CD's repo server runs `helm pull`, and Helm's own words say why it failed.
+      expect(conditions[0].message).toContain(`helm pull`);
+      expect(conditions[0].message).toContain(`looks like "${source.repoURL}" is not a valid chart repository or cannot be reached`);
+      expect(app.status?.sync?.status).toBe("Unknown");
+      // Nothing was installed by it.
+      expect(app.status?.resources ?? []).toEqual([]);
+    }
+    // Nothing else fails: every other Application is Synced and Healthy with no condition.
+    for (const app of await platform.argocd.applications()) {
+      if (helm.includes(app.metadata.name)) continue;
+      expect(isSyncedAndHealthy(app) && (app.status?.conditions ?? []).length === 0, `${app.metadata.name}: ${summarize(app)}`).toBe(true);
+    }
+  });
+
+  it("sync waves: every object of a wave exists before any object of a later wave is created; no Queue precedes its CRD", async () => {
+    // etcd's create_revision of each object: a total order of creation.
+    const order = await readCreationOrder(platform.cluster);
+    const byWave = new Map<number, ObjectRef[]>();
+    for (const object of seed) {
+      const refs: ObjectRef[] = [{ group: "argoproj.io", kind: object.kind, namespace: ARGOCD_NAMESPACE, name: object.metadata.name }];
+      if (object.kind === "Application") {
+        const app = (await platform.argocd.application(object.metadata.name))!;
+        for (const r of app.status?.resources ?? []) refs.push({ group: r.group, kind: r.kind, namespace: r.namespace || undefined, name: r.name });
+      }
+      byWave.set(waveOf(object), [...(byWave.get(waveOf(object)) ?? []), ...refs]);
+    }
+    const waves = [...byWave.keys()].sort((a, b) => a - b);
+    const lines: string[] = [];
+    for (const [i, wave] of waves.entries()) {
+      const revisions = byWave.get(wave)!.map((ref) => ({ ref, revision: order.revisionOf(ref) }));
+      const first = revisions.reduce((a, b) => (b.revision < a.revision ? b : a));
+      const last = revisions.reduce((a, b) => (b.revision > a.revision ? b : a));
+      lines.push(`wave ${wave}: ${revisions.length} objects, etcd revisions ${first.revision}..${last.revision}`);
+      for (const later of waves.slice(i + 1)) {
+        for (const ref of byWave.get(later)!) {
+          const revision = order.revisionOf(ref);
+          expect(revision, `${describeRef(ref)} (wave ${later}) was created before ${describeRef(last.ref)} (wave ${wave})`).toBeGreaterThan(last.revision);
+        }
+      }
+    }
+    process.stdout.write(`[gitops] creation order:\n${lines.map((l) => `  ${l}`).join("\n")}\n`);
+
+    // Custom resources never precede their CRD.
+    const crdOf = (ref: ObjectRef): ObjectRef | undefined => {
+      const plural = { Queue: "queues", Application: "applications", AppProject: "appprojects" }[ref.kind];
+      return plural ? { group: "apiextensions.k8s.io", kind: "CustomResourceDefinition", name: `${plural}.${ref.group}` } : undefined;
+    };
+    const custom = [...byWave.values()].flat().filter((ref) => crdOf(ref));
+    expect(custom.some((ref) => ref.kind === "Queue")).toBe(true);
+    for (const ref of custom) expect(order.revisionOf(ref), `${describeRef(ref)} before its CRD`).toBeGreaterThan(order.revisionOf(crdOf(ref)!));
+  });
+});
+
+describe("a team's AppProject confines the team's own Applications", () => {
+  const TEAM_REPO = "team-alpha-apps.git";
+  const DESTINATION = "https://kubernetes.default.svc";
+  let teamRepoURL: string;
+
+  const probe = (name: string, path: string, namespace: string): object => ({
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Application",
+    metadata: { name, namespace: ARGOCD_NAMESPACE },
+    spec: {
+      project: "team-alpha",
+      source: { repoURL: teamRepoURL, targetRevision: "main", path },
+      destination: { server: DESTINATION, namespace },
+      syncPolicy: { automated: { prune: true, selfHeal: true } },
+    },
+  });
+
+  /** Every message Argo CD shows for an Application: conditions, the sync operation and its per-resource results. */
+  const messagesOf = (app: Application): string[] => [
+    ...(app.status?.conditions ?? []).map((c) => `condition ${c.type}: ${c.message}`),
+    ...(app.status?.operationState ? [`operation ${app.status.operationState.phase}: ${app.status.operationState.message ?? ""}`] : []),
+    ...(app.status?.operationState?.syncResult?.resources ?? []).map((r) => `resource ${r.kind}/${r.name} ${r.status}: ${r.message}`),
+  ];
+
+  beforeAll(async () => {
+    // The team's own repository, as a team would have one: same daemon, another repository.
+    const repository = await platform.git.createRepository(TEAM_REPO);
+    teamRepoURL = platform.git.url(TEAM_REPO);
+    const tree = await WorkTree.init(join(platform.cluster.workDir, "team-alpha-apps"), join(platform.cluster.workDir, "git-home"));
+    const configMap = (name: string, namespace?: string): string =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${namespace ? `  namespace: ${namespace}\n` : ""}data:\n  probe: "true"\n`;
+    tree.writeFile("configmap/configmap.yaml", configMap("alpha-probe"));
+    tree.writeFile("other-namespace-object/configmap.yaml", configMap("alpha-probe-in-beta", "team-beta"));
+    tree.writeFile("cluster-scoped/clusterrole.yaml", "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: alpha-probe\nrules: []\n");
+    tree.writeFile("quota/quota.yaml", "apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: alpha-probe\nspec:\n  hard:\n    pods: \"100\"\n");
+    await tree.commitAll("team alpha's probes");
+    await tree.push(repository, "main");
+  });
+
+  afterAll(async () => {
+    await platform?.cluster.kubectl(["-n", ARGOCD_NAMESPACE, "delete", "application", "--ignore-not-found", "--wait=false", "-l", "spark-platform.io/probe=true"], { reject: false });
+  });
+
+  async function create(name: string, path: string, namespace: string): Promise<void> {
+    const manifest = probe(name, path, namespace) as { metadata: { labels?: Record<string, string> } };
+    manifest.metadata.labels = { "spark-platform.io/probe": "true" };
+    await platform.cluster.kubectl(["apply", "--server-side", "--field-manager=gitops-suite", "-f", "-"], { input: JSON.stringify(manifest) });
+  }
+
+  async function refusal(name: string, expected: string): Promise<Application> {
+    let seen: string[] = [];
+    const app = await waitForApplication(platform, name, `to show "${expected}"`, (a) => {
+      seen = messagesOf(a);
+      return seen.some((message) => message.includes(expected));
+    }, 3 * 60_000);
+    process.stdout.write(`[gitops] ${name}: ${seen.join(" | ")}\n`);
+    return app;
+  }
+
+  it("syncs a team Application into the team's own namespace (the control case)", async () => {
+    await create("alpha-probe-own-namespace", "configmap", "team-alpha");
+    await waitForApplication(platform, "alpha-probe-own-namespace", "to be Synced and Healthy", isSyncedAndHealthy, 3 * 60_000);
+    expect(await exists({ kind: "ConfigMap", namespace: "team-alpha", name: "alpha-probe" })).toBe(true);
+  });
+
+  it("refuses a destination in another team's namespace", async () => {
+    await create("alpha-probe-other-namespace", "configmap", "team-beta");
+    const app = await refusal(
+      "alpha-probe-other-namespace",
+      `application destination server '${DESTINATION}' and namespace 'team-beta' do not match any of the allowed destinations in project 'team-alpha'`,
+    );
+    expect(app.status?.conditions?.map((c) => c.type)).toContain("InvalidSpecError");
+    expect(await exists({ kind: "ConfigMap", namespace: "team-beta", name: "alpha-probe" })).toBe(false);
+  });
+
+  it("refuses an object that names another team's namespace", async () => {
+    await create("alpha-probe-other-namespace-object", "other-namespace-object", "team-alpha");
+    await refusal("alpha-probe-other-namespace-object", "namespace team-beta is not permitted in project 'team-alpha'");
+    expect(await exists({ kind: "ConfigMap", namespace: "team-beta", name: "alpha-probe-in-beta" })).toBe(false);
+  });
+
+  it("refuses a cluster-scoped kind", async () => {
+    await create("alpha-probe-cluster-scoped", "cluster-scoped", "team-alpha");
+    await refusal("alpha-probe-cluster-scoped", "resource rbac.authorization.k8s.io:ClusterRole is not permitted in project team-alpha");
+    expect(await exists({ group: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "alpha-probe" })).toBe(false);
+  });
+
+  it("refuses the kinds the platform owns in the team's namespace (ResourceQuota)", async () => {
+    await create("alpha-probe-quota", "quota", "team-alpha");
+    await refusal("alpha-probe-quota", "resource :ResourceQuota is not permitted in project team-alpha");
+    expect(await exists({ kind: "ResourceQuota", namespace: "team-alpha", name: "alpha-probe" })).toBe(false);
+  });
+});
+
+describe("self-heal", () => {
+  it("re-creates a tenant's ResourceQuota and RoleBinding deleted by hand", async () => {
+    const resources = await tenantObjects("alpha");
+    const targets = resources.filter((r) => r.kind === "ResourceQuota" || r.kind === "RoleBinding");
+    expect(targets.map((r) => r.kind).sort()).toEqual(expect.arrayContaining(["ResourceQuota", "RoleBinding"]));
+    const uid = async (r: (typeof targets)[number]): Promise<string | undefined> =>
+      (await objectJson<{ metadata: { uid: string } }>(r.group ? `${r.kind}.${r.group}` : r.kind, r.name, r.namespace))?.metadata.uid;
+    const before = new Map<string, string | undefined>();
+    for (const r of targets) before.set(`${r.kind}/${r.name}`, await uid(r));
+    const deletedAt = Date.now();
+    for (const r of targets) {
+      await platform.cluster.kubectl(["delete", r.group ? `${r.kind}.${r.group}` : r.kind, r.name, "-n", r.namespace!, "--wait=true"]);
+    }
+    for (const r of targets) {
+      const key = `${r.kind}/${r.name}`;
+      await waitUntil(`${key} to be re-created by Argo CD`, async () => {
+        const now = await uid(r);
+        return now && now !== before.get(key) ? now : undefined;
+      }, { timeoutMs: 3 * 60_000, intervalMs: 500, daemon: platform.argocd.controller });
+      report(`self-heal: ${r.namespace}/${key} back ${elapsed(deletedAt)} after it was deleted`);
+    }
+    await waitForApplication(platform, "tenant-alpha", "to be Synced and Healthy again", isSyncedAndHealthy, 2 * 60_000);
+  });
+});
+
+describe("onboarding and removal of a team through git", () => {
+  const TEAM = "epsilon";
+  // README's "Add a team" example: one file, nothing else.
+  const TEAM_FILE = `# yaml-language-server: $schema=../schemas/team.schema.json
+name: epsilon
+owners: [epsilon-lead@example.com]
+contact: "#team-epsilon"
+scheduler: volcano
+quota:
+  requests: { cpu: "4", memory: 8Gi }
+  limits: { cpu: "8", memory: 16Gi }
+  pods: 15
+limitRange:
+  defaultRequest: { cpu: 500m, memory: 1Gi }
+  default: { cpu: "2", memory: 2Gi }
+queue:
+  weight: 20
+  capability: { cpu: "4", memory: 8Gi }
+  guarantee: { cpu: "1", memory: 2Gi }
+exampleJob:
+  language: pyspark
+  driver: { cores: 1, memory: 512m }
+  executor: { cores: 1, memory: 512m, instances: 2 }
+`;
+  let overlay: ObjectRef[] = [];
+  let defaultQueueUid: string | undefined;
+
+  const refOf = (o: { apiVersion: string; kind: string; name: string; namespace?: string }): ObjectRef => ({
+    group: o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : undefined,
+    kind: o.kind,
+    namespace: o.namespace,
+    name: o.name,
+  });
+
+  it("a commit adding a team makes its namespace, quota, RBAC and Queue appear with no other action", async () => {
+    const { kustomize, manifestObjects } = await import("../harness/platform-manifests.js");
+    defaultQueueUid = (await objectJson<{ metadata: { uid: string } }>("queue.scheduling.volcano.sh", "default"))?.metadata.uid;
+    expect(defaultQueueUid, "the default Queue exists before onboarding").toBeDefined();
+
+    platform.tree.writeFile(`teams/${TEAM}.yaml`, TEAM_FILE);
+    await platform.compile();
+    overlay = manifestObjects(await kustomize(join(platform.tree.dir, "generated/tenants/overlays", TEAM))).map(refOf);
+    const kinds = overlay.map((ref) => ref.kind);
+    for (const kind of ["Namespace", "ResourceQuota", "LimitRange", "ServiceAccount", "Role", "RoleBinding"]) expect(kinds).toContain(kind);
+    const { commit, pushedAt } = await platform.publish(`add team ${TEAM}`);
+
+    // No refresh, no webhook: Argo CD notices the commit by itself.
+    const app = await waitForApplication(platform, `tenant-${TEAM}`, `to be Synced and Healthy at ${commit.slice(0, 7)}`, (a) => isSyncedAndHealthy(a) && a.status?.sync?.revision === commit, POLL_TIMEOUT_MS);
+    report(`onboarding (polling, no webhook): commit ${commit.slice(0, 7)} -> tenant-${TEAM} Synced and Healthy in ${elapsed(pushedAt)}`);
+    expect(app.status?.conditions ?? []).toEqual([]);
+    for (const ref of overlay) expect(await exists(ref), `${describeRef(ref)} created`).toBe(true);
+
+    await waitForApplication(platform, "volcano-queues", `to sync ${commit.slice(0, 7)}`, (a) => isSyncedAndHealthy(a) && a.status?.sync?.revision === commit, POLL_TIMEOUT_MS);
+    report(`onboarding (polling, no webhook): commit ${commit.slice(0, 7)} -> Queue ${TEAM} synced in ${elapsed(pushedAt)}`);
+    expect(await exists({ group: "scheduling.volcano.sh", kind: "Queue", name: TEAM })).toBe(true);
+    expect(await exists({ group: "argoproj.io", kind: "AppProject", namespace: ARGOCD_NAMESPACE, name: `team-${TEAM}` })).toBe(true);
+
+    // Reported, not asserted: on a commit, each child Application refreshes on its own schedule, so sync
+    // waves do not order objects of different children (the root sees volcano-queues Synced at the old commit).
+    const order = await readCreationOrder(platform.cluster);
+    const namespaceRevision = order.revisionOf({ kind: "Namespace", name: `team-${TEAM}` });
+    const queueRevision = order.revisionOf({ group: "scheduling.volcano.sh", kind: "Queue", name: TEAM });
+    report(`onboarding: Queue ${TEAM} was created ${queueRevision < namespaceRevision ? "before" : "after"} Namespace team-${TEAM} (etcd revisions ${queueRevision} and ${namespaceRevision})`);
+  });
+
+  it("a commit removing the team prunes its quota, RBAC, policies, Queue, AppProject and Application, and keeps its namespace and the default Queue", async () => {
+    expect(overlay.length, "onboarding ran first").toBeGreaterThan(0);
+    await platform.tree.git(["rm", "-q", `teams/${TEAM}.yaml`]);
+    await platform.compile();
+    const { commit, pushedAt } = await platform.publish(`remove team ${TEAM}`);
+    // What Argo CD's Git webhook does on a push: refresh every Application of that repository.
+    const ofRepository = (await platform.argocd.applications()).filter((a) => a.spec.source?.repoURL === platform.repoURL).map((a) => a.metadata.name);
+    await platform.argocd.refresh(ofRepository);
+
+    await waitUntil(`Application tenant-${TEAM} to be deleted`, async () => ((await platform.argocd.application(`tenant-${TEAM}`)) ? undefined : true), {
+      timeoutMs: POLL_TIMEOUT_MS,
+      intervalMs: 1_000,
+      daemon: platform.argocd.controller,
+    });
+    report(`removal (webhook-style refresh): commit ${commit.slice(0, 7)} -> Application tenant-${TEAM} and its objects deleted in ${elapsed(pushedAt)}`);
+    await waitForApplication(platform, "volcano-queues", `to sync ${commit.slice(0, 7)}`, (a) => isSyncedAndHealthy(a) && a.status?.sync?.revision === commit, POLL_TIMEOUT_MS);
+    await waitForApplication(platform, ROOT, `to sync ${commit.slice(0, 7)}`, (a) => isSyncedAndHealthy(a) && a.status?.sync?.revision === commit, POLL_TIMEOUT_MS);
+
+    const namespaceRef = overlay.find((ref) => ref.kind === "Namespace")!;
+    const pruned = overlay.filter((ref) => ref !== namespaceRef);
+    const gone = async (ref: ObjectRef): Promise<boolean> => !(await exists(ref));
+    for (const ref of [
+      ...pruned,
+      { group: "scheduling.volcano.sh", kind: "Queue", name: TEAM },
+      { group: "argoproj.io", kind: "AppProject", namespace: ARGOCD_NAMESPACE, name: `team-${TEAM}` },
+    ]) {
+      await waitUntil(`${describeRef(ref)} to be pruned`, async () => ((await gone(ref)) ? true : undefined), { timeoutMs: 2 * 60_000, intervalMs: 1_000 });
+    }
+    const namespace = await objectJson<{ metadata: { deletionTimestamp?: string }; status: { phase: string } }>("namespace", namespaceRef.name);
+    expect(namespace, `Namespace ${namespaceRef.name} is kept`).toBeDefined();
+    expect(namespace?.metadata.deletionTimestamp, `Namespace ${namespaceRef.name} is not being deleted`).toBeUndefined();
+    expect(namespace?.status.phase).toBe("Active");
+    const defaultQueue = await objectJson<{ metadata: { uid: string; deletionTimestamp?: string } }>("queue.scheduling.volcano.sh", "default");
+    expect(defaultQueue?.metadata.uid, "the default Queue is the same object as before").toBe(defaultQueueUid);
+    expect(defaultQueue?.metadata.deletionTimestamp).toBeUndefined();
+
+    // The other teams are untouched.
+    for (const name of gitApplications(seed).filter((n) => n.startsWith("tenant-"))) {
+      await waitForApplication(platform, name, "to stay Synced and Healthy", isSyncedAndHealthy, 2 * 60_000);
+    }
+  });
+});
