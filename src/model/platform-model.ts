@@ -6,6 +6,7 @@ import type { Platform, Resources } from "../types/platform.js";
 import type { Team } from "../types/team.js";
 import type { SourceDocument } from "../load/source.js";
 import { kubernetesVersionOfK3sImage, type KubernetesVersion } from "../compat/versions.js";
+import { clusterNetwork, type NetworkPlan } from "./network.js";
 import { bytes, milliCPU, sparkMemoryBytes } from "./quantity.js";
 
 /** CPU in millicores and memory in bytes. */
@@ -49,7 +50,9 @@ export interface PlatformModel {
   /** Sum over the agents only. */
   workerCapacity: Capacity;
   volcanoEnabled: boolean;
-  hostPorts: { http: number; https: number; api: number };
+  /** Host ports, and the host address they are published on. */
+  hostPorts: { http: number; https: number; api: number; bindAddress: string };
+  network: NetworkPlan;
 }
 
 export const TEAM_NAMESPACE_PREFIX = "team-";
@@ -107,6 +110,12 @@ export function platformModel(platform: Platform, teams: TeamModel[], sources: M
     clusterCapacity: { cpu: workerCapacity.cpu + serverCapacity.cpu, memory: workerCapacity.memory + serverCapacity.memory },
     workerCapacity,
     volcanoEnabled: platform.components.volcano !== undefined,
-    hostPorts: { http: platform.cluster.ports?.http ?? 8080, https: platform.cluster.ports?.https ?? 8443, api: platform.cluster.ports?.api ?? 6443 },
+    hostPorts: {
+      http: platform.cluster.ports?.http ?? 8080,
+      https: platform.cluster.ports?.https ?? 8443,
+      api: platform.cluster.ports?.api ?? 6443,
+      bindAddress: platform.cluster.ports?.bindAddress ?? "127.0.0.1",
+    },
+    network: clusterNetwork(platform.cluster.network),
   };
 }

@@ -10,6 +10,22 @@ export type DnsLabel = string;
 export type KubernetesQuantity = string | number;
 export type Port = number;
 /**
+ * Host address the API server port and the load balancer's ports (http, https) are published on. Default 127.0.0.1: only this machine reaches the cluster's API and ingress. 0.0.0.0 publishes them on every interface, to anyone who can reach this machine.
+ */
+export type IPv4Address = string;
+/**
+ * The Docker network k3d creates for the nodes (k3d `subnet`); the API server listens on the server nodes' addresses in it. A private range. Default 172.28.0.0/16.
+ */
+export type IPv4CIDR = string;
+/**
+ * Service ClusterIPs (k3s --service-cidr); its first address is the `kubernetes` Service, its tenth CoreDNS. A private range. Default 10.43.0.0/16, k3s's own.
+ */
+export type IPv4CIDR1 = string;
+/**
+ * Pod addresses (k3s --cluster-cidr), a /24 per node. A private range. Default 10.42.0.0/16, k3s's own.
+ */
+export type IPv4CIDR2 = string;
+/**
  * A Kubernetes resource quantity, e.g. "500m", "4", "8Gi".
  */
 export type KubernetesQuantity1 = string | number;
@@ -37,6 +53,7 @@ export interface Cluster {
   servers: NodeGroup;
   agents: NodeGroup;
   ports?: HostPorts;
+  network?: ClusterNetwork;
 }
 export interface NodeGroup {
   count: number;
@@ -47,6 +64,15 @@ export interface HostPorts {
   http?: Port;
   https?: Port;
   api?: Port;
+  bindAddress?: IPv4Address;
+}
+/**
+ * The cluster's address ranges, pinned so that the tenants' NetworkPolicy can allow the API server by address and nothing else. Change one only if it collides with a network this machine already uses; the three must not overlap.
+ */
+export interface ClusterNetwork {
+  subnet?: IPv4CIDR;
+  serviceCIDR?: IPv4CIDR1;
+  clusterCIDR?: IPv4CIDR2;
 }
 export interface GitOps {
   /**

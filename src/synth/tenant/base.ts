@@ -5,6 +5,7 @@
  * every team. Subjects name the namespace `default`, which Kustomize's
  * namespace transformer rewrites to the team's namespace.
  */
+import { API_SERVER_PORT } from "../../model/network.js";
 import type { PlatformModel } from "../../model/platform-model.js";
 import type { KubeObject } from "../object.js";
 
@@ -112,12 +113,7 @@ export function tenantBase(model: PlatformModel): BaseFile[] {
             ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
           }],
         }),
-        // The driver creates and watches its executors through the API server,
-        // whose address is a node IP (not selectable by labels): allow its ports.
-        networkPolicy("allow-apiserver", {
-          podSelector: {}, policyTypes: ["Egress"],
-          egress: [{ ports: [{ protocol: "TCP", port: 443 }, { protocol: "TCP", port: 6443 }] }],
-        }),
+        allowApiServer(model),
         // The operator's UI Service and Ingress reach the driver's Spark UI.
         networkPolicy("allow-spark-operator", {
           podSelector: { matchLabels: { "spark-role": "driver" } }, policyTypes: ["Ingress"],
@@ -133,6 +129,33 @@ export function tenantBase(model: PlatformModel): BaseFile[] {
 
 function networkPolicy(name: string, spec: Record<string, unknown>): KubeObject {
   return { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name }, spec };
+}
+
+/**
+ * The driver creates and watches its executors through the API server, and
+ * nothing else may be reached on its ports (not the internet, not the host).
+ *
+ * k3s enforces NetworkPolicy with kube-router's controller, which sends a
+ * pod's outgoing packets through the pod's rules from the filter table's
+ * INPUT, FORWARD and OUTPUT chains (cloudnativelabs/kube-router
+ * pkg/controllers/netpol/pod.go, interceptPodOutboundTraffic): after
+ * kube-proxy's DNAT, so a connection to `kubernetes.default.svc`
+ * (the service range's first address, port 443) is judged by where it really
+ * goes, a k3s server's address in the k3d subnet, port 6443. The server
+ * nodes' exact addresses are k3d's to hand out; the subnet holds only the
+ * cluster's own containers, of which only the servers and k3d's load balancer
+ * in front of them listen on 6443. Its gateway is the host, and is left out.
+ * The ClusterIP on 443 is for a data path that filters before translating.
+ */
+function allowApiServer(model: PlatformModel): KubeObject {
+  const { subnet, gateway, apiServerServiceIP } = model.network;
+  return networkPolicy("allow-apiserver", {
+    podSelector: {}, policyTypes: ["Egress"],
+    egress: [
+      { to: [{ ipBlock: { cidr: subnet.text, except: [`${gateway}/32`] } }], ports: [{ protocol: "TCP", port: API_SERVER_PORT }] },
+      { to: [{ ipBlock: { cidr: `${apiServerServiceIP}/32` } }], ports: [{ protocol: "TCP", port: 443 }] },
+    ],
+  });
 }
 
 /** What a Volcano team adds: read access to its queue, and to its PodGroups. */

@@ -1,4 +1,5 @@
 /** Every semantic rule, in the order they run. Adding a rule: one module, one line here. */
+import { clusterNetworkValid, portsOnLoopback } from "./cluster-network.js";
 import { helmValuesKnown, sparkOperatorReadyForVolcano, versionsCompatible } from "./components.js";
 import { guaranteesFitCluster, guaranteeWithinCapability, schedulerHasQueue, volcanoInstalledWhenUsed } from "./queues.js";
 import { limitRangeConsistent, quantitiesPositive, quotaRequestsWithinLimits } from "./resources.js";
@@ -20,6 +21,8 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   versionsCompatible,
   helmValuesKnown,
   sparkOperatorReadyForVolcano,
+  clusterNetworkValid,
+  portsOnLoopback,
   inputNamesItsSchema,
 ];
 
