@@ -1,7 +1,7 @@
 /**
  * The library: each stage of the pipeline, for programmatic use.
  *
- *   loadInputs → validateInputs (schema + semantic rules) → synthesize → lintSynthesis → renderTree → writeTree
+ *   loadInputs → validateInputs (schema + semantic rules) → synthesize → nameCollisions → lintSynthesis → renderTree → writeTree
  *
  * `compile` runs them all without writing; the CLI is a thin layer over it.
  */
@@ -17,11 +17,12 @@ export { SUPPORT_MATRIX, checkCompatibility, kubernetesVersionOfK3sImage, admiss
 export type { PlatformModel, TeamModel, Capacity } from "./model/platform-model.js";
 export { parseQuantity, milliCPU, bytes, formatCPU, formatMemory } from "./model/quantity.js";
 export { synthesize } from "./synth/index.js";
+export { nameClaims, nameCollisions, platformClaims, type NameClaim } from "./synth/names.js";
 export type { KubeObject, OutputFile, KustomizeBuild, Synthesis } from "./synth/object.js";
 export { lintSynthesis } from "./lint/index.js";
 export { renderTree, type FileTree } from "./emit/tree.js";
 export { diffTree, writeTree, recoverInterruptedWrite, OUTPUT_DIRS, type TreeDiff } from "./write/output-dirs.js";
-export { compile, type CompileResult } from "./pipeline.js";
+export { compile, compileInputs, type CompileResult, type CompiledObjects } from "./pipeline.js";
 export { FORMATS, formatNames, type Formatter, type FormatName } from "./format/index.js";
 export type { ReportContext, ResourceChange, FieldChange, CapacityLine, QueueShareLine, Allowance } from "./format/report.js";
 export { POLICY_RULES, runPolicy, checkPolicy, policyOf, type PolicyRule, type PolicyContext, type PolicyResult } from "./policy/index.js";

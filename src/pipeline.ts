@@ -1,14 +1,16 @@
 /**
- * The whole compiler as one call: validate → synthesize → lint → render.
+ * The whole compiler as one call: validate → synthesize → check names → lint → render.
  * Nothing here touches the disk except reading the inputs.
  */
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { renderTree, type FileTree } from "./emit/tree.js";
 import { lintSynthesis } from "./lint/index.js";
+import { loadInputs, type LoadedInputs } from "./load/inputs.js";
 import type { PlatformModel } from "./model/platform-model.js";
 import { synthesize } from "./synth/index.js";
+import { nameCollisions } from "./synth/names.js";
 import type { Synthesis } from "./synth/object.js";
-import { validateProject } from "./validate/index.js";
+import { validateInputs } from "./validate/index.js";
 
 export interface CompileResult {
   diagnostics: Diagnostic[];
@@ -18,10 +20,24 @@ export interface CompileResult {
   tree?: FileTree;
 }
 
-export async function compile(root: string): Promise<CompileResult> {
-  const { model, diagnostics } = await validateProject(root);
+export type CompiledObjects = Pick<CompileResult, "diagnostics" | "model" | "synthesis">;
+
+/**
+ * validate → synthesize → every generated name checked for collisions: the
+ * objects, without lint or YAML text. `validate`, `review` and `new-team`
+ * stop here, so they report a name a team may not take exactly as `build` does.
+ */
+export function compileInputs(inputs: LoadedInputs): CompiledObjects {
+  const { model, diagnostics } = validateInputs(inputs);
   if (!model || hasErrors(diagnostics)) return { diagnostics, model };
   const synthesis = synthesize(model);
+  return { diagnostics: sortDiagnostics([...diagnostics, ...nameCollisions(model, synthesis)]), model, synthesis };
+}
+
+export async function compile(root: string): Promise<CompileResult> {
+  const objects = compileInputs(await loadInputs(root));
+  const { model, synthesis, diagnostics } = objects;
+  if (!model || !synthesis || hasErrors(diagnostics)) return objects;
   const lint = await lintSynthesis(synthesis);
   const all = sortDiagnostics([...diagnostics, ...lint]);
   if (hasErrors(all)) return { diagnostics: all, model, synthesis };

@@ -4,6 +4,8 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
+import { loadInputs } from "../src/load/inputs.js";
+import { compileInputs } from "../src/pipeline.js";
 import { validateProject } from "../src/validate/index.js";
 import { copyProject, teamLike, type TestProject } from "./support/project.js";
 
@@ -83,14 +85,19 @@ const CASES: Case[] = [
     expect: { file: "teams/alpha.yaml", line: 2, column: 7, code: "team/name-matches-file", message: /does not match the file name/, hint: /teams\/alfa.yaml/ },
   },
   {
-    name: "reserved team name",
-    edit: { "teams/argocd.yaml": () => teamLike("alpha", "argocd") },
-    expect: { file: "teams/argocd.yaml", line: 2, code: "team/reserved-name", message: /reserved for Argo CD's namespace/ },
+    name: "a team name that makes the platform's own Application",
+    edit: { "teams/guardrails.yaml": () => teamLike("alpha", "guardrails") },
+    expect: { file: "teams/guardrails.yaml", line: 2, column: 7, code: "team/reserved-name", message: "team name `guardrails` makes Application `tenant-guardrails`, which is the platform's own Application (generated/applications/platform.yaml)", hint: "Choose another team name, and rename teams/guardrails.yaml to match" },
   },
   {
-    name: "kube- prefix is reserved",
-    edit: { "teams/kube-data.yaml": () => teamLike("alpha", "kube-data") },
-    expect: { file: "teams/kube-data.yaml", code: "team/reserved-name", message: /kube-\*/ },
+    name: "a Volcano team named after Volcano's default queue",
+    edit: { "teams/default.yaml": () => teamLike("theta", "default").replace(/^ {2}guarantee: .*\n/m, "") },
+    expect: { file: "teams/default.yaml", line: 2, column: 7, code: "team/reserved-name", message: "team name `default` makes Queue `default`, which is the platform's own Queue (generated/platform/queues/default.yaml)" },
+  },
+  {
+    name: "a Volcano team whose queue file would overwrite the queues' kustomization.yaml",
+    edit: { "teams/kustomization.yaml": () => teamLike("theta", "kustomization").replace(/^ {2}guarantee: .*\n/m, "") },
+    expect: { file: "teams/kustomization.yaml", line: 2, column: 7, code: "team/reserved-name", message: /^team name `kustomization` writes Queue `kustomization`, .* to generated\/platform\/queues\/kustomization.yaml, where the platform writes its Kustomization$/ },
   },
   {
     name: "not a DNS-1123 name",
@@ -175,7 +182,7 @@ describe("bad inputs", () => {
       try { old = project.read(file); } catch { /* new file */ }
       project.write(file, typeof change === "string" ? change : change(old));
     }
-    const { diagnostics } = await validateProject(project.root);
+    const { diagnostics } = compileInputs(await loadInputs(project.root));
     const { message, hint, ...exact } = expected;
     const match = diagnostics.find((d) =>
       Object.entries(exact).every(([k, v]) => (v instanceof RegExp ? v.test(String(d[k as keyof Diagnostic])) : d[k as keyof Diagnostic] === v)) &&

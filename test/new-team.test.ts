@@ -81,9 +81,8 @@ describe("the defaults fit the platform", () => {
 describe("refusals (nothing is written)", () => {
   it.each([
     [["alpha"], "team `alpha` already exists (teams/alpha.yaml)"],
-    [["argocd"], "`argocd` is reserved for Argo CD's namespace"],
-    [["volcano-system"], "`volcano-system` is reserved for Volcano's namespace"],
-    [["kube-data"], "team name `kube-data` is reserved for Kubernetes' own kube-* names"],
+    [["guardrails"], "team name `guardrails` makes Application `tenant-guardrails`, which is the platform's own Application (generated/applications/platform.yaml)"],
+    [["default", "--scheduler", "volcano"], "team name `default` makes Queue `default`, which is the platform's own Queue (generated/platform/queues/default.yaml)"],
     [["Data_Team"], "`Data_Team` is not a team name"],
   ])("new-team %s", (args, message) => {
     const p = project();

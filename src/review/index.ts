@@ -6,12 +6,10 @@
  */
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { resourceId, type Allowance, type ReportContext, type ResourceChange, type RuleDescription } from "../format/report.js";
-import { PLATFORM_FILE, TEAMS_DIR } from "../load/inputs.js";
+import { loadInputs, PLATFORM_FILE, TEAMS_DIR } from "../load/inputs.js";
 import { locate } from "../load/source.js";
 import type { PlatformModel } from "../model/platform-model.js";
-import type { CompileResult } from "../pipeline.js";
-import { synthesize } from "../synth/index.js";
-import { validateProject } from "../validate/index.js";
+import { compileInputs, type CompileResult } from "../pipeline.js";
 import { POLICY_RULES } from "../policy/index.js";
 import { capacityLines, docsUrl, queueLines, ruleDescriptions } from "../policy/report.js";
 import { policyOf } from "../policy/check.js";
@@ -143,14 +141,12 @@ export function reviewCompiled(base: Compiled, head: Compiled, baseName: string,
 }
 
 /**
- * Validation and synthesis of one side: the objects the platform generates,
+ * Validation, synthesis and the names check of one side: the objects the platform generates,
  * without lint (which proves the generator, and runs in build and check) and
  * without rendering YAML text, which a semantic diff does not need.
  */
 export async function compileObjects(root: string): Promise<Compiled> {
-  const { model, diagnostics } = await validateProject(root);
-  if (!model || hasErrors(diagnostics)) return { diagnostics, model };
-  return { diagnostics, model, synthesis: synthesize(model) };
+  return compileInputs(await loadInputs(root));
 }
 
 export interface ReviewPlatformOptions extends ReviewOptions {

@@ -8,15 +8,14 @@ import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { loadInputs, TEAMS_DIR } from "../load/inputs.js";
+import { loadInputs, TEAMS_DIR, type LoadedInputs } from "../load/inputs.js";
 import { parseSource } from "../load/source.js";
 import { jobShape, type Capacity, type PlatformModel } from "../model/platform-model.js";
 import { overcommitThresholds, quotaTotals, roomForNewQueue, formatCapacity, exceeds, minimum } from "../policy/capacity.js";
 import { POLICY_RULES } from "../policy/index.js";
 import { runPolicy } from "../policy/run.js";
-import { synthesize } from "../synth/index.js";
-import { validateInputs } from "../validate/index.js";
-import { reservedNames } from "../validate/semantic/team-identity.js";
+import { compileInputs, type CompiledObjects } from "../pipeline.js";
+import { NAME_CODES } from "../synth/names.js";
 
 export interface NewTeamOptions {
   name: string;
@@ -125,30 +124,37 @@ export async function scaffoldTeam(root: string, options: NewTeamOptions): Promi
     return { diagnostics: [refusal(`\`${options.name}\` is not a team name: lower-case letters, digits and '-', starting with a letter, 40 characters at most`, "Choose a name such as `data-science`.")] };
   }
   const inputs = await loadInputs(root);
-  const current = validateInputs(inputs);
-  if (!current.model || hasErrors(current.diagnostics)) {
+  const current = compileInputs(inputs);
+  if (!current.model || !current.synthesis || hasErrors(current.diagnostics)) {
     return { diagnostics: [...current.diagnostics.filter((d) => d.severity === "error"), refusal("the platform does not validate as it is, so a new team cannot be sized against it", "Fix the errors above first (npm run validate).")] };
   }
   const model = current.model;
   if (existsSync(path.join(root, file)) || model.teams.some((t) => t.name === options.name)) {
     return { diagnostics: [refusal(`team \`${options.name}\` already exists (${file})`, "Choose another name, or edit the existing file.", file)] };
   }
-  const reserved = reservedNames(model).get(options.name);
-  if (reserved) return { diagnostics: [refusal(`\`${options.name}\` is reserved for ${reserved}`, "Choose another name for the team.")] };
+  // The name first, whatever the sizing: the names a team makes do not depend on its quota.
+  const named = withTeam(inputs, file, render(options, { requests: STANDARD.requests, capability: options.scheduler === "volcano" ? STANDARD.requests : undefined, instances: EXECUTORS, notes: [] }));
+  const taken = named.diagnostics.filter((d) => d.file === file && Object.values<string>(NAME_CODES).includes(d.code));
+  if (taken.length) return { diagnostics: taken };
 
   const sizing = size(model, options);
   if ("severity" in sizing) return { diagnostics: [sizing] };
   const text = render(options, sizing);
 
-  // The proof: the platform with this file added validates, synthesizes and passes policy.
+  // The proof: the platform with this file added validates, synthesizes, checks its names and passes policy.
+  const next = withTeam(inputs, file, text);
+  if (!next.model || !next.synthesis || hasErrors(next.diagnostics)) return { diagnostics: next.diagnostics.filter((d) => d.severity === "error") };
+  const findings = runPolicy(next.model, next.synthesis, POLICY_RULES);
+  if (hasErrors(findings)) return { diagnostics: findings.filter((d) => d.severity === "error") };
+  const before = new Set(runPolicy(model, current.synthesis, POLICY_RULES).map(key));
+  return { scaffold: { file, text, notes: sizing.notes, newWarnings: findings.filter((d) => !before.has(key(d))) }, diagnostics: [] };
+}
+
+/** The platform's inputs with one more team file, through the same pipeline as `validate` and `review`. */
+function withTeam(inputs: LoadedInputs, file: string, text: string): CompiledObjects {
   const parsed = parseSource(file, text);
   if (!parsed.source) return { diagnostics: parsed.diagnostics };
-  const next = validateInputs({ ...inputs, teams: [...inputs.teams, parsed.source] });
-  if (!next.model || hasErrors(next.diagnostics)) return { diagnostics: next.diagnostics.filter((d) => d.severity === "error") };
-  const findings = runPolicy(next.model, synthesize(next.model), POLICY_RULES);
-  if (hasErrors(findings)) return { diagnostics: findings.filter((d) => d.severity === "error") };
-  const before = new Set(runPolicy(model, synthesize(model), POLICY_RULES).map(key));
-  return { scaffold: { file, text, notes: sizing.notes, newWarnings: findings.filter((d) => !before.has(key(d))) }, diagnostics: [] };
+  return compileInputs({ ...inputs, teams: [...inputs.teams, parsed.source] });
 }
 
 /** Writes the scaffold, refusing to overwrite a file that appeared meanwhile. */

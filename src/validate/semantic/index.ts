@@ -5,12 +5,11 @@ import { guaranteesFitCluster, guaranteeWithinCapability, schedulerHasQueue, vol
 import { limitRangeConsistent, quantitiesPositive, quotaRequestsWithinLimits } from "./resources.js";
 import type { SemanticRule } from "./rule.js";
 import { inputNamesItsSchema } from "./schema-line.js";
-import { teamNameMatchesFile, teamNameNotReserved, teamNamesUnique } from "./team-identity.js";
+import { teamNameMatchesFile, teamNamesUnique } from "./team-identity.js";
 
 export const SEMANTIC_RULES: readonly SemanticRule[] = [
   teamNameMatchesFile,
   teamNamesUnique,
-  teamNameNotReserved,
   quantitiesPositive,
   quotaRequestsWithinLimits,
   limitRangeConsistent,
