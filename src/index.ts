@@ -20,7 +20,7 @@ export { synthesize } from "./synth/index.js";
 export { nameClaims, nameCollisions, platformClaims, type NameClaim } from "./synth/names.js";
 export type { KubeObject, OutputFile, KustomizeBuild, Synthesis } from "./synth/object.js";
 export { lintSynthesis } from "./lint/index.js";
-export { renderTree, type FileTree } from "./emit/tree.js";
+export { renderTree, pathClashes, type FileTree } from "./emit/tree.js";
 export { diffTree, writeTree, recoverInterruptedWrite, OUTPUT_DIRS, type TreeDiff } from "./write/output-dirs.js";
 export { compile, compileInputs, type CompileResult, type CompiledObjects } from "./pipeline.js";
 export { FORMATS, formatNames, type Formatter, type FormatName } from "./format/index.js";

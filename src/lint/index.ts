@@ -1,15 +1,17 @@
 /**
  * Lint: every generated object is validated before anything is written, and
- * the final Helm values are checked against each chart's real keys.
+ * the final Helm values are checked against each chart's real keys; no two
+ * outputs share a path and no Kustomize build has one id twice.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { pathClashes } from "../emit/tree.js";
 import type { PlatformModel } from "../model/platform-model.js";
-import { objectId, type KubeObject, type Synthesis } from "../synth/object.js";
+import { objectId, type KubeObject, type KustomizeBuild, type Synthesis } from "../synth/object.js";
 import { unknownValueKeys } from "../validate/helm-values.js";
 import { validatedKinds, validatorFor, type ObjectValidator } from "./validators.js";
 
 export async function lintSynthesis(synthesis: Synthesis): Promise<Diagnostic[]> {
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = [...pathClashes(synthesis.files), ...synthesis.builds.flatMap(duplicateIds)];
   const targets: Array<{ file: string; object: KubeObject }> = [
     ...synthesis.builds.flatMap((b) => b.objects.map((object) => ({ file: `${b.dir}/`, object }))),
     ...synthesis.standalone,
@@ -42,6 +44,25 @@ export async function lintSynthesis(synthesis: Synthesis): Promise<Diagnostic[]>
 }
 
 const kindKey = (object: KubeObject) => `${object.apiVersion}/${object.kind}`;
+
+/**
+ * Kustomize refuses a build with two resources of one id (group, version,
+ * kind, namespace and name), so the Application that syncs it stops rendering.
+ */
+function duplicateIds(build: KustomizeBuild): Diagnostic[] {
+  const counts = new Map<string, { object: KubeObject; count: number }>();
+  for (const object of build.objects) {
+    const id = `${object.apiVersion}/${object.kind}/${object.metadata.namespace ?? ""}/${object.metadata.name}`;
+    const seen = counts.get(id);
+    if (seen) seen.count++;
+    else counts.set(id, { object, count: 1 });
+  }
+  return [...counts.values()].filter(({ count }) => count > 1).map(({ object, count }) => ({
+    severity: "error" as const, code: "lint/duplicate-id", file: `${build.dir}/`,
+    message: `${objectId(object)} (${object.apiVersion}) is ${count} resources in this Kustomize build; \`kubectl kustomize ${build.dir}\` fails on the duplicate id and nothing in it can sync`,
+    hint: "The generator produced one id twice: this is a bug in the compiler, please report it.",
+  }));
+}
 
 function lintHelmValues(file: string, object: KubeObject): Diagnostic[] {
   const source = object.kind === "Application" ? (object.spec as { source?: { chart?: string; targetRevision?: string; helm?: { valuesObject?: unknown } } }).source : undefined;
