@@ -1,11 +1,19 @@
 /**
  * Finds and reads the inputs: platform.yaml and one file per team in teams/.
+ *
+ * Inputs come from pull requests, so they are regular files of the
+ * repository or nothing: a symbolic link is never followed (it can point
+ * out of the repository, or at /dev/stdin, which hangs, or /dev/zero, which
+ * never ends), and a FIFO, socket, device or directory is named, not read.
+ * The kind is checked before opening, and again on the open file, which is
+ * opened without following links and without blocking, so nothing swapped
+ * in between can make a read hang or leave the repository.
  */
-import { readFile } from "node:fs/promises";
+import { constants, type Stats } from "node:fs";
+import { lstat, open, readdir } from "node:fs/promises";
 import path from "node:path";
-import { glob } from "glob";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { parseSource, type SourceDocument } from "./source.js";
+import { MAX_INPUT_BYTES, parseSource, type SourceDocument } from "./source.js";
 
 export const PLATFORM_FILE = "platform.yaml";
 export const TEAMS_DIR = "teams";
@@ -17,19 +25,15 @@ export interface LoadedInputs {
   diagnostics: Diagnostic[];
 }
 
+/** O_NOFOLLOW and O_NONBLOCK do not exist on Windows, where links and FIFOs are not a concern of Git checkouts. */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
 export async function loadInputs(root: string): Promise<LoadedInputs> {
   const diagnostics: Diagnostic[] = [];
   const read = async (file: string): Promise<SourceDocument | undefined> => {
-    let text: string;
-    try {
-      text = await readFile(path.join(root, file), "utf8");
-    } catch (error) {
-      const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
-      diagnostics.push({
-        severity: "error", code: missing ? "input/missing" : "input/unreadable", file,
-        message: missing ? `${file} not found in ${root}` : `cannot read ${file}: ${(error as Error).message}`,
-        hint: missing ? "Run the command from the project root, or pass --dir <project root>." : "Check the file's permissions.",
-      });
+    const text = await readInput(root, file);
+    if (typeof text !== "string") {
+      diagnostics.push(text);
       return undefined;
     }
     const { source, diagnostics: found } = parseSource(file, text);
@@ -38,15 +42,109 @@ export async function loadInputs(root: string): Promise<LoadedInputs> {
   };
 
   const platform = await read(PLATFORM_FILE);
-  const entries = (await glob(`${TEAMS_DIR}/*`, { cwd: root, nodir: true, posix: true })).sort();
   const teams: SourceDocument[] = [];
-  for (const file of entries) {
-    if (file.endsWith(".yaml")) {
+  for (const { name, isDir } of await teamEntries(root, diagnostics)) {
+    const file = `${TEAMS_DIR}/${name}`;
+    if (name.endsWith(".yaml")) {
       const team = await read(file);
       if (team) teams.push(team);
-    } else if (file.endsWith(".yml")) {
+    } else if (name.endsWith(".yml") && !isDir) {
       diagnostics.push({ severity: "error", code: "input/extension", file, line: 1, column: 1, message: `${file} has the extension .yml, so it is not read`, hint: `Rename it to ${file.replace(/\.yml$/, ".yaml")}.` });
     }
   }
   return { root, platform, teams, diagnostics };
+}
+
+/** The entries of teams/ (hidden ones aside), sorted; none when it does not exist. */
+async function teamEntries(root: string, diagnostics: Diagnostic[]): Promise<Array<{ name: string; isDir: boolean }>> {
+  const dir = `${TEAMS_DIR}/`;
+  try {
+    const stat = await lstat(path.join(root, TEAMS_DIR));
+    if (!stat.isDirectory()) {
+      diagnostics.push({
+        severity: "error", code: stat.isSymbolicLink() ? "input/symlink" : "input/not-a-directory", file: dir,
+        message: `${dir} is ${kindOf(stat)}, not a directory of the repository, so no team file is read`,
+        hint: `Make ${dir} a directory holding the team files themselves.`,
+      });
+      return [];
+    }
+    const entries = await readdir(path.join(root, TEAMS_DIR), { withFileTypes: true });
+    return entries
+      .filter((e) => !e.name.startsWith("."))
+      .map((e) => ({ name: e.name, isDir: e.isDirectory() }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") diagnostics.push(unreadable(dir, error));
+    return [];
+  }
+}
+
+/** The text of a regular input file, or the diagnostic that says why not. */
+async function readInput(root: string, file: string): Promise<string | Diagnostic> {
+  const full = path.join(root, file);
+  try {
+    const before = await lstat(full);
+    if (!before.isFile()) return notRegular(file, kindOf(before));
+    if (before.size > MAX_INPUT_BYTES) return tooLarge(file, before.size);
+    const handle = await open(full, OPEN_FLAGS);
+    try {
+      const opened = await handle.stat();
+      if (!opened.isFile()) return notRegular(file, kindOf(opened));
+      // One byte past the cap: a file that grew after the stat is still caught.
+      const buffer = Buffer.alloc(MAX_INPUT_BYTES + 1);
+      let length = 0;
+      for (let n = -1; n !== 0 && length < buffer.length; length += n) {
+        ({ bytesRead: n } = await handle.read(buffer, length, buffer.length - length, length));
+      }
+      if (length > MAX_INPUT_BYTES) return tooLarge(file, Math.max(length, opened.size));
+      return buffer.toString("utf8", 0, length);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
+      return { severity: "error", code: "input/missing", file, message: `${file} not found in ${root}`, hint: "Run the command from the project root, or pass --dir <project root>." };
+    }
+    // O_NOFOLLOW refuses a link put in place between the lstat and the open.
+    if (code === "ELOOP") return notRegular(file, "a symbolic link");
+    return unreadable(file, error);
+  }
+}
+
+/** What a file that is not a regular one is, in words. */
+function kindOf(stat: Stats): string {
+  if (stat.isFile()) return "a regular file";
+  if (stat.isSymbolicLink()) return "a symbolic link";
+  if (stat.isDirectory()) return "a directory";
+  if (stat.isFIFO()) return "a named pipe (FIFO)";
+  if (stat.isSocket()) return "a socket";
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return "a device";
+  return "not a regular file";
+}
+
+function notRegular(file: string, kind: string): Diagnostic {
+  const link = kind === "a symbolic link";
+  return {
+    severity: "error", code: link ? "input/symlink" : "input/not-a-file", file, line: 1, column: 1,
+    message: `${file} is ${kind}, not a regular file, so it is not read`,
+    hint: link
+      ? "Replace the link with the file itself: inputs must be regular files in the repository (a link can point out of it, or at a device), so links are never followed."
+      : kind === "a directory"
+        ? `Rename or remove the directory: team files are regular files ${TEAMS_DIR}/<name>.yaml.`
+        : "Remove it and commit the YAML as a regular file.",
+  };
+}
+
+function tooLarge(file: string, bytes: number): Diagnostic {
+  return { severity: "error", code: "yaml/too-large", file, line: 1, column: 1, message: `file is ${bytes} bytes, more than the 1 MiB an input may have`, hint: "Split it, or check that the right file is in place." };
+}
+
+function unreadable(file: string, error: unknown): Diagnostic {
+  const { code } = error as NodeJS.ErrnoException;
+  return {
+    severity: "error", code: "input/unreadable", file,
+    message: `cannot read ${file}: ${code ?? (error as Error).message}`,
+    hint: code === "EACCES" || code === "EPERM" ? "Check the file's permissions." : "Check that the file can be read, then run the command again.",
+  };
 }
