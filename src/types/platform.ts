@@ -5,7 +5,7 @@
  */
 export type DnsLabel = string;
 /**
- * A Kubernetes resource quantity, e.g. "500m", "4", "8Gi".
+ * A Kubernetes resource quantity: at most 15 digits, with an optional decimal point and suffix (m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei), e.g. "500m", "4", "8Gi"; no sign, no exponent.
  */
 export type KubernetesQuantity = string | number;
 export type Port = number;
@@ -26,11 +26,11 @@ export type IPv4CIDR1 = string;
  */
 export type IPv4CIDR2 = string;
 /**
- * A Kubernetes resource quantity, e.g. "500m", "4", "8Gi".
+ * A Kubernetes resource quantity: at most 15 digits, with an optional decimal point and suffix (m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei), e.g. "500m", "4", "8Gi"; no sign, no exponent.
  */
 export type KubernetesQuantity1 = string | number;
 /**
- * A Kubernetes resource quantity, e.g. "500m", "4", "8Gi".
+ * A Kubernetes resource quantity: at most 15 digits, with an optional decimal point and suffix (m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei), e.g. "500m", "4", "8Gi"; no sign, no exponent.
  */
 export type KubernetesQuantity2 = string | number;
 

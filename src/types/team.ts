@@ -97,7 +97,7 @@ export interface Driver {
    */
   cores?: number;
   /**
-   * JVM heap in Spark's notation, e.g. "512m" or "2g".
+   * JVM heap in Spark's notation, at most 999t, e.g. "512m" or "2g".
    */
   memory?: string;
 }
@@ -110,7 +110,7 @@ export interface Executors {
    */
   cores?: number;
   /**
-   * JVM heap in Spark's notation, e.g. "512m" or "2g".
+   * JVM heap in Spark's notation, at most 999t, e.g. "512m" or "2g".
    */
   memory?: string;
   /**

@@ -8,7 +8,8 @@ import { locate, type SourceDocument } from "../load/source.js";
 import { platformModel, teamModel, type PlatformModel } from "../model/platform-model.js";
 import type { Platform } from "../types/platform.js";
 import type { Team } from "../types/team.js";
-import { validateSchema } from "./schema.js";
+import { validateQuantities } from "./quantities.js";
+import { validateSchema, type InputKind } from "./schema.js";
 import { SEMANTIC_RULES } from "./semantic/index.js";
 
 export interface ValidationResult {
@@ -24,10 +25,10 @@ export async function validateProject(root: string): Promise<ValidationResult> {
 
 export function validateInputs(inputs: LoadedInputs): ValidationResult {
   const diagnostics = [...inputs.diagnostics];
-  const platformErrors = inputs.platform ? validateSchema("platform", inputs.platform) : [];
+  const platformErrors = inputs.platform ? wellFormed("platform", inputs.platform) : [];
   diagnostics.push(...platformErrors);
   const validTeams = inputs.teams.filter((team) => {
-    const errors = validateSchema("team", team);
+    const errors = wellFormed("team", team);
     diagnostics.push(...errors);
     return errors.length === 0;
   });
@@ -37,6 +38,12 @@ export function validateInputs(inputs: LoadedInputs): ValidationResult {
   const model = platformModel(inputs.platform.data as Platform, validTeams.map((t) => teamModel(t.data as Team, t.file)), sources);
   diagnostics.push(...runSemanticRules(model));
   return { model, diagnostics: sortDiagnostics(diagnostics), inputs };
+}
+
+/** The schema, then the quantities it cannot bound: an input with errors here stays out of the model. */
+function wellFormed(kind: InputKind, source: SourceDocument): Diagnostic[] {
+  const errors = validateSchema(kind, source);
+  return errors.length ? errors : validateQuantities(kind, source);
 }
 
 export function runSemanticRules(model: PlatformModel): Diagnostic[] {

@@ -91,8 +91,18 @@ function toDiagnostic(error: ErrorObject, source: SourceDocument): Diagnostic {
       const schema = error.parentSchema as { title?: string; description?: string } | undefined;
       return {
         severity: "error", code: "schema/bad-format",
-        message: `${field} is ${JSON.stringify(error.data)}, which is not ${schema?.title ? `a valid ${schema.title}` : "in the expected format"}`,
+        message: `${field} is ${quoted(error.data)}, which is not ${schema?.title ? `a valid ${schema.title}` : "in the expected format"}`,
         hint: schema?.description ?? `It must match ${error.params.pattern}.`,
+        ...where(error.instancePath),
+      };
+    }
+    case "minimum":
+    case "maximum": {
+      const bound = error.keyword === "minimum" ? "at least" : "at most";
+      return {
+        severity: "error", code: `schema/${error.keyword}`,
+        message: `${field} is ${describe(error.data)}; it must be ${bound} ${error.params.limit}`,
+        hint: (error.parentSchema as { description?: string } | undefined)?.description ?? `Use a value ${bound} ${error.params.limit}.`,
         ...where(error.instancePath),
       };
     }
@@ -116,6 +126,11 @@ export function suggest(input: string, candidates: string[]): string | undefined
   return distance(input, best) <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
 }
 
+/** A value as JSON, cut short: a 400-digit quantity need not be repeated whole. */
+const quoted = (value: unknown) => {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 40)}…" (${String(value).length} characters)` : text;
+};
 const escapePointer = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1");
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 const article = (type: string) => type.split(",").map((t) => ({ object: "a mapping", array: "a list", integer: "a whole number", number: "a number", string: "a string", boolean: "true or false" })[t] ?? t).join(" or ");
@@ -123,5 +138,7 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (value === null) return "nothing (null)";
   if (typeof value === "object") return "a mapping";
+  // YAML reads 1e400 or .inf as Infinity, which JSON would print as null.
+  if (typeof value === "number" && !Number.isFinite(value)) return "a number too large to represent";
   return `${typeof value} ${JSON.stringify(value)}`;
 }
