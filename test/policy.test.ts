@@ -136,6 +136,47 @@ describe("capacity-threshold", () => {
   });
 });
 
+describe("quota-within-cluster", () => {
+  // The seed's cluster: 1 server of 2 CPU / 4Gi and 2 agents of 4 CPU / 8Gi = 10 CPU / 20Gi.
+  it("refuses one team's quota of 1000 CPU on a 10 CPU cluster, at each value's line, with the cluster's size and the fix", async () => {
+    const result = policy(await variant({
+      "teams/alpha.yaml": (old) => replace('requests: { cpu: "4", memory: 8Gi }', 'requests: { cpu: "1000", memory: 8Gi }')(replace('limits: { cpu: "8", memory: 16Gi }', 'limits: { cpu: "1000", memory: 21Gi }')(old)),
+    }));
+    const findings = of("quota-within-cluster", result);
+    expect(findings.map(where)).toEqual([
+      "error quota-within-cluster teams/alpha.yaml:9:20",
+      "error quota-within-cluster teams/alpha.yaml:10:18",
+      "error quota-within-cluster teams/alpha.yaml:10:34",
+    ]);
+    expect(findings.map((d) => [d.message, d.hint])).toEqual([
+      [
+        "teams/alpha.yaml: team `alpha`'s quota requests.cpu of 1000 CPU is more than the whole cluster can allocate (10 CPU of cpu: 1 server of 2 CPU / 4Gi and 2 agents of 4 CPU / 8Gi), so it limits nothing and the team could take every node from the other teams",
+        "Lower quota.requests.cpu in teams/alpha.yaml to at most 10 CPU (what the team really needs is usually far less), or add nodes to the cluster in platform.yaml first.",
+      ],
+      [
+        "teams/alpha.yaml: team `alpha`'s quota limits.cpu of 1000 CPU is more than the whole cluster can allocate (10 CPU of cpu: 1 server of 2 CPU / 4Gi and 2 agents of 4 CPU / 8Gi), so it limits nothing and the team could take every node from the other teams",
+        "Lower quota.limits.cpu in teams/alpha.yaml to at most 10 CPU (what the team really needs is usually far less), or add nodes to the cluster in platform.yaml first.",
+      ],
+      [
+        "teams/alpha.yaml: team `alpha`'s quota limits.memory of 21Gi is more than the whole cluster can allocate (20Gi of memory: 1 server of 2 CPU / 4Gi and 2 agents of 4 CPU / 8Gi), so it limits nothing and the team could take every node from the other teams",
+        "Lower quota.limits.memory in teams/alpha.yaml to at most 20Gi (what the team really needs is usually far less), or add nodes to the cluster in platform.yaml first.",
+      ],
+    ]);
+  });
+
+  it("lets a quota equal the whole cluster, and counts the servers in it", async () => {
+    const result = policy(await variant({ "teams/alpha.yaml": replace('limits: { cpu: "8", memory: 16Gi }', 'limits: { cpu: "10", memory: 20Gi }') }));
+    expect(of("quota-within-cluster", result)).toEqual([]);
+  });
+
+  it("follows the cluster: more agents make room for the same quota", async () => {
+    const big = (old: string) => replace('limits: { cpu: "8", memory: 16Gi }', 'limits: { cpu: "16", memory: 16Gi }')(old);
+    expect(of("quota-within-cluster", policy(await variant({ "teams/alpha.yaml": big }))).map(where)).toEqual(["error quota-within-cluster teams/alpha.yaml:10:18"]);
+    const grown = await variant({ "teams/alpha.yaml": big, "platform.yaml": replace('agents: { count: 2, cpu: "4", memory: 8Gi }', 'agents: { count: 4, cpu: "4", memory: 8Gi }') });
+    expect(of("quota-within-cluster", policy(grown))).toEqual([]);
+  });
+});
+
 describe("volcano-guarantees", () => {
   it("is quiet without guarantees", async () => {
     const drop = replace(/^  guarantee: .*\n/m, "");

@@ -8,6 +8,7 @@ import { mixedSchedulers } from "./rules/mixed-schedulers.js";
 import { namingLabels } from "./rules/naming-labels.js";
 import { queueGuaranteeWithinQuota } from "./rules/queue-guarantee-within-quota.js";
 import { quotaPodsFitJob } from "./rules/quota-pods-fit-job.js";
+import { quotaWithinCluster } from "./rules/quota-within-cluster.js";
 import { rbacLeastPrivilege } from "./rules/rbac-least-privilege.js";
 import { versionCompatibility } from "./rules/version-compatibility.js";
 import { volcanoGuarantees } from "./rules/volcano-guarantees.js";
@@ -15,6 +16,7 @@ import { volcanoGuarantees } from "./rules/volcano-guarantees.js";
 export const POLICY_RULES: readonly PolicyRule[] = [
   capacityOvercommit,
   capacityThreshold,
+  quotaWithinCluster,
   volcanoGuarantees,
   queueGuaranteeWithinQuota,
   jobFitsQuota,

@@ -1,0 +1,37 @@
+import { capacityOf } from "../../model/platform-model.js";
+import { formatCPU, formatMemory } from "../../model/quantity.js";
+import { exceeds, formatCapacity, QUOTA_KINDS } from "../capacity.js";
+import { docsAnchor, type PolicyRule } from "../rule.js";
+
+/**
+ * Summed quotas above the workers are normal and reported with the numbers
+ * (capacity-overcommit); one team's quota above every node together is not:
+ * it limits nothing, so that team may take the whole cluster from the others,
+ * and the number is a mistake or an attempt to. The cluster is what Volcano
+ * and the scheduler count: servers and agents alike (k3s servers run pods).
+ */
+export const quotaWithinCluster: PolicyRule = {
+  id: "quota-within-cluster",
+  defaultSeverity: "error",
+  description: "No team's quota requests or limits exceed what the whole cluster (every node) can allocate in CPU or memory.",
+  docs: docsAnchor("quota-within-cluster"),
+  check({ model, report }) {
+    const cluster = model.clusterCapacity;
+    const { servers, agents } = model.platform.cluster;
+    const group = (count: number, kind: string, node: typeof servers) => `${count} ${kind}${count === 1 ? "" : "s"} of ${formatCapacity(capacityOf(node))}`;
+    const nodes = `${group(servers.count, "server", servers)} and ${group(agents.count, "agent", agents)}`;
+    for (const team of model.teams) {
+      for (const kind of QUOTA_KINDS) {
+        const quota = capacityOf(team.spec.quota[kind]);
+        for (const d of exceeds(quota, cluster)) {
+          const format = d === "cpu" ? formatCPU : formatMemory;
+          report({
+            file: team.file, path: `/quota/${kind}/${d}`,
+            message: `${team.file}: team \`${team.name}\`'s quota ${kind}.${d} of ${format(quota[d])} is more than the whole cluster can allocate (${format(cluster[d])} of ${d}: ${nodes}), so it limits nothing and the team could take every node from the other teams`,
+            hint: `Lower quota.${kind}.${d} in ${team.file} to at most ${format(cluster[d])} (what the team really needs is usually far less), or add nodes to the cluster in platform.yaml first.`,
+          });
+        }
+      }
+    }
+  },
+};
