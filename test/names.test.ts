@@ -238,10 +238,12 @@ describe("names that would collide between teams, or with Kubernetes", () => {
     const theta = objectIn(synthesis, (o) => o.kind === "ClusterRole" && o.metadata.labels?.[LABELS.team] === "theta");
     const copy = structuredClone(delta.object);
     copy.metadata.labels = { ...copy.metadata.labels, [LABELS.team]: "theta" };
-    add(synthesis, theta.build.dir, copy, theta.file!.path);
+    add(synthesis, theta.build.dir, copy, theta.file?.path);
+    // Where each team's ClusterRole is: its file, or the Kustomize build that renders it.
+    const where = ({ build, file }: ReturnType<typeof objectIn>) => file?.path ?? `the Kustomize build ${build.dir}/`;
     expect(errors(nameCollisions(model, synthesis))).toEqual([
-      `team/name-collision ${at("delta")} team name \`delta\` makes ClusterRole \`${delta.object.metadata.name}\`, which team \`theta\` (teams/theta.yaml) makes too (${theta.file!.path})`,
-      `team/name-collision ${at("theta")} team name \`theta\` makes ClusterRole \`${delta.object.metadata.name}\`, which team \`delta\` (teams/delta.yaml) makes too (${delta.file!.path})`,
+      `team/name-collision ${at("delta")} team name \`delta\` makes ClusterRole \`${delta.object.metadata.name}\`, which team \`theta\` (teams/theta.yaml) makes too (${where(theta)})`,
+      `team/name-collision ${at("theta")} team name \`theta\` makes ClusterRole \`${delta.object.metadata.name}\`, which team \`delta\` (teams/delta.yaml) makes too (${where(delta)})`,
     ]);
   });
 
