@@ -19,7 +19,8 @@ export const MODULES = [
   {
     out: "src/precompiled/input-validators.ts",
     // The options src/validate/schema.ts needs: every error, with its schema (for hints).
-    options: { allErrors: true, strict: true, verbose: true, allowUnionTypes: true },
+    // `tsType` is json-schema-to-typescript's (scripts/gen-types.mjs), not a validation keyword.
+    options: { allErrors: true, strict: true, verbose: true, allowUnionTypes: true, keywords: ["tsType"] },
     shared: ["schemas/definitions.schema.json"],
     exports: { platform: "schemas/platform.schema.json", team: "schemas/team.schema.json" },
   },

@@ -273,7 +273,8 @@ describe("rbac-least-privilege (no team file can widen RBAC: the schema has no R
   });
 
   it("refuses cluster-wide write, a binding to a role not the team's own, and an open AppProject", async () => {
-    const wide = await mutated(overlay, "ClusterRole", (o) => { rules(o)[0].verbs = ["get", "update"]; });
+    const wide = await variant();
+    rules(wide.synthesis.builds.find((b) => b.dir === "generated/platform/queues")!.objects.find((o) => o.metadata.name === "theta-queue-reader")!)[0].verbs = ["get", "update"];
     expect(of("rbac-least-privilege", policy(wide)).map((d) => d.message)).toEqual(["tenant `theta`: ClusterRole theta-queue-reader grants cluster-wide write (update on queues)"]);
     const bound = await mutated(overlay, "RoleBinding", (o) => { o.roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" }; });
     expect(of("rbac-least-privilege", policy(bound)).map((d) => d.message)).toEqual([
@@ -281,11 +282,15 @@ describe("rbac-least-privilege (no team file can widen RBAC: the schema has no R
     ]);
     const open = await variant();
     const project = open.synthesis.builds.find((b) => b.dir === "generated/applications")!.objects.find((o) => o.metadata.name === "team-theta")!;
-    Object.assign(project.spec as object, { clusterResourceWhitelist: [{ group: "*", kind: "*" }], namespaceResourceBlacklist: [] });
+    Object.assign(project.spec as object, { clusterResourceWhitelist: [{ group: "*", kind: "*" }], sourceRepos: ["*"] });
+    (project.spec as { namespaceResourceWhitelist: unknown[] }).namespaceResourceWhitelist.push({ group: "", kind: "Secret" });
     expect(of("rbac-least-privilege", policy(open)).map((d) => d.message)).toEqual([
-      "tenant `theta`: AppProject team-theta lets the team's Applications create cluster-scoped objects (clusterResourceWhitelist is not empty)",
-      "tenant `theta`: AppProject team-theta lets the team's Applications create Role and RoleBinding objects, and so grant themselves permissions",
+      "tenant `theta`: AppProject team-theta lets the team's Application create cluster-scoped objects (clusterResourceWhitelist is not empty)",
+      "tenant `theta`: AppProject team-theta lets the team's Application deploy from any repository",
+      "tenant `theta`: AppProject team-theta allows core/Secret, which the team's overlay does not render",
     ]);
+    delete (project.spec as { namespaceResourceWhitelist?: unknown }).namespaceResourceWhitelist;
+    expect(of("rbac-least-privilege", policy(open)).map((d) => d.message)).toContain("tenant `theta`: AppProject team-theta lets the team's Application create any namespaced kind (no namespaceResourceWhitelist)");
   });
 });
 

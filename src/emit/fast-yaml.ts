@@ -5,12 +5,13 @@
  * whole numbers and booleans; for those this prints, directly, the very bytes
  * `yaml` prints with the writer's options (block style, indented lists, no
  * folding, multi-line strings as `|` blocks, YAML 1.1-ambiguous strings
- * quoted). Anything else (a string that needs escapes, null, a fraction, a
+ * quoted). Anything else (a string that needs escapes, see ./safe-text.ts, null, a fraction, a
  * list in a list, a non-plain object...) returns undefined and the caller
  * uses `yaml`. Follows yaml 2.9 (pinned); scripts/bench/verify-yaml-writer.mjs
  * compares the two byte for byte.
  */
 import { Document, type ToStringOptions } from "yaml";
+import { hasUnsafeChar } from "./safe-text.js";
 
 /** Thrown inside the printer when a value is outside the fast path. */
 const UNSUPPORTED = Symbol("unsupported");
@@ -91,14 +92,14 @@ function scalar(value: unknown, indent: string, line: LineText): string {
  * take `yaml`'s longer path.
  */
 function literalBlock(value: string, indent: string): string {
-  if (CONTROL.test(value) || /^[ \n\t]/.test(value) || /[ \t]$|[ \t]\n$|\n[\t ]+$|\n\n$/.test(value)) throw UNSUPPORTED;
+  if (hasUnsafeChar(value) || /^[ \n\t]/.test(value) || /[ \t]$|[ \t]\n$|\n[\t ]+$|\n\n$/.test(value)) throw UNSUPPORTED;
   const clip = value.endsWith("\n");
   const body = clip ? value.slice(0, -1) : value;
   return `|${clip ? "" : "-"}\n${indent}${body.replace(/\n+/g, `$&${indent}`)}`;
 }
 
-// The checks `yaml` (2.x, stringifyString.js) makes before writing a string plain.
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
+// The checks `yaml` (2.x, stringifyString.js) makes before writing a string plain;
+// strings with control or line-breaking characters (./safe-text.ts) take the escaping path.
 const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
 
@@ -127,7 +128,7 @@ function lineText(options: ToStringOptions & { compat?: string }): LineText {
     text = (s) => {
       if (known.has(s)) return known.get(s);
       let out: string | undefined;
-      if (CONTROL.test(s) || DOCUMENT_MARKER.test(s)) out = undefined;
+      if (hasUnsafeChar(s) || DOCUMENT_MARKER.test(s)) out = undefined;
       else if (s !== "" && !NOT_PLAIN.test(s) && !others.some((t) => t.test!.test(s))) out = s;
       else out = /["\\\t]/.test(s) ? undefined : `"${s}"`;
       known.set(s, out);

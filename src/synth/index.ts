@@ -2,7 +2,6 @@
  * Synthesis: the validated model → every object the platform will contain,
  * laid out as the files of generated/ and argocd/ (nothing is written here).
  */
-import { toYaml } from "../emit/yaml.js";
 import { PLATFORM_FILE } from "../load/inputs.js";
 import type { PlatformModel, TeamModel } from "../model/platform-model.js";
 import { argocdConfigPatch, argocdKustomization, argocdNamespace, rootApplication } from "./bootstrap/argocd.js";
@@ -11,6 +10,7 @@ import type { KubeObject, KustomizeBuild, OutputFile, Synthesis } from "./object
 import { PATHS, platformApplications, platformProject, teamAppProject, tenantApplicationFor } from "./platform/applications.js";
 import { exampleSparkApplication } from "./platform/examples.js";
 import { guardrails } from "./platform/guardrails.js";
+import { tenantNamespace } from "./platform/namespaces.js";
 import { volcanoQueues } from "./platform/queues.js";
 import { tenantBase, volcanoComponent, type BaseFile, type Component } from "./tenant/base.js";
 import { teamOverlay, type Overlay } from "./tenant/overlay.js";
@@ -34,26 +34,37 @@ export function synthesize(model: PlatformModel): Synthesis {
   const base = tenantBase(model);
   const components: Record<string, Component> = { volcano: volcanoComponent() };
   writeResourceDir(add, `${TENANTS}/base`, [PLATFORM_FILE], base, { apiVersion: KUSTOMIZE_API, kind: "Kustomization" });
+  // Patches are files of their own, never YAML text inside YAML (src/synth/tenant/overlay.ts).
   const volcano = components.volcano;
-  writeResourceDir(add, `${TENANTS}/components/volcano`, [PLATFORM_FILE], volcano.resources, {
+  const volcanoDir = `${TENANTS}/components/volcano`;
+  for (const p of volcano.patches) add(`${volcanoDir}/${componentPatchFile(p)}`, [PLATFORM_FILE], p.ops);
+  writeResourceDir(add, volcanoDir, [PLATFORM_FILE], volcano.resources, {
     apiVersion: "kustomize.config.k8s.io/v1alpha1",
     kind: "Component",
-    patches: volcano.patches.map((p) => ({ target: p.target, patch: yamlList(p.ops) })),
+    patches: volcano.patches.map((p) => ({ path: componentPatchFile(p), target: p.target })),
   });
   const baseObjects = base.flatMap((f) => f.objects);
   for (const team of model.teams) {
     const overlay = teamOverlay(team);
     const dir = PATHS.overlay(team.name);
-    add(`${dir}/kustomization.yaml`, [PLATFORM_FILE, team.file], overlayKustomization(overlay));
-    builds.push({ dir, sources: [PLATFORM_FILE, team.file], objects: renderOverlay(overlay, baseObjects, components) });
+    const sources = [PLATFORM_FILE, team.file];
+    for (const patch of overlay.patches) add(`${dir}/${patch.file}`, sources, patch.object);
+    add(`${dir}/kustomization.yaml`, sources, overlayKustomization(overlay));
+    builds.push({ dir, sources, objects: renderOverlay(overlay, baseObjects, components) });
   }
+
+  // tenant namespaces: cluster-scoped, so the platform's, not the tenant Application's
+  const namespaces = model.teams.map((team) => ({ team, object: tenantNamespace(team) }));
+  for (const { team, object } of namespaces) add(`${PATHS.namespaces}/${team.name}.yaml`, [PLATFORM_FILE, team.file], object);
+  add(`${PATHS.namespaces}/kustomization.yaml`, [PLATFORM_FILE, ...teamFiles], { apiVersion: KUSTOMIZE_API, kind: "Kustomization", resources: model.teams.map((t) => `${t.name}.yaml`) });
+  builds.push({ dir: PATHS.namespaces, sources: [PLATFORM_FILE, ...teamFiles], objects: namespaces.map((n) => n.object) });
 
   // Volcano queues
   const queues = volcanoQueues(model);
   if (queues.length) {
-    for (const q of queues) add(`${PATHS.queues}/${q.object.metadata.name}.yaml`, [q.source], q.object);
+    for (const q of queues) add(`${PATHS.queues}/${q.object.metadata.name}.yaml`, [q.source], q.object, ...q.readers);
     add(`${PATHS.queues}/kustomization.yaml`, [PLATFORM_FILE, ...teamFiles], { apiVersion: KUSTOMIZE_API, kind: "Kustomization", resources: queues.map((q) => `${q.object.metadata.name}.yaml`) });
-    builds.push({ dir: PATHS.queues, sources: [PLATFORM_FILE, ...teamFiles], objects: queues.map((q) => q.object) });
+    builds.push({ dir: PATHS.queues, sources: [PLATFORM_FILE, ...teamFiles], objects: queues.flatMap((q) => [q.object, ...q.readers]) });
   }
 
   // admission policies holding every team to its queue, scheduler and service account
@@ -67,7 +78,8 @@ export function synthesize(model: PlatformModel): Synthesis {
   add(`${PATHS.applications}/platform.yaml`, [PLATFORM_FILE], ...platformObjects);
   const tenantObjects: KubeObject[] = [];
   for (const team of model.teams) {
-    const objects = [teamAppProject(team), tenantApplicationFor(model, team)];
+    const overlayObjects = builds.find((b) => b.dir === PATHS.overlay(team.name))!.objects;
+    const objects = [teamAppProject(model, team, kindsOf(overlayObjects)), tenantApplicationFor(model, team)];
     tenantObjects.push(...objects);
     add(`${PATHS.applications}/tenants/${team.name}.yaml`, [PLATFORM_FILE, team.file], ...objects);
   }
@@ -93,6 +105,8 @@ export function synthesize(model: PlatformModel): Synthesis {
   usage("argocd/kustomization.yaml", "Applied once by scripts/bootstrap.sh: kubectl apply --server-side -k argocd/");
   usage("argocd/root-application.yaml", "Applied once by scripts/bootstrap.sh after Argo CD is up; Argo CD then syncs generated/applications.");
 
+  // who reviews what: the one file outside generated/ and argocd/, naming the files above
+
   files.sort((a, b) => a.path.localeCompare(b.path));
   return { files, builds, standalone };
 }
@@ -105,7 +119,7 @@ function team(model: PlatformModel, object: KubeObject): TeamModel {
 
 function writeResourceDir(add: (path: string, sources: string[], ...docs: object[]) => void, dir: string, sources: string[], resources: BaseFile[], kustomization: Record<string, unknown>) {
   for (const file of resources) add(`${dir}/${file.name}`, sources, ...file.objects);
-  add(`${dir}/kustomization.yaml`, sources, { ...pick(kustomization, ["apiVersion", "kind"]), resources: resources.map((f) => f.name), ...omit(kustomization, ["apiVersion", "kind"]) });
+  add(`${dir}/kustomization.yaml`, sources, { ...pick(kustomization, ["apiVersion", "kind"]), ...(resources.length ? { resources: resources.map((f) => f.name) } : {}), ...omit(kustomization, ["apiVersion", "kind"]) });
 }
 
 function overlayKustomization(overlay: Overlay): Record<string, unknown> {
@@ -117,15 +131,20 @@ function overlayKustomization(overlay: Overlay): Record<string, unknown> {
     resources: ["../../base"],
     ...(overlay.components.length ? { components: overlay.components.map((c) => `../../components/${c}`) } : {}),
     labels: [{ pairs: overlay.labels, includeSelectors: false }],
-    patches: [
-      ...overlay.mergePatches.map((p) => ({ patch: yamlObject(p) })),
-      ...overlay.jsonPatches.map((p) => ({ target: p.target, patch: yamlList(p.ops) })),
-    ],
+    patches: overlay.patches.map((p) => ({ path: p.file })),
   };
 }
 
-// Inline patches are YAML text inside YAML, written by the same writer as everything else.
-const yamlObject = (o: object) => toYaml(o);
-const yamlList = (ops: object[]) => toYaml(ops);
+/** The group/kind pairs of some objects, in a stable order (AppProject resource lists). */
+function kindsOf(objects: KubeObject[]): Array<{ group: string; kind: string }> {
+  const seen = new Map<string, { group: string; kind: string }>();
+  for (const o of objects) {
+    const group = o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : "";
+    seen.set(`${group}/${o.kind}`, { group, kind: o.kind });
+  }
+  return [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, k]) => k);
+}
+
+const componentPatchFile = (p: Component["patches"][number]) => `${p.target.kind.toLowerCase()}-${p.target.name}.patch.yaml`;
 const pick = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.filter((k) => k in o).map((k) => [k, o[k]]));
 const omit = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));

@@ -17,13 +17,16 @@ export interface KubeObject {
   [field: string]: unknown;
 }
 
-/** A YAML file to write, made of one or more documents. */
+/** A file to write: YAML, made of one or more documents, or (`text`) one that is not YAML. */
 export interface OutputFile {
-  /** Relative to the project root: generated/... or argocd/... */
+  /** Relative to the project root: generated/... or argocd/... (or .github/CODEOWNERS) */
   path: string;
   /** Input files it is derived from, named in its header. */
   sources: string[];
+  /** Empty for a file that is not YAML. */
   documents: object[];
+  /** The body of a file that is not YAML (CODEOWNERS), after the header; its lines are built from validated names only. */
+  text?: string;
   /** Extra header lines: how to use the file. */
   usage?: string[];
 }
@@ -71,14 +74,15 @@ export const ARGO = {
  * The order in which Argo CD brings the platform up. Volcano's webhooks fail
  * closed (no pod outside volcano-system can start while they are down), so
  * Volcano is healthy before anything else runs pods; its Queue CRD must exist
- * before the queues; the Spark Operator's chart expects the job namespaces to
- * exist before it is installed.
+ * before the queues; a tenant's objects need its namespace; the Spark
+ * Operator's chart expects the job namespaces to exist before it is installed.
  */
 export const SYNC_WAVES = {
   projects: -1,
   volcano: 0,
   queues: 1,
   guardrails: 1,
+  namespaces: 1,
   tenants: 2,
   sparkOperator: 3,
 } as const;

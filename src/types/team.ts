@@ -5,6 +5,14 @@
  */
 export type TeamName = string;
 /**
+ * What the team runs, for reviewers: at most 500 characters of printable text on one or more lines, without control, line-separator, bidirectional or invisible characters (they could hide text from a reviewer).
+ */
+export type DescriptionPrintableText = string;
+/**
+ * Where to reach the team, e.g. a chat channel such as "#team-alpha": one line of at most 200 characters, without control, line-separator, bidirectional or invisible characters.
+ */
+export type ContactOneLineOfPrintableText = string;
+/**
  * CPU, e.g. "4" or "500m".
  */
 export type KubernetesQuantity = string | number;
@@ -18,20 +26,15 @@ export type KubernetesQuantity1 = string | number;
  */
 export interface Team {
   name: TeamName;
+  description?: DescriptionPrintableText;
   /**
-   * What the team runs, for reviewers.
-   */
-  description?: string;
-  /**
-   * People accountable for the tenant (e-mail addresses or handles).
+   * People accountable for the tenant (e-mail addresses or handles such as @org/team). They review the team's pull requests (the generated CODEOWNERS) and are written on the team's namespace.
    *
    * @minItems 1
+   * @maxItems 20
    */
   owners: [string, ...string[]];
-  /**
-   * Where to reach the team, e.g. a chat channel.
-   */
-  contact?: string;
+  contact?: ContactOneLineOfPrintableText;
   /**
    * Which scheduler places the team's Spark pods: the Kubernetes default scheduler, or Volcano with a queue of the team's own.
    */

@@ -1,6 +1,7 @@
 import type { TeamModel } from "../../model/platform-model.js";
-import { PATHS, teamProject } from "../../synth/platform/applications.js";
-import type { KubeObject, Synthesis } from "../../synth/object.js";
+import { teamProject } from "../../synth/platform/applications.js";
+import { LABELS, type KubeObject, type Synthesis } from "../../synth/object.js";
+import { isClusterScoped } from "../../synth/tenant/render.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
 
 interface RbacRule {
@@ -14,7 +15,6 @@ const WRITE = ["create", "update", "patch", "delete", "deletecollection"];
 const PRIVILEGED = ["escalate", "bind", "impersonate"];
 /** Cluster-scoped resources a tenant's Role could name; `namespaces` lets a Role change its own Namespace, and so the labels the guardrails trust. */
 const CLUSTER_SCOPED = ["namespaces", "nodes", "persistentvolumes", "clusterroles", "clusterrolebindings", "customresourcedefinitions", "storageclasses", "priorityclasses", "queues", "validatingadmissionpolicies", "validatingadmissionpolicybindings", "mutatingwebhookconfigurations", "validatingwebhookconfigurations"];
-const BLACKLISTED_KINDS = ["Role", "RoleBinding"];
 
 const has = (list: string[] | undefined, ...values: string[]) => (list ?? []).some((v) => values.includes(v));
 const writes = (rule: RbacRule) => has(rule.verbs, "*", ...WRITE);
@@ -38,8 +38,9 @@ function problems(rule: RbacRule, clusterWide: boolean): string[] {
   return found;
 }
 
+/** Everything labelled as the team's, wherever the platform puts it (its overlay, its namespace, its queue's readers). */
 function tenantObjects(synthesis: Synthesis, team: TeamModel): KubeObject[] {
-  return synthesis.builds.find((b) => b.dir === PATHS.overlay(team.name))?.objects ?? [];
+  return synthesis.builds.flatMap((b) => b.objects).filter((o) => o.kind !== "AppProject" && o.kind !== "Application" && o.metadata.labels?.[LABELS.team] === team.name);
 }
 
 function* violations(synthesis: Synthesis, team: TeamModel): Generator<string> {
@@ -57,14 +58,21 @@ function* violations(synthesis: Synthesis, team: TeamModel): Generator<string> {
       if (!own.has(`${ref.kind}/${ref.name}`)) yield `${where} binds ${ref.kind} ${ref.name}, which is not the team's own (its permissions are not checked here and may be broad)`;
     }
   }
-  const project = synthesis.builds.find((b) => b.dir === PATHS.applications)?.objects.find((o) => o.kind === "AppProject" && o.metadata.name === teamProject(team));
+  const project = synthesis.builds.flatMap((b) => b.objects).find((o) => o.kind === "AppProject" && o.metadata.name === teamProject(team));
   if (!project) return;
-  const spec = project.spec as { clusterResourceWhitelist?: unknown[]; destinations?: Array<{ namespace?: string }>; namespaceResourceBlacklist?: Array<{ kind: string }> };
-  if ((spec.clusterResourceWhitelist ?? []).length) yield `AppProject ${project.metadata.name} lets the team's Applications create cluster-scoped objects (clusterResourceWhitelist is not empty)`;
+  const spec = project.spec as { sourceRepos?: string[]; clusterResourceWhitelist?: unknown[]; destinations?: Array<{ namespace?: string }>; namespaceResourceWhitelist?: Array<{ group: string; kind: string }> };
+  if ((spec.clusterResourceWhitelist ?? []).length) yield `AppProject ${project.metadata.name} lets the team's Application create cluster-scoped objects (clusterResourceWhitelist is not empty)`;
   const foreign = (spec.destinations ?? []).filter((d) => d.namespace !== team.namespace).map((d) => d.namespace ?? "(any)");
-  if (foreign.length) yield `AppProject ${project.metadata.name} lets the team's Applications deploy outside ${team.namespace} (to ${foreign.join(", ")})`;
-  const open = BLACKLISTED_KINDS.filter((k) => !(spec.namespaceResourceBlacklist ?? []).some((b) => b.kind === k));
-  if (open.length) yield `AppProject ${project.metadata.name} lets the team's Applications create ${open.join(" and ")} objects, and so grant themselves permissions`;
+  if (foreign.length) yield `AppProject ${project.metadata.name} lets the team's Application deploy outside ${team.namespace} (to ${foreign.join(", ")})`;
+  if (has(spec.sourceRepos, "*")) yield `AppProject ${project.metadata.name} lets the team's Application deploy from any repository`;
+  // Without a whitelist Argo CD allows every namespaced kind; with one, only the kinds the overlay renders.
+  const rendered = new Set(objects.filter((o) => !isClusterScoped(o.kind)).map((o) => o.kind));
+  const allowed = spec.namespaceResourceWhitelist;
+  if (!allowed) yield `AppProject ${project.metadata.name} lets the team's Application create any namespaced kind (no namespaceResourceWhitelist)`;
+  else {
+    const extra = allowed.filter((k) => k.kind === "*" || k.group === "*" || !rendered.has(k.kind)).map((k) => `${k.group || "core"}/${k.kind}`);
+    if (extra.length) yield `AppProject ${project.metadata.name} allows ${extra.join(", ")}, which the team's overlay does not render`;
+  }
 }
 
 /**

@@ -17,6 +17,7 @@ export const PATHS = {
   applications: "generated/applications",
   queues: "generated/platform/queues",
   guardrails: "generated/platform/guardrails",
+  namespaces: "generated/platform/namespaces",
   overlay: (team: string) => `generated/tenants/overlays/${team}`,
 } as const;
 
@@ -51,26 +52,22 @@ export function platformProject(model: PlatformModel): KubeObject {
 }
 
 /**
- * A team's own project, for the Applications the team adds later (its jobs):
- * it may deploy only into its namespace, never cluster-scoped objects, and
- * never the objects that bound it (quota, limits, RBAC, network policies).
+ * The project of a team's tenant Application: Argo CD itself refuses anything
+ * outside what the compiler means the overlay to hold, even if the compiler
+ * were fooled. Only this repository, only the team's namespace, no
+ * cluster-scoped kind at all, and of the namespaced kinds only those the
+ * overlay renders (`kinds`, from the synthesis).
  */
-export function teamAppProject(team: TeamModel): KubeObject {
+export function teamAppProject(model: PlatformModel, team: TeamModel, kinds: Array<{ group: string; kind: string }>): KubeObject {
   return {
     apiVersion: ARGO_API, kind: "AppProject",
     metadata: { name: teamProject(team), namespace: ARGO.namespace, labels: labels({ [LABELS.team]: team.name }), annotations: { [ARGO.syncWave]: String(SYNC_WAVES.projects) } },
     spec: {
-      description: `Workloads of team ${team.name}, confined to namespace ${team.namespace}.`,
-      sourceRepos: ["*"],
+      description: `Tenant objects of team ${team.name}, confined to namespace ${team.namespace} (owned by the platform team).`,
+      sourceRepos: [model.platform.gitops.repoURL],
       destinations: [{ server: ARGO.inCluster, namespace: team.namespace }],
       clusterResourceWhitelist: [],
-      namespaceResourceBlacklist: [
-        { group: "", kind: "ResourceQuota" },
-        { group: "", kind: "LimitRange" },
-        { group: "networking.k8s.io", kind: "NetworkPolicy" },
-        { group: "rbac.authorization.k8s.io", kind: "Role" },
-        { group: "rbac.authorization.k8s.io", kind: "RoleBinding" },
-      ],
+      namespaceResourceWhitelist: kinds,
     },
   };
 }
@@ -94,17 +91,17 @@ function helmApplication(name: string, wave: number, component: Component, value
   };
 }
 
-function gitApplication(model: PlatformModel, name: string, wave: number, path: string, namespace: string, extra: { finalizer?: boolean; syncOptions?: string[]; teamLabel?: string }): KubeObject {
+function gitApplication(model: PlatformModel, name: string, wave: number, path: string, namespace: string, extra: { finalizer?: boolean; syncOptions?: string[]; team?: TeamModel }): KubeObject {
   return {
     apiVersion: ARGO_API, kind: "Application",
     metadata: {
       name, namespace: ARGO.namespace,
-      labels: labels(extra.teamLabel ? { [LABELS.team]: extra.teamLabel } : {}),
+      labels: labels(extra.team ? { [LABELS.team]: extra.team.name } : {}),
       annotations: { [ARGO.syncWave]: String(wave) },
       ...(extra.finalizer ? { finalizers: [ARGO.resourcesFinalizer] } : {}),
     },
     spec: {
-      project: PLATFORM_PROJECT,
+      project: extra.team ? teamProject(extra.team) : PLATFORM_PROJECT,
       source: { repoURL: model.platform.gitops.repoURL, targetRevision: model.platform.gitops.targetRevision, path },
       destination: { server: ARGO.inCluster, namespace },
       syncPolicy: { ...AUTOMATED, ...(extra.syncOptions ? { syncOptions: extra.syncOptions } : {}) },
@@ -139,15 +136,16 @@ export function platformApplications(model: PlatformModel): KubeObject[] {
     apps.push(helmApplication("volcano", SYNC_WAVES.volcano, components.volcano, volcanoValues(model), ["ServerSideApply=true"]));
     apps.push(gitApplication(model, "volcano-queues", SYNC_WAVES.queues, PATHS.queues, components.volcano.namespace, { syncOptions: ["ServerSideApply=true"] }));
   }
-  // Admission policies are cluster-scoped; the destination namespace is unused.
+  // Admission policies and Namespaces are cluster-scoped; the destination namespace is unused.
   apps.push(gitApplication(model, "tenant-guardrails", SYNC_WAVES.guardrails, PATHS.guardrails, "default", {}));
+  apps.push(gitApplication(model, "tenant-namespaces", SYNC_WAVES.namespaces, PATHS.namespaces, "default", {}));
   apps.push(helmApplication("spark-operator", SYNC_WAVES.sparkOperator, components.sparkOperator, sparkOperatorValues(model), ["ServerSideApply=true"]));
   return apps;
 }
 
-/** Removing a team prunes its objects (the finalizer), but its Namespace is kept: see the overlay. */
+/** Removing a team prunes its objects (the finalizer); its Namespace is the platform's and is kept (./namespaces.ts). */
 export function tenantApplicationFor(model: PlatformModel, team: TeamModel): KubeObject {
-  return gitApplication(model, tenantApplication(team), SYNC_WAVES.tenants, PATHS.overlay(team.name), team.namespace, { finalizer: true, teamLabel: team.name });
+  return gitApplication(model, tenantApplication(team), SYNC_WAVES.tenants, PATHS.overlay(team.name), team.namespace, { finalizer: true, team });
 }
 
 export function deepMerge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {

@@ -4,15 +4,18 @@
  * otherwise default them and Argo CD would show drift.
  */
 import { PLATFORM_FILE } from "../../load/inputs.js";
-import type { PlatformModel } from "../../model/platform-model.js";
+import type { PlatformModel, TeamModel } from "../../model/platform-model.js";
 import type { Resources } from "../../types/platform.js";
 import { ARGO, LABELS, MANAGED_BY, PART_OF, type KubeObject } from "../object.js";
+import { tenantLabels } from "../tenant/overlay.js";
 
 export const QUEUE_API = "scheduling.volcano.sh/v1beta1";
 
 export interface QueueObject {
   object: KubeObject;
   source: string;
+  /** Who may read the queue: its team's service account (none for `default`). */
+  readers: KubeObject[];
 }
 
 export function volcanoQueues(model: PlatformModel): QueueObject[] {
@@ -26,10 +29,12 @@ export function volcanoQueues(model: PlatformModel): QueueObject[] {
         // Argo CD manages its settings but never prunes or deletes it.
         [ARGO.syncOptions]: "Delete=false,Prune=false,SkipDryRunOnMissingResource=true",
       }, {}),
+      readers: [],
     },
     ...model.teams.filter((t) => t.queueName).map((team) => ({
       source: team.file,
       object: queue(team.queueName!, team.spec.queue!, { [ARGO.syncOptions]: "SkipDryRunOnMissingResource=true" }, { [LABELS.team]: team.name }),
+      readers: queueReader(team),
     })),
   ];
 }
@@ -49,3 +54,25 @@ function queue(name: string, spec: { weight: number; capability?: Resources; gua
 }
 
 const resources = (r: Resources) => ({ cpu: String(r.cpu), memory: String(r.memory) });
+
+/**
+ * Read access to a team's own Queue for its service account. Queue is
+ * cluster-scoped, so this is a ClusterRole (resourceNames limits get, and
+ * list/watch by name), and it lives with the queue in a platform Application:
+ * the tenant's own Application may hold no cluster-scoped object.
+ */
+export function queueReader(team: TeamModel): KubeObject[] {
+  const name = `${team.name}-queue-reader`;
+  const metadata = { name, labels: tenantLabels(team) };
+  return [
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata,
+      rules: [{ apiGroups: ["scheduling.volcano.sh"], resources: ["queues"], resourceNames: [team.queueName!], verbs: ["get", "list", "watch"] }],
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: structuredClone(metadata),
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name },
+      subjects: [{ kind: "ServiceAccount", name: team.serviceAccount, namespace: team.namespace }],
+    },
+  ];
+}

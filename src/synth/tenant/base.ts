@@ -10,12 +10,10 @@ import type { PlatformModel } from "../../model/platform-model.js";
 import type { KubeObject } from "../object.js";
 
 export const BASE_NAMES = {
-  namespace: "tenant",
   quota: "quota",
   limits: "limits",
   serviceAccount: "sa",
   driverRole: "spark-driver",
-  queueReader: "queue-reader",
 } as const;
 
 /** A base file and the objects in it. */
@@ -30,25 +28,6 @@ const READ = ["get", "list", "watch"];
 export function tenantBase(model: PlatformModel): BaseFile[] {
   const sparkOperatorNamespace = model.platform.components.sparkOperator.namespace;
   return [
-    {
-      name: "namespace.yaml",
-      objects: [{
-        apiVersion: "v1", kind: "Namespace",
-        metadata: {
-          name: BASE_NAMES.namespace,
-          // Removing a team prunes its quota, RBAC and policies, but keeps the
-          // namespace with its data and running jobs until an admin deletes it.
-          annotations: { "argocd.argoproj.io/sync-options": "Delete=false,Prune=false" },
-          // Spark images run as a fixed non-root user but the operator's pods do
-          // not set seccomp profiles: enforce baseline, report restricted.
-          labels: {
-            "pod-security.kubernetes.io/enforce": "baseline",
-            "pod-security.kubernetes.io/audit": "restricted",
-            "pod-security.kubernetes.io/warn": "restricted",
-          },
-        },
-      }],
-    },
     {
       name: "resource-quota.yaml",
       objects: [{
@@ -158,7 +137,7 @@ function allowApiServer(model: PlatformModel): KubeObject {
   });
 }
 
-/** What a Volcano team adds: read access to its queue, and to its PodGroups. */
+/** What a Volcano team adds to its namespace: read access to its PodGroups (its Queue, and who may read it, are the platform's: ../platform/queues.ts). */
 export interface Component {
   resources: BaseFile[];
   /** RFC 6902 patches: Kustomize applies them to the base's objects. */
@@ -167,24 +146,7 @@ export interface Component {
 
 export function volcanoComponent(): Component {
   return {
-    resources: [{
-      name: "queue-reader.yaml",
-      objects: [
-        {
-          apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole",
-          metadata: { name: BASE_NAMES.queueReader },
-          // Queue is cluster-scoped, so a ClusterRole; the overlay names the
-          // team's own queue (resourceNames limits get, and list/watch by name).
-          rules: [{ apiGroups: ["scheduling.volcano.sh"], resources: ["queues"], resourceNames: ["default"], verbs: READ }],
-        },
-        {
-          apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding",
-          metadata: { name: BASE_NAMES.queueReader },
-          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: BASE_NAMES.queueReader },
-          subjects: [{ kind: "ServiceAccount", name: BASE_NAMES.serviceAccount, namespace: "default" }],
-        },
-      ],
-    }],
+    resources: [],
     patches: [{
       target: { kind: "Role", name: BASE_NAMES.driverRole },
       // The Spark Operator creates the PodGroups; the team only reads them.

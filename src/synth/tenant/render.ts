@@ -6,7 +6,7 @@
  */
 import type { KubeObject } from "../object.js";
 import type { Component } from "./base.js";
-import type { JsonPatch, Overlay } from "./overlay.js";
+import type { Overlay } from "./overlay.js";
 
 const CLUSTER_SCOPED = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding", "Queue", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
 export const isClusterScoped = (kind: string): boolean => CLUSTER_SCOPED.has(kind);
@@ -18,8 +18,7 @@ export function renderOverlay(overlay: Overlay, base: KubeObject[], components: 
     objects.push(...component.resources.flatMap((f) => f.objects).map(clone));
     for (const patch of component.patches) objects = applyJsonPatch(objects, patch);
   }
-  for (const patch of overlay.mergePatches) objects = objects.map((o) => (sameObject(o, patch) ? strategicMerge(o, patch) as KubeObject : o));
-  for (const patch of overlay.jsonPatches) objects = applyJsonPatch(objects, patch);
+  for (const { object: patch } of overlay.patches) objects = objects.map((o) => (sameObject(o, patch) ? strategicMerge(o, patch) as KubeObject : o));
 
   const names = new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`));
   return objects.map((object) => {
@@ -53,7 +52,7 @@ function strategicMerge(target: unknown, patch: unknown): unknown {
   return out;
 }
 
-function applyJsonPatch(objects: KubeObject[], patch: JsonPatch): KubeObject[] {
+function applyJsonPatch(objects: KubeObject[], patch: Component["patches"][number]): KubeObject[] {
   return objects.map((object) => {
     if (object.kind !== patch.target.kind || object.metadata.name !== patch.target.name) return object;
     const o = clone(object);
