@@ -1,6 +1,7 @@
 /**
- * Files → text, each headed by where it comes from. The header is also how
- * the writer recognises its own files (and refuses to delete anyone else's).
+ * Files → text, each headed by where it comes from (a `#` comment, in YAML
+ * and in CODEOWNERS alike). The header is also how the writer recognises its
+ * own files (and refuses to delete anyone else's).
  */
 import { DiagnosticError, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { OutputFile } from "../synth/object.js";
@@ -63,7 +64,8 @@ export function renderTree(files: OutputFile[]): FileTree {
   if (clashes.length) throw new DiagnosticError(clashes);
   const tree: FileTree = new Map();
   for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
-    tree.set(file.path, fileText(headerLines(file.sources, file.usage), file.documents));
+    const header = headerLines(file.sources, file.usage);
+    tree.set(file.path, file.text === undefined ? fileText(header, file.documents) : header.map((line) => `# ${line}\n`).join("") + file.text);
   }
   return tree;
 }

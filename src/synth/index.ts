@@ -8,6 +8,7 @@ import { argocdConfigPatch, argocdKustomization, argocdNamespace, rootApplicatio
 import { k3dConfig } from "./cluster/k3d.js";
 import type { KubeObject, KustomizeBuild, OutputFile, Synthesis } from "./object.js";
 import { PATHS, platformApplications, platformProject, teamAppProject, tenantApplicationFor } from "./platform/applications.js";
+import { codeOwnersFile } from "./platform/codeowners.js";
 import { exampleSparkApplication } from "./platform/examples.js";
 import { guardrails } from "./platform/guardrails.js";
 import { tenantNamespace } from "./platform/namespaces.js";
@@ -106,6 +107,7 @@ export function synthesize(model: PlatformModel): Synthesis {
   usage("argocd/root-application.yaml", "Applied once by scripts/bootstrap.sh after Argo CD is up; Argo CD then syncs generated/applications.");
 
   // who reviews what: the one file outside generated/ and argocd/, naming the files above
+  files.push(codeOwnersFile(model, files));
 
   files.sort((a, b) => a.path.localeCompare(b.path));
   return { files, builds, standalone };

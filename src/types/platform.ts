@@ -33,6 +33,10 @@ export type KubernetesQuantity1 = string | number;
  * A Kubernetes resource quantity: at most 15 digits, with an optional decimal point and suffix (m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei), e.g. "500m", "4", "8Gi"; no sign, no exponent.
  */
 export type KubernetesQuantity2 = string | number;
+/**
+ * A GitHub user (@name), team (@org/team) or e-mail address, as CODEOWNERS accepts them.
+ */
+export type CodeOwner = string;
 
 /**
  * platform.yaml: the cluster, GitOps settings, platform components, the Volcano default queue and policy thresholds.
@@ -43,6 +47,12 @@ export interface Platform {
   components: Components;
   volcano?: VolcanoSettings;
   policy?: Policy;
+  /**
+   * Who must review changes to the platform: GitHub users (@name), teams (@org/team) or e-mail addresses. The build writes .github/CODEOWNERS, which gives them every file that is not a team's own, and always platform.yaml, schemas/, src/, .github/ and scripts/; with branch protection's "Require review from Code Owners", no pull request changes the platform without them.
+   *
+   * @minItems 1
+   */
+  owners: [CodeOwner, ...CodeOwner[]];
 }
 export interface Cluster {
   name: DnsLabel;

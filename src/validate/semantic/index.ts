@@ -1,6 +1,7 @@
 /** Every semantic rule, in the order they run. Adding a rule: one module, one line here. */
 import { clusterNetworkValid, portsOnLoopback } from "./cluster-network.js";
 import { helmValuesKnown, sparkOperatorReadyForVolcano, versionsCompatible } from "./components.js";
+import { teamOwnersAreCodeOwners } from "./owners.js";
 import { guaranteesFitCluster, guaranteeWithinCapability, schedulerHasQueue, volcanoInstalledWhenUsed } from "./queues.js";
 import { limitRangeConsistent, quantitiesPositive, quotaRequestsWithinLimits } from "./resources.js";
 import type { SemanticRule } from "./rule.js";
@@ -10,6 +11,7 @@ import { teamNameMatchesFile, teamNamesUnique } from "./team-identity.js";
 export const SEMANTIC_RULES: readonly SemanticRule[] = [
   teamNameMatchesFile,
   teamNamesUnique,
+  teamOwnersAreCodeOwners,
   quantitiesPositive,
   quotaRequestsWithinLimits,
   limitRangeConsistent,
