@@ -1,7 +1,8 @@
 import path from "node:path";
 import type { Command } from "commander";
+import { DiagnosticError } from "../../diagnostics/diagnostic.js";
 import { compile } from "../../pipeline.js";
-import { diffTree, OUTPUT_DIRS } from "../../write/output-dirs.js";
+import { diffTree, OUTPUT_DIRS, type TreeDiff } from "../../write/output-dirs.js";
 import { countErrors, EXIT, paint, plural, report, seconds, summary, withCommonOptions, type CommonOptions } from "../output.js";
 
 export async function check(options: CommonOptions): Promise<number> {
@@ -13,12 +14,21 @@ export async function check(options: CommonOptions): Promise<number> {
     summary(paint.red(`✖ ${plural(countErrors(result.diagnostics), "error")} in the inputs.`), options);
     return EXIT.invalid;
   }
-  const diff = await diffTree(root, result.tree);
+  let diff: TreeDiff;
+  try {
+    diff = await diffTree(root, result.tree);
+  } catch (error) {
+    if (!(error instanceof DiagnosticError)) throw error;
+    report(error.diagnostics, options);
+    summary(paint.red(`✖ ${plural(countErrors(error.diagnostics), "error")}; ${OUTPUT_DIRS.map((d) => `${d}/`).join(" and ")} not checked.`), options);
+    return EXIT.invalid;
+  }
   const problems = [
     ...diff.changed.map((f) => `${f}: differs from a fresh build`),
     ...diff.added.map((f) => `${f}: missing (a fresh build writes it)`),
     ...diff.stale.map((f) => `${f}: no longer generated (a fresh build removes it)`),
     ...diff.foreign.map((f) => `${f}: not written by the compiler`),
+    ...diff.irregular.map(({ file, kind }) => `${file}: ${kind}, not a regular file (not written by the compiler; delete it)`),
   ];
   if (options.format === "json") process.stdout.write(JSON.stringify({ upToDate: problems.length === 0, ...diff, unchanged: undefined }, null, 2) + "\n");
   if (problems.length) {
