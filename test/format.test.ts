@@ -83,11 +83,14 @@ describe("the Markdown comment", () => {
   it("starts with the verdict, then a summary table, with the details collapsed", () => {
     const { diagnostics, context } = reports.review;
     const lines = FORMATS.markdown(diagnostics, false, context).split("\n");
-    expect(lines[0]).toBe("### ❌ Review against main: 5 errors, 7 warnings. Not safe to merge as it is.");
+    // Three teams' files change at once: the verdict says so, and each changed quota is an error of its own.
+    expect(lines[0]).toBe("### ❌ Review against main: 7 errors, 8 warnings. Not safe to merge as it is; it changes the files of teams `beta`, `epsilon` and `theta`.");
+    expect(lines).toContain("**Whose files:** teams `beta`, `epsilon` and `theta`");
     expect(lines).toContain("| rule | severity | findings |");
     expect(lines.filter((l) => l.startsWith("<details><summary>"))).toEqual([
-      "<details><summary>Findings (12)</summary>",
+      "<details><summary>Findings (15)</summary>",
       "<details><summary>Changes by resource (33)</summary>",
+      "<details><summary>Files by owner (3)</summary>",
       "<details><summary>Capacity before → after</summary>",
       "<details><summary>Volcano queues (the proportion plugin of Volcano 1.8.2)</summary>",
     ]);

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
 import { hasErrors } from "../src/diagnostics/diagnostic.js";
 import { FORMATS } from "../src/format/index.js";
+import type { ReportContext } from "../src/format/report.js";
 import { compileObjects, GitError, reviewCompiled, reviewPlatform } from "../src/review/index.js";
 import { copyProject, runCli, teamLike, type TestProject } from "./support/project.js";
 
@@ -55,7 +56,10 @@ const edit = (repo: Repo, file: string, from: string, to: string) => {
 };
 const where = (d: Diagnostic) => `${d.severity} ${d.code} ${[d.file, d.line, d.column].filter((x) => x !== undefined).join(":")}`.trimEnd();
 const codes = (diagnostics: Diagnostic[], prefix: string) => diagnostics.filter((d) => d.code.startsWith(prefix)).map(where);
-const review = (repo: Repo, base = "main", allowDestructive?: string[]) => reviewPlatform({ root: repo.root, base, allowDestructive });
+const review = (repo: Repo, base = "main", allowDestructive?: string[], allowInvalidBase?: boolean) => reviewPlatform({ root: repo.root, base, allowDestructive, allowInvalidBase });
+const verdict = (result: { diagnostics: Diagnostic[]; context: ReportContext }) => FORMATS.markdown(result.diagnostics, false, result.context).split("\n")[0];
+/** The CLI's last line in text format: its verdict. */
+const summaryLine = (stdout: string) => stdout.trimEnd().split("\n").at(-1)!.replace(/ in [0-9.]+s$/, "");
 
 /** The policy warnings the seed itself has (see policy.test.ts), which every review below repeats. */
 const SEED_WARNINGS = [
@@ -286,14 +290,46 @@ describe("the base ref", () => {
     expect(result.changes.filter((c) => c.change === "removed" && c.kind === "Namespace").map((c) => c.name)).toEqual(["team-alpha"]);
   });
 
-  it("shows everything as added when the base has no platform yet", async () => {
+  // Changed on purpose: a base that does not build used to be a warning, so such a review could say ✅.
+  it("cannot compare when the base has no platform yet: an error, unless told to review the working tree alone", async () => {
     const repo = seedRepo();
     repo.git("checkout", "-q", "--orphan", "empty");
     repo.git("rm", "-rq", "--cached", ".");
     repo.git("commit", "-q", "--allow-empty", "-m", "empty");
     const result = await review(repo, "empty");
-    expect(codes(result.diagnostics, "review/")).toEqual(["warning review/base-invalid"]);
+    expect(codes(result.diagnostics, "review/")).toEqual(["error review/base-invalid", "warning review/several-owners"]);
+    expect(result.diagnostics[0].message).toBe("cannot compare: the platform at empty does not build (1 error, the first: platform.yaml not found in the base), so the working tree was reviewed alone and every object shows as added");
     expect(result.changes.every((c) => c.change === "added")).toBe(true);
+    expect(verdict(result)).toBe("### ❌ Review against empty: 1 error, 7 warnings. Not safe to merge as it is; the base empty does not build, so nothing was compared; it changes the files of teams `alpha`, `beta`, `delta` and `theta` and platform files.");
+    expect(runCli(["review", "--base", "empty", "-C", repo.root]).code).toBe(1);
+
+    const alone = await review(repo, "empty", undefined, true);
+    expect(codes(alone.diagnostics, "review/")).toEqual(["warning review/base-invalid", "warning review/several-owners"]);
+    expect(verdict(alone)).toBe("### ⚠️ Review against empty: no errors, 8 warnings. Not safe to merge before a platform engineer reads it: the base empty does not build, so nothing was compared; it changes the files of teams `alpha`, `beta`, `delta` and `theta` and platform files.");
+    const cli = runCli(["review", "--base", "empty", "--allow-invalid-base", "-C", repo.root]);
+    expect(cli.code).toBe(0);
+    expect(summaryLine(cli.stdout)).toMatch(/^⚠ empty \([0-9a-f]{12}\) → working tree: \d+ added, 0 removed, 0 changed; 0 errors, 8 warnings; not safe to merge before a platform engineer reads it: the base empty does not build, so nothing was compared; it changes the files of teams `alpha`, `beta`, `delta` and `theta` and platform files$/);
+  });
+
+  it("is never ✅ when the base does not build: a committed team file with cpu: 1e21, fixed in the working tree", async () => {
+    const repo = seedRepo();
+    edit(repo, "teams/alpha.yaml", 'requests: { cpu: "4", memory: 8Gi }', "requests: { cpu: 1e21, memory: 8Gi }");
+    edit(repo, "teams/alpha.yaml", 'limits: { cpu: "8", memory: 16Gi }', "limits: { cpu: 1e21, memory: 16Gi }");
+    repo.commit("alpha asks for 1e21 CPU");
+    const broken = await review(repo, "HEAD~1");
+    expect(broken.diagnostics.filter((d) => d.severity === "error").map(where)).toEqual(["error schema/maximum teams/alpha.yaml:9:20", "error schema/maximum teams/alpha.yaml:10:18"]);
+    const cli = runCli(["review", "--base", "HEAD~1", "-C", repo.root]);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).not.toMatch(/internal error|\n\s+at /);
+
+    edit(repo, "teams/alpha.yaml", "requests: { cpu: 1e21, memory: 8Gi }", 'requests: { cpu: "4", memory: 8Gi }');
+    edit(repo, "teams/alpha.yaml", "limits: { cpu: 1e21, memory: 16Gi }", 'limits: { cpu: "8", memory: 16Gi }');
+    const repaired = await review(repo, "HEAD");
+    expect(codes(repaired.diagnostics, "review/")).toEqual(["error review/base-invalid"]);
+    expect(repaired.diagnostics[0].message).toBe("cannot compare: the platform at HEAD does not build (2 errors, the first: `quota.requests.cpu` is number 1e+21; it must be at most 999999999999999), so the working tree was reviewed alone and every object shows as added");
+    expect(repaired.diagnostics[0].hint).toBe("Compare against a base that builds (--base), or, for the first pull request of a platform or to repair a broken base, pass --allow-invalid-base and review every object by eye.");
+    expect(verdict(repaired)).toBe("### ❌ Review against HEAD: 1 error, 6 warnings. Not safe to merge as it is; the base HEAD does not build, so nothing was compared.");
+    expect(verdict(await review(repo, "HEAD", undefined, true))).toBe("### ⚠️ Review against HEAD: no errors, 7 warnings. Not safe to merge before a platform engineer reads it: the base HEAD does not build, so nothing was compared.");
   });
 
   it("refuses an unknown ref (exit 2), and touches neither the working tree nor the index", async () => {
@@ -304,5 +340,127 @@ describe("the base ref", () => {
     expect(runCli(["review", "--base", "no-such-branch", "-C", repo.root]).code).toBe(2);
     await review(repo, "main");
     expect(repo.git("status", "--porcelain")).toBe(status);
+  });
+});
+
+describe("whose files a change touches", () => {
+  /** The seed with generated/ and argocd/ built and committed, as in a real repository. */
+  function builtRepo(subdir?: string): Repo {
+    const repo = seedRepo(subdir);
+    expect(runCli(["build", "-C", repo.root]).code).toBe(0);
+    repo.commit("build");
+    return repo;
+  }
+  const owners = (result: { context: ReportContext }) => result.context.owners!;
+
+  it("onboarding a team is that team's change alone, though shared generated files change with it", async () => {
+    const repo = builtRepo();
+    repo.write("teams/epsilon.yaml", teamLike("theta", "epsilon").replace('guarantee: { cpu: "4", memory: 8Gi }', 'guarantee: { cpu: "1", memory: 2Gi }').replace("instances: 2", "instances: 1"));
+    expect(runCli(["build", "-C", repo.root]).code).toBe(0);
+    const changed = repo.git("status", "--porcelain", "--untracked-files=all").split("\n").filter(Boolean);
+    expect(changed.filter((l) => !l.includes("epsilon")).length).toBeGreaterThan(0); // shared files: the Applications' kustomization, the operator's job namespaces…
+    const result = await review(repo);
+    expect(owners(result)).toEqual({ teams: ["epsilon"], platform: false, files: [{ path: "teams/epsilon.yaml", owner: "epsilon" }], generated: changed.length - 1 });
+    expect(codes(result.diagnostics, "review/")).toEqual([]);
+    expect(result.context.attention).toBeUndefined();
+    expect(verdict(result)).toBe("### ✅ Review against main: no errors, 7 warnings. Safe to merge once the warnings are read.");
+    expect(FORMATS.markdown(result.diagnostics, false, result.context).split("\n")).toContain("**Whose files:** team `epsilon`");
+  });
+
+  it("a change to two teams is a warning that the verdict names, in every format (exit 0)", async () => {
+    const repo = builtRepo();
+    edit(repo, "teams/alpha.yaml", "description: PySpark batch jobs on the default scheduler.", "description: PySpark batch jobs.");
+    edit(repo, "teams/beta.yaml", "description: Scala Spark jobs on the default scheduler.", "description: Scala jobs.");
+    const result = await review(repo);
+    expect(owners(result)).toEqual({ teams: ["alpha", "beta"], platform: false, files: [{ path: "teams/alpha.yaml", owner: "alpha" }, { path: "teams/beta.yaml", owner: "beta" }], generated: 0 });
+    expect(result.diagnostics.filter((d) => d.code.startsWith("review/"))).toEqual([{
+      severity: "warning", code: "review/several-owners",
+      message: "this change touches the files of 2 owners: team `alpha` (teams/alpha.yaml) and team `beta` (teams/beta.yaml); each owner approves what is theirs, so a platform engineer must read the whole change before it is merged",
+      hint: "Split it: one pull request per team, and the platform's changes in their own.",
+    }]);
+    expect(verdict(result)).toBe("### ⚠️ Review against main: no errors, 7 warnings. Not safe to merge before a platform engineer reads it: it changes the files of teams `alpha` and `beta`.");
+    expect(FORMATS.text(result.diagnostics, false, result.context).split("\n").slice(0, 3)).toEqual([
+      "Review against main", "", "⚠ Not safe to merge before a platform engineer reads it: it changes the files of teams `alpha` and `beta`.",
+    ]);
+    expect(FORMATS.github(result.diagnostics, false, result.context)).toContain("::warning title=review/several-owners::this change touches the files of 2 owners");
+    expect(JSON.parse(FORMATS.json(result.diagnostics, false, result.context)).attention).toEqual(["it changes the files of teams `alpha` and `beta`"]);
+    const cli = runCli(["review", "--base", "main", "-C", repo.root]);
+    expect(cli.code).toBe(0);
+    expect(summaryLine(cli.stdout)).toMatch(/^⚠ main \([0-9a-f]{12}\) → working tree: 0 added, 0 removed, 0 changed; 0 errors, 7 warnings; not safe to merge before a platform engineer reads it: it changes the files of teams `alpha` and `beta`$/);
+  });
+
+  it("a pull request that raises another team's quota is an error at that quota, never safe (exit 1)", async () => {
+    const repo = builtRepo();
+    // mallory's pull request: an edit of its own file, and beta's quota raised on the side.
+    edit(repo, "teams/alpha.yaml", "contact: \"#team-alpha\"", "contact: \"#team-alpha-new\"");
+    edit(repo, "teams/beta.yaml", 'requests: { cpu: "4", memory: 8Gi }', 'requests: { cpu: "5", memory: 8Gi }');
+    const result = await review(repo);
+    expect(codes(result.diagnostics, "review/")).toEqual(["warning review/several-owners", "error review/other-team-quota teams/beta.yaml:9:20"]);
+    expect(result.diagnostics.find((d) => d.code === "review/other-team-quota")).toMatchObject({
+      message: "team `beta`'s quota changes (quota.requests.cpu 4 → 5) in a change that also touches the files of team `alpha`: a quota is a share of the cluster every team uses, so only a change of that team alone, which its owners review, may set it",
+      hint: "Move the change to teams/beta.yaml into a pull request of its own.",
+    });
+    expect(verdict(result)).toBe("### ❌ Review against main: 1 error, 7 warnings. Not safe to merge as it is; it changes the files of teams `alpha` and `beta`.");
+    const cli = runCli(["review", "--base", "main", "-C", repo.root]);
+    expect(cli.code).toBe(1);
+    expect(summaryLine(cli.stdout)).toMatch(/^✖ main .*; 1 error, 7 warnings$/);
+
+    // The same raise alone is beta's own pull request: no finding about owners.
+    edit(repo, "teams/alpha.yaml", "contact: \"#team-alpha-new\"", "contact: \"#team-alpha\"");
+    expect(codes((await review(repo)).diagnostics, "review/")).toEqual([]);
+  });
+
+  it("a second team added with another team's change is a quota change too", async () => {
+    const repo = builtRepo();
+    edit(repo, "teams/alpha.yaml", "contact: \"#team-alpha\"", "contact: \"#team-alpha-2\"");
+    repo.write("teams/alpha2.yaml", teamLike("alpha", "alpha2"));
+    const result = await review(repo);
+    expect(codes(result.diagnostics, "review/")).toEqual(["warning review/several-owners", "error review/other-team-quota teams/alpha2.yaml:9:3"]);
+    expect(result.diagnostics.find((d) => d.code === "review/other-team-quota")!.message).toBe(
+      "team `alpha2` is added with a quota of 4 CPU / 8Gi of requests, 8 CPU / 16Gi of limits and 10 pods in a change that also touches the files of team `alpha`: a quota is a share of the cluster every team uses, so only a change of that team alone, which its owners review, may set it",
+    );
+  });
+
+  it("a team's file with platform files is a warning that lists them, outside the project too", async () => {
+    const repo = builtRepo("platform");
+    edit(repo, "teams/alpha.yaml", "contact: \"#team-alpha\"", "contact: \"#team-alpha-2\"");
+    mkdirSync(path.join(repo.root, "../.github/workflows"), { recursive: true });
+    writeFileSync(path.join(repo.root, "../.github/workflows/pr.yaml"), "name: pr\n");
+    edit(repo, "platform.yaml", "policy:\n", "policy:\n  rules: { mixed-schedulers: off }\n");
+    const result = await review(repo);
+    expect(owners(result)).toEqual({
+      teams: ["alpha"], platform: true, generated: 0,
+      files: [{ path: "../.github/workflows/pr.yaml", owner: "platform" }, { path: "platform.yaml", owner: "platform" }, { path: "teams/alpha.yaml", owner: "alpha" }],
+    });
+    expect(result.diagnostics.find((d) => d.code === "review/several-owners")!.message).toBe(
+      "this change touches the files of 2 owners: team `alpha` (teams/alpha.yaml) and the platform (../.github/workflows/pr.yaml and platform.yaml); each owner approves what is theirs, so a platform engineer must read the whole change before it is merged",
+    );
+    expect(verdict(result)).toBe("### ⚠️ Review against main: no errors, 6 warnings. Not safe to merge before a platform engineer reads it: it changes the files of team `alpha` and platform files.");
+  });
+
+  it("counts a generated file edited by hand, or a stray file in a team's folder, for its owner", async () => {
+    const repo = builtRepo();
+    edit(repo, "teams/alpha.yaml", "contact: \"#team-alpha\"", "contact: \"#team-alpha-2\"");
+    // Neither follows from alpha's change: the compiler's output for them did not change.
+    edit(repo, "generated/examples/beta/spark-application.yaml", "spark-pi", "spark-pi-2");
+    repo.write("generated/tenants/overlays/delta/extra.yaml", "kind: ConfigMap\n");
+    repo.write("generated/stray.yaml", "kind: ConfigMap\n");
+    const result = await review(repo);
+    expect(owners(result).files).toEqual([
+      { path: "generated/examples/beta/spark-application.yaml", owner: "beta" },
+      { path: "generated/stray.yaml", owner: "platform" },
+      { path: "generated/tenants/overlays/delta/extra.yaml", owner: "delta" },
+      { path: "teams/alpha.yaml", owner: "alpha" },
+    ]);
+    expect(verdict(result)).toBe("### ⚠️ Review against main: no errors, 7 warnings. Not safe to merge before a platform engineer reads it: it changes the files of teams `alpha`, `beta` and `delta` and platform files.");
+  });
+
+  it("quotes a file name that could break the report", async () => {
+    const repo = builtRepo();
+    edit(repo, "teams/alpha.yaml", "contact: \"#team-alpha\"", "contact: \"#team-alpha-2\"");
+    repo.write("notes |\n## x.md", "x\n");
+    const result = await review(repo);
+    expect(owners(result).files.map((f) => f.path)).toEqual(["notes |\n## x.md", "teams/alpha.yaml"]);
+    expect(result.diagnostics.find((d) => d.code === "review/several-owners")!.message).toContain('the platform ("notes |\\n## x.md")');
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { ReportContext } from "./report.js";
+import { describeOwners } from "../review/ownership.js";
 import { reportSections } from "./sections.js";
 import { markdownCell, markdownTable } from "./table.js";
 
@@ -11,12 +12,14 @@ const SEVERITY = { error: "❌ error", warning: "⚠️ warning" } as const;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-export function verdict(diagnostics: Diagnostic[], title: string): string {
+/** `attention`: why a person must read the change even without errors (ReportContext.attention); never "safe" then. */
+export function verdict(diagnostics: Diagnostic[], title: string, attention: readonly string[] = []): string {
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.length - errors;
-  return errors
-    ? `### ❌ ${title}: ${plural(errors, "error")}, ${plural(warnings, "warning")}. Not safe to merge as it is.`
-    : `### ✅ ${title}: no errors, ${plural(warnings, "warning")}. Safe to merge${warnings ? " once the warnings are read" : ""}.`;
+  const why = attention.join("; ");
+  if (errors) return `### ❌ ${title}: ${plural(errors, "error")}, ${plural(warnings, "warning")}. Not safe to merge as it is${why ? `; ${why}` : ""}.`;
+  if (why) return `### ⚠️ ${title}: no errors, ${plural(warnings, "warning")}. Not safe to merge before a platform engineer reads it: ${why}.`;
+  return `### ✅ ${title}: no errors, ${plural(warnings, "warning")}. Safe to merge${warnings ? " once the warnings are read" : ""}.`;
 }
 
 const where = (d: Diagnostic) => [d.file, d.line, d.column].filter((x) => x !== undefined).join(":") || "(platform)";
@@ -51,12 +54,13 @@ export function formatMarkdown(diagnostics: Diagnostic[], _color = false, contex
   const sections = context ? reportSections(context) : [];
   const changes = sections.find((s) => s.id === "changes");
   const parts = [
-    verdict(diagnostics, title),
+    verdict(diagnostics, title, context?.attention),
     ...(changes ? [changes.title.replace(/^Changes by resource: /, "**Changes:** ")] : []),
+    ...(context?.owners ? [`**Whose files:** ${describeOwners(context.owners)}`] : []),
     ...(context?.allowance ? [`**Destructive changes allowed for:** ${context.allowance.teams.map((t) => `\`${t}\``).join(", ")} (${markdownCell(context.allowance.source)})`] : []),
     summaryTable(diagnostics, context),
     ...(diagnostics.length ? [details(`Findings (${diagnostics.length})`, findingsTable(diagnostics, context))] : []),
-    ...sections.map((s) => details(s.id === "changes" ? `Changes by resource (${s.rows.length})` : s.title, s.rows.length ? markdownTable(s.columns, s.rows) : "(none)")),
+    ...sections.map((s) => details(s.id === "changes" ? `Changes by resource (${s.rows.length})` : s.id === "owners" ? `Files by owner (${s.rows.length})` : s.title, s.rows.length ? markdownTable(s.columns, s.rows) : "(none)")),
   ];
   return parts.join("\n\n");
 }

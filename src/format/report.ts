@@ -15,6 +15,13 @@ export interface ReportContext {
   queues?: QueueShareLine[];
   changes?: ResourceChange[];
   allowance?: Allowance;
+  /** Whose files the change touches (review). */
+  owners?: Ownership;
+  /**
+   * Why a person must read the change before it is merged, even without
+   * errors (several owners' files, no base to compare with): the verdict names them.
+   */
+  attention?: string[];
 }
 
 export interface RuleDescription {
@@ -88,6 +95,25 @@ export interface ResourceChange {
   source: string;
   /** For "changed" only. */
   fields?: FieldChange[];
+}
+
+/** A file the change adds, removes or modifies, and whose it is. */
+export interface ChangedFile {
+  /** Relative to the project root (`../` for the repository's files outside it). */
+  path: string;
+  /** A team's name, or `platform`. */
+  owner: string;
+}
+
+export interface Ownership {
+  /** Teams whose files change, sorted. */
+  teams: string[];
+  /** Whether files of the platform change (its inputs, code, CI or shared generated files). */
+  platform: boolean;
+  /** The files that count: inputs, code, and generated files the compiler's output does not explain. */
+  files: ChangedFile[];
+  /** Generated files that changed because the compiler's output did: they follow from the files above. */
+  generated: number;
 }
 
 /** Destructive changes the pull request is explicitly allowed to make. */

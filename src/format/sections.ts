@@ -2,12 +2,13 @@
  * The report's tables (changes, capacity, Volcano queues) as plain rows of
  * text, computed once and drawn by the text and Markdown formatters alike.
  */
+import { describeOwners, shownPath } from "../review/ownership.js";
 import { formatAmount, formatCapacity, formatPercent, formatRatio } from "./amounts.js";
-import { resourceId, type CapacityLine, type FieldChange, type QueueShareLine, type ReportContext, type ResourceChange } from "./report.js";
+import { resourceId, type CapacityLine, type FieldChange, type Ownership, type QueueShareLine, type ReportContext, type ResourceChange } from "./report.js";
 
 export interface Section {
   /** Short name, e.g. "changes"; the JSON formatter ignores sections. */
-  id: "changes" | "capacity" | "queues";
+  id: "changes" | "owners" | "capacity" | "queues";
   title: string;
   columns: string[];
   /** Cells may hold several lines. */
@@ -38,6 +39,16 @@ function changesSection(changes: ResourceChange[]): Section {
     title: `Changes by resource: ${counts.added} added, ${counts.removed} removed, ${counts.changed} changed`,
     columns: ["", "resource", "team", "generated in", "changed fields"],
     rows: changes.map((c) => [CHANGE_MARK[c.change], resourceId(c), c.team ?? "(platform)", c.source, (c.fields ?? []).map(formatField).join("\n")]),
+  };
+}
+
+function ownersSection(owners: Ownership): Section {
+  const generated = owners.generated ? ` (and ${owners.generated} generated file${owners.generated === 1 ? "" : "s"} that follow from them)` : "";
+  return {
+    id: "owners",
+    title: `Files by owner: ${describeOwners(owners)}${generated}`,
+    columns: ["owner", "file"],
+    rows: owners.files.map((f) => [f.owner, shownPath(f.path)]),
   };
 }
 
@@ -84,6 +95,7 @@ function queuesSection(queues: QueueShareLine[]): Section {
 export function reportSections(context: ReportContext): Section[] {
   return [
     ...(context.changes ? [changesSection(context.changes)] : []),
+    ...(context.owners ? [ownersSection(context.owners)] : []),
     ...(context.capacity?.length ? [capacitySection(context.capacity)] : []),
     ...(context.queues?.length ? [queuesSection(context.queues)] : []),
   ];

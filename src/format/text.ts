@@ -19,5 +19,6 @@ export function formatText(diagnostics: Diagnostic[], color = false, context?: R
   if (!context) return findings;
   const sections = reportSections(context).map((s) => `${c.bold(s.title)}\n${s.rows.length ? textTable(s.columns, s.rows) : "  (none)"}`);
   const allowance = context.allowance ? [`${c.bold("Destructive changes allowed for:")} ${context.allowance.teams.join(", ")} (${context.allowance.source})`] : [];
-  return [c.bold(c.underline(context.title)), ...sections, ...allowance, findings].filter(Boolean).join("\n\n");
+  const attention = context.attention?.length ? `${c.yellow("⚠")} Not safe to merge before a platform engineer reads it: ${context.attention.join("; ")}.` : "";
+  return [c.bold(c.underline(context.title)), attention, ...sections, ...allowance, findings].filter(Boolean).join("\n\n");
 }

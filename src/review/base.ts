@@ -1,7 +1,8 @@
 /**
  * The inputs of the platform at a Git ref, extracted into a temporary
- * directory with `git archive` (one process, no checkout): neither the
- * working tree nor the index is touched.
+ * directory with `git archive` (one process, no checkout), and the files the
+ * working tree changes since then: neither the working tree nor the index is
+ * touched.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -53,4 +54,21 @@ export function inputsAtRef(root: string, ref: string): BaseInputs {
     throw error;
   }
   return { commit, root: dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Every file of the repository that differs between `commit` and the working
+ * tree (staged or not, and new files Git does not ignore), relative to the
+ * project at `root`: `../` leads to the repository's files outside it.
+ */
+export function changedFiles(root: string, commit: string): string[] {
+  const top = git(root, ["rev-parse", "--show-toplevel"]).toString().trim();
+  const prefix = git(root, ["rev-parse", "--show-prefix"]).toString().trim().replace(/\/$/, "");
+  // -z: names exactly as Git stores them (a name may hold a newline); --no-renames: both sides of a rename.
+  const names = (args: string[]) => git(top, args).toString().split("\0").filter(Boolean);
+  const paths = [
+    ...names(["diff", "--name-only", "-z", "--no-renames", "--no-relative", "--no-ext-diff", commit, "--"]),
+    ...names(["ls-files", "-z", "--others", "--exclude-standard", "--full-name"]),
+  ];
+  return [...new Set(paths.map((p) => path.posix.relative(prefix, p)))].sort();
 }

@@ -2,7 +2,8 @@
  * `review`: the platform at a base Git ref against the working tree, both
  * validated and synthesized in-process (no cluster, no Kustomize). Reports the changed
  * objects field by field, destructive changes as errors unless explicitly
- * allowed, the policy findings of the result, and the capacity before → after.
+ * allowed, whose files the change touches, the policy findings of the
+ * result, and the capacity before → after.
  */
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { resourceId, type Allowance, type ReportContext, type ResourceChange, type RuleDescription } from "../format/report.js";
@@ -14,29 +15,45 @@ import { POLICY_RULES } from "../policy/index.js";
 import { capacityLines, docsUrl, queueLines, ruleDescriptions } from "../policy/report.js";
 import { policyOf } from "../policy/check.js";
 import type { PolicyRule } from "../policy/rule.js";
-import { inputsAtRef } from "./base.js";
+import { changedFiles, inputsAtRef } from "./base.js";
 import { DESTRUCTIVE_CHECKS, type Damage, type DestructiveCheck } from "./destructive.js";
 import { diffResources } from "./diff.js";
+import { OTHER_TEAM_QUOTA, otherTeamQuotas, SEVERAL_OWNERS, severalOwners, touchesSeveralOwners } from "./owner-findings.js";
+import { describeOwners, ownershipOf, PLATFORM_OWNER } from "./ownership.js";
 import { resourcesOf, type Resource } from "./resources.js";
 
 export { GitError } from "./base.js";
 export { DESTRUCTIVE_CHECKS } from "./destructive.js";
 export { diffResources, fieldChanges } from "./diff.js";
 export { resourcesOf } from "./resources.js";
+export { ownershipOf, PLATFORM_OWNER } from "./ownership.js";
+export { OTHER_TEAM_QUOTA, SEVERAL_OWNERS } from "./owner-findings.js";
 
 export const BASE_INVALID = "review/base-invalid";
 export const ALLOWANCE_UNUSED = "review/allowance-unused";
-/** The allowance name of objects that belong to no team (platform Applications, the default queue…). */
-export const PLATFORM_OWNER = "platform";
 export const ALL = "*";
 
 export type Compiled = Pick<CompileResult, "diagnostics" | "model" | "synthesis">;
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export interface ReviewOptions {
   /** Teams whose destructive changes are allowed, `platform` for the platform's own objects, or `*`. */
   allowDestructive?: readonly string[];
   /** Where the allowance comes from, as the report shows it (default: the command-line flag). */
   allowedBy?: string;
+  /**
+   * Review the working tree alone when the base does not build (a warning
+   * then, not an error): for the first pull request of a repository, or to
+   * repair a broken base.
+   */
+  allowInvalidBase?: boolean;
+  /**
+   * Files of the repository the change touches, relative to the project root
+   * (reviewPlatform asks Git). Inputs whose text differs between the two
+   * sides count without it.
+   */
+  changedFiles?: readonly string[];
   rules?: readonly PolicyRule[];
 }
 
@@ -90,7 +107,9 @@ function reviewRules(rules: readonly PolicyRule[], model: PlatformModel): RuleDe
     ...ruleDescriptions(rules, model),
     ...DESTRUCTIVE_CHECKS.map((c) => ({ id: c.code, description: c.description, defaultSeverity: "error" as const, docs: docsUrl(model, "README.md#destructive-changes") })),
     { id: ALLOWANCE_UNUSED, description: "An allowance of destructive changes covers a team the change does not touch destructively.", defaultSeverity: "warn", docs: docsUrl(model, "README.md#destructive-changes") },
-    { id: BASE_INVALID, description: "The platform at the base ref does not build, so nothing can be compared.", defaultSeverity: "warn", docs: docsUrl(model, "README.md#review") },
+    { id: BASE_INVALID, description: "The platform at the base ref does not build, so nothing can be compared (an error unless the review is told to go on without a base).", defaultSeverity: "error", docs: docsUrl(model, "README.md#review") },
+    { id: SEVERAL_OWNERS, description: "The change touches the files of several owners (teams, or a team and the platform), so a platform engineer must read it.", defaultSeverity: "warn", docs: docsUrl(model, "README.md#whose-files-a-change-touches") },
+    { id: OTHER_TEAM_QUOTA, description: "A change that touches several teams' files adds or changes a team's quota or queue.", defaultSeverity: "error", docs: docsUrl(model, "README.md#whose-files-a-change-touches") },
   ];
 }
 
@@ -102,11 +121,14 @@ export function reviewCompiled(base: Compiled, head: Compiled, baseName: string,
   if (!policy.context || !head.model || !head.synthesis) return { diagnostics: policy.diagnostics, context: { title }, changes: [] };
   const model = head.model;
 
-  const baseBuilds = base.model && base.synthesis && !hasErrors(base.diagnostics);
+  const baseBuilds = Boolean(base.model && base.synthesis && !hasErrors(base.diagnostics));
+  // Without a base, every object is "added": nothing destructive, no quota raised, can be seen.
   const notes: Diagnostic[] = baseBuilds ? [] : [{
-    severity: "warning", code: BASE_INVALID,
-    message: `the platform at ${baseName} does not build (${base.diagnostics.filter((d) => d.severity === "error").length} errors, the first: ${base.diagnostics.find((d) => d.severity === "error")?.message ?? "none"}), so every object shows as added`,
-    hint: "Review the objects one by one; nothing can be compared.",
+    severity: options.allowInvalidBase ? "warning" : "error", code: BASE_INVALID,
+    message: `cannot compare: the platform at ${baseName} does not build (${plural(base.diagnostics.filter((d) => d.severity === "error").length, "error")}, the first: ${base.diagnostics.find((d) => d.severity === "error")?.message ?? "no platform.yaml"}), so the working tree was reviewed alone and every object shows as added`,
+    hint: options.allowInvalidBase
+      ? "Review every object by eye: no destructive change and no raised quota can be detected without a base."
+      : "Compare against a base that builds (--base), or, for the first pull request of a platform or to repair a broken base, pass --allow-invalid-base and review every object by eye.",
   }];
   const before: Map<string, Resource> = baseBuilds ? resourcesOf(base.synthesis!) : new Map();
   const after = resourcesOf(head.synthesis);
@@ -120,8 +142,16 @@ export function reviewCompiled(base: Compiled, head: Compiled, baseName: string,
     return DESTRUCTIVE_CHECKS.flatMap((check) => check.detect(change, before.get(id), after.get(id)).map((damage) => ({ check, owner: change.team ?? PLATFORM_OWNER, damage })));
   });
 
+  const owners = ownershipOf(base, head, options.changedFiles ?? []);
+  const attention = [
+    ...(baseBuilds ? [] : [`the base ${baseName} does not build, so nothing was compared`]),
+    ...(touchesSeveralOwners(owners) ? [`it changes the files of ${describeOwners(owners)}`] : []),
+  ];
+
   const diagnostics = sortDiagnostics([
     ...notes,
+    ...severalOwners(owners),
+    ...(baseBuilds ? otherTeamQuotas(owners, model, base.model!) : []),
     ...destructiveFindings(found, model, allowance),
     ...unusedAllowances(allowance, new Set(found.map((f) => f.owner))),
     ...policy.diagnostics,
@@ -135,6 +165,8 @@ export function reviewCompiled(base: Compiled, head: Compiled, baseName: string,
       changes,
       capacity: capacityLines(model, baseBuilds ? base.model : undefined),
       queues: queueLines(model),
+      owners,
+      ...(attention.length ? { attention } : {}),
       ...(allowance ? { allowance } : {}),
     },
   };
@@ -166,7 +198,10 @@ export async function reviewPlatform(options: ReviewPlatformOptions): Promise<Re
   try {
     // Reading the two sides' files overlaps; parsing and synthesis take turns on the one thread.
     const [before, after] = await Promise.all([compileObjects(base.root), compileObjects(options.root)]);
-    return { ...reviewCompiled(before, after, options.base, options), baseCommit: base.commit };
+    // The base's messages name the temporary directory it was extracted to: say "the base" instead.
+    before.diagnostics = before.diagnostics.map((d) => ({ ...d, message: d.message.replaceAll(base.root, "the base"), ...(d.hint ? { hint: d.hint.replaceAll(base.root, "the base") } : {}) }));
+    const changed = options.changedFiles ?? changedFiles(options.root, base.commit);
+    return { ...reviewCompiled(before, after, options.base, { ...options, changedFiles: changed }), baseCommit: base.commit };
   } finally {
     base.cleanup();
   }

@@ -9,13 +9,14 @@ interface ReviewCommandOptions extends CommonOptions {
   base: string;
   allowDestructive?: string[];
   allowedBy?: string;
+  allowInvalidBase?: boolean;
 }
 
 export async function review(options: ReviewCommandOptions): Promise<number> {
   const start = performance.now();
   let result;
   try {
-    result = await reviewPlatform({ root: path.resolve(options.dir), base: options.base, allowDestructive: options.allowDestructive, allowedBy: options.allowedBy });
+    result = await reviewPlatform({ root: path.resolve(options.dir), base: options.base, allowDestructive: options.allowDestructive, allowedBy: options.allowedBy, allowInvalidBase: options.allowInvalidBase });
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
     process.stderr.write(`${paint.red("error")}  ${error.message}\n    ${paint.cyan("fix:")} pass --base a branch, tag or commit of this repository (fetch it first in a shallow clone).\n`);
@@ -25,7 +26,11 @@ export async function review(options: ReviewCommandOptions): Promise<number> {
   if (output) process.stdout.write(output + "\n");
   const errors = countErrors(result.diagnostics);
   const counts = countChanges(result.changes);
-  summary(`${errors ? paint.red("✖") : paint.green("✔")} ${options.base} (${result.baseCommit.slice(0, 12)}) → working tree: ${counts.added} added, ${counts.removed} removed, ${counts.changed} changed; ${plural(errors, "error")}, ${plural(result.diagnostics.length - errors, "warning")} in ${seconds(start)}`, options);
+  // The verdict: never a tick when a person must read the change first.
+  const attention = result.context.attention ?? [];
+  const mark = errors ? paint.red("✖") : attention.length ? paint.yellow("⚠") : paint.green("✔");
+  const read = !errors && attention.length ? `; not safe to merge before a platform engineer reads it: ${attention.join("; ")}` : "";
+  summary(`${mark} ${options.base} (${result.baseCommit.slice(0, 12)}) → working tree: ${counts.added} added, ${counts.removed} removed, ${counts.changed} changed; ${plural(errors, "error")}, ${plural(result.diagnostics.length - errors, "warning")}${read} in ${seconds(start)}`, options);
   return errors ? EXIT.invalid : EXIT.ok;
 }
 
@@ -36,5 +41,6 @@ export const register = (cli: Command): void => {
     .requiredOption("--base <ref>", "Git ref to compare against (e.g. origin/main)")
     .option("--allow-destructive <teams>", "allow destructive changes to these teams (comma-separated; `platform` for the platform's own objects, `*` for all)", list)
     .option("--allowed-by <text>", "where the allowance comes from, as the report shows it (e.g. the pull request label)")
+    .option("--allow-invalid-base", "when the base does not build, review the working tree alone (a warning) instead of failing (for a platform's first pull request, or to repair a broken base)")
     .action(async (options) => { process.exitCode = await review(options); });
 };

@@ -1,0 +1,79 @@
+/**
+ * What the review says about whose files a change touches. A pull request
+ * of one team, or of the platform alone, is read by its owners; one that
+ * touches several owners at once (two teams, or a team and the platform)
+ * mixes changes that different people must approve, so it is never "safe to
+ * merge" without a platform engineer reading it. And a quota is a share of
+ * the cluster every team uses: a pull request that touches several teams
+ * may not change any team's quota or queue, so that each quota change is
+ * its own team's pull request, which its owners review.
+ */
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { formatCapacity } from "../format/amounts.js";
+import type { Ownership } from "../format/report.js";
+import { locate } from "../load/source.js";
+import { capacityOf, type PlatformModel } from "../model/platform-model.js";
+import type { Team } from "../types/team.js";
+import { PLATFORM_OWNER, shownPath } from "./ownership.js";
+
+export const SEVERAL_OWNERS = "review/several-owners";
+export const OTHER_TEAM_QUOTA = "review/other-team-quota";
+
+/** "a", "a and b", "a, b and c" */
+export const listed = (items: readonly string[]): string =>
+  items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+
+export const touchesSeveralOwners = (ownership: Ownership): boolean => ownership.teams.length + (ownership.platform ? 1 : 0) > 1;
+
+export function severalOwners(ownership: Ownership): Diagnostic[] {
+  if (!touchesSeveralOwners(ownership)) return [];
+  const owners = [...ownership.teams, ...(ownership.platform ? [PLATFORM_OWNER] : [])].map((owner) => {
+    const paths = ownership.files.filter((f) => f.owner === owner).map((f) => shownPath(f.path));
+    const sample = paths.length > 4 ? [...paths.slice(0, 3), `${paths.length - 3} more`] : paths;
+    return `${owner === PLATFORM_OWNER ? "the platform" : `team \`${owner}\``} (${listed(sample)})`;
+  });
+  return [{
+    severity: "warning", code: SEVERAL_OWNERS,
+    message: `this change touches the files of ${owners.length} owners: ${listed(owners)}; each owner approves what is theirs, so a platform engineer must read the whole change before it is merged`,
+    hint: "Split it: one pull request per team, and the platform's changes in their own.",
+  }];
+}
+
+/** Leaves of the team's quota and queue, by JSON pointer in its file. */
+function shares(spec: Team | undefined): Map<string, unknown> {
+  const leaves = new Map<string, unknown>();
+  const walk = (value: unknown, pointer: string) => {
+    if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(v, `${pointer}/${k}`);
+    else if (value !== undefined) leaves.set(pointer, value);
+  };
+  walk(spec?.quota, "/quota");
+  walk(spec?.queue, "/queue");
+  return leaves;
+}
+
+/** Each team (among several whose files change) whose quota or queue is added or changed: an error at the first changed value. */
+export function otherTeamQuotas(ownership: Ownership, head: PlatformModel, base: PlatformModel): Diagnostic[] {
+  if (ownership.teams.length < 2) return [];
+  const findings: Diagnostic[] = [];
+  for (const team of head.teams.filter((t) => ownership.teams.includes(t.name))) {
+    const before = base.teams.find((t) => t.name === team.name)?.spec;
+    const [old, now] = [shares(before), shares(team.spec)];
+    // In the file's order, so that the finding points at the first changed value.
+    const changed = [...new Set([...now.keys(), ...old.keys()])].filter((p) => old.get(p) !== now.get(p));
+    if (changed.length === 0) continue;
+    const { requests, limits, pods } = team.spec.quota;
+    const what = before
+      ? `team \`${team.name}\`'s quota changes (${changed.map((p) => `${p.slice(1).replace(/\//g, ".")} ${old.get(p) ?? "(none)"} → ${now.get(p) ?? "(none)"}`).join(", ")})`
+      : `team \`${team.name}\` is added with a quota of ${formatCapacity(capacityOf(requests))} of requests, ${formatCapacity(capacityOf(limits))} of limits and ${pods} pods${team.spec.queue ? `, and a queue of weight ${team.spec.queue.weight}` : ""}`;
+    const others = ownership.teams.filter((t) => t !== team.name).map((t) => `\`${t}\``);
+    const pointer = before ? changed[0] : "/quota";
+    const source = head.sources.get(team.file);
+    findings.push({
+      severity: "error", code: OTHER_TEAM_QUOTA,
+      message: `${what} in a change that also touches the files of ${others.length === 1 ? "team" : "teams"} ${listed(others)}${ownership.platform ? " and of the platform" : ""}: a quota is a share of the cluster every team uses, so only a change of that team alone, which its owners review, may set it`,
+      hint: `Move the change to ${team.file} into a pull request of its own.`,
+      file: team.file, path: pointer, ...(source ? locate(source, pointer) : {}),
+    });
+  }
+  return findings;
+}
