@@ -9,6 +9,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
 import { MAX_DIGITS, parseQuantity, quantityProblem, QuantityError, sparkMemoryBytes } from "../src/model/quantity.js";
+import { DESTRUCTIVE_CHECKS } from "../src/review/index.js";
 import { validateProject } from "../src/validate/index.js";
 import { copyProject, runCli } from "./support/project.js";
 
@@ -79,6 +80,13 @@ describe("validation", () => {
     expect(result.model!.teams.map((t) => t.name)).toEqual(["beta", "delta", "theta"]);
   });
 
+  it("refuses a pod count of 1e21, which is a whole number to the schema but would print as 1e+21", async () => {
+    const result = await validated("teams/alpha.yaml", "pods: 10", "pods: 1e21");
+    expect(result.diagnostics.map(exact)).toEqual([[
+      "error", "schema/maximum", "teams/alpha.yaml:11:9", "`quota.pods` is number 1e+21; it must be at most 10000", "Maximum number of pods (at most 10000; a k3s node runs 110 by default).",
+    ]]);
+  });
+
   it("refuses 15 digits of exbibytes (10^33 bytes), which the schema's pattern lets through", async () => {
     const result = await validated("teams/alpha.yaml", REQUESTS, 'requests: { cpu: "4", memory: 999999999999999Ei }');
     expect(result.diagnostics.map(exact)).toEqual([[
@@ -119,6 +127,17 @@ function snapshot(dir: string): Record<string, string> {
   walk(dir);
   return out;
 }
+
+describe("the review's destructive check", () => {
+  const quota = (hard: Record<string, string>) => ({ id: "", source: "", object: { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "q", namespace: "team-a" }, spec: { hard } } });
+  const change = { change: "changed" as const, apiVersion: "v1", kind: "ResourceQuota", name: "q", namespace: "team-a", team: "a", source: "" };
+
+  it("compares quota amounts, and shows rather than passes one it cannot read, without throwing", () => {
+    const [quotaLowered] = DESTRUCTIVE_CHECKS.filter((c) => c.code === "review/quota-lowered");
+    expect(quotaLowered.detect(change, quota({ "requests.cpu": "4", pods: "10" }), quota({ "requests.cpu": "4000m", pods: "11" }))).toEqual([]);
+    expect(quotaLowered.detect(change, quota({ pods: "10" }), quota({ pods: "1e+21" })).map((d) => d.detail)).toEqual(["ResourceQuota team-a/q lowers pods from 10 to 1e+21"]);
+  });
+});
 
 describe("the commands", () => {
   it.each([["cpu: 1e21", "cpu: 1e21"], ["a 401-digit quantity", `cpu: "${"9".repeat(401)}"`]])("build refuses %s with exit 1, no stack trace, and leaves generated/ and argocd/ as they were", (_name, cpu) => {

@@ -5,7 +5,7 @@
  * damage; the review turns what they find into errors unless allowed.
  */
 import type { ResourceChange } from "../format/report.js";
-import { parseQuantity } from "../model/quantity.js";
+import { parseQuantity, QuantityError } from "../model/quantity.js";
 import { ARGO, type KubeObject } from "../synth/object.js";
 import type { Resource } from "./resources.js";
 
@@ -70,9 +70,24 @@ const QUOTA_POINTER: Record<string, string> = {
   "limits.cpu": "/quota/limits/cpu", "limits.memory": "/quota/limits/memory", pods: "/quota/pods",
 };
 
+/** The amount, or undefined when it is not a quantity this platform writes (validation refuses those first). */
+function amount(value: string | number): number | undefined {
+  try {
+    return parseQuantity(value);
+  } catch (error) {
+    if (error instanceof QuantityError) return undefined;
+    throw error;
+  }
+}
+
+/** Keys whose amount went down or away; a value that cannot be compared counts as lowered, so it is shown rather than passed. */
 function lowered(before: Record<string, string | number> = {}, after: Record<string, string | number> = {}): Array<[string, string | number, string | number | undefined]> {
   return Object.entries(before)
-    .filter(([k, v]) => after[k] === undefined || parseQuantity(after[k]) < parseQuantity(v))
+    .filter(([k, v]) => {
+      if (after[k] === undefined) return true;
+      const [from, to] = [amount(v), amount(after[k])];
+      return from === undefined || to === undefined ? String(v) !== String(after[k]) : to < from;
+    })
     .map(([k, v]) => [k, v, after[k]]);
 }
 

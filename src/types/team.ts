@@ -51,7 +51,7 @@ export interface Quota {
   requests: Resources;
   limits: Resources;
   /**
-   * Maximum number of pods.
+   * Maximum number of pods (at most 10000; a k3s node runs 110 by default).
    */
   pods: number;
 }
