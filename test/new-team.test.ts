@@ -40,9 +40,10 @@ describe("new-team epsilon --scheduler volcano, end to end", () => {
     expect(policy.stdout).not.toMatch(/ error /);
 
     const tenant = kustomize(path.join(p.root, "generated/tenants/overlays/epsilon"));
-    expect(tenant.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(expect.arrayContaining(["Namespace/team-epsilon", "ResourceQuota/epsilon-quota", "ClusterRole/epsilon-queue-reader"]));
+    expect(tenant.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(expect.arrayContaining(["ResourceQuota/epsilon-quota", "Role/epsilon-spark-driver"]));
     expect(tenant.find((o) => o.kind === "ResourceQuota")!.spec.hard).toEqual({ "requests.cpu": "4", "requests.memory": "8Gi", "limits.cpu": "8", "limits.memory": "16Gi", pods: "10" });
     const queues = kustomize(path.join(p.root, "generated/platform/queues"));
+    expect(queues.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(expect.arrayContaining(["Queue/epsilon", "ClusterRole/epsilon-queue-reader"]));
     expect(queues.find((q) => q.metadata.name === "epsilon")!.spec).toEqual({ weight: 20, reclaimable: true, capability: { cpu: "2", memory: "4Gi" } });
   });
 });

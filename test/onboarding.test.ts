@@ -39,36 +39,43 @@ describe("adding teams/epsilon.yaml", () => {
     expect(diff.added).toEqual([
       "generated/applications/tenants/epsilon.yaml",
       "generated/examples/epsilon/spark-application.yaml",
+      "generated/platform/namespaces/epsilon.yaml",
       "generated/platform/queues/epsilon.yaml",
       "generated/tenants/overlays/epsilon/kustomization.yaml",
+      "generated/tenants/overlays/epsilon/limit-range.patch.yaml",
+      "generated/tenants/overlays/epsilon/resource-quota.patch.yaml",
     ]);
     expect(diff.stale).toEqual([]);
   });
 
   it("changes only the lists that name every team", () => {
     expect(diff.changed).toEqual([
+      ".github/CODEOWNERS",
       "generated/applications/kustomization.yaml",
       "generated/applications/platform.yaml",
+      "generated/platform/namespaces/kustomization.yaml",
       "generated/platform/queues/kustomization.yaml",
     ]);
     expect(diff.changed.every((f) => before.has(f))).toBe(true);
   });
 
-  it("builds a complete Volcano tenant", () => {
+  it("builds a complete Volcano tenant: namespaced objects in its overlay, its Namespace and queue reader in the platform's builds", () => {
     const objects = kustomize(path.join(project.root, "generated/tenants/overlays/epsilon"));
     const kinds = objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();
     expect(kinds).toEqual([
-      "ClusterRole/epsilon-queue-reader", "ClusterRoleBinding/epsilon-queue-reader",
-      "LimitRange/epsilon-limits", "Namespace/team-epsilon",
+      "LimitRange/epsilon-limits",
       "NetworkPolicy/epsilon-allow-apiserver", "NetworkPolicy/epsilon-allow-dns", "NetworkPolicy/epsilon-allow-same-namespace",
       "NetworkPolicy/epsilon-allow-spark-operator", "NetworkPolicy/epsilon-default-deny",
       "ResourceQuota/epsilon-quota", "Role/epsilon-spark-driver", "RoleBinding/epsilon-spark-driver", "ServiceAccount/epsilon-sa",
     ]);
-    const ns = objects.find((o) => o.kind === "Namespace")!;
+    expect(objects.every((o) => o.metadata.namespace === "team-epsilon")).toBe(true);
+    const ns = kustomize(path.join(project.root, "generated/platform/namespaces")).find((o) => o.metadata.name === "team-epsilon")!;
     expect(ns.metadata.annotations["scheduling.volcano.sh/queue-name"]).toBe("epsilon");
-    const reader = objects.find((o) => o.kind === "ClusterRole")!;
+    expect(ns.metadata.labels["spark-platform.io/team"]).toBe("epsilon");
+    const queues = kustomize(path.join(project.root, "generated/platform/queues"));
+    const reader = queues.find((o) => o.kind === "ClusterRole" && o.metadata.name === "epsilon-queue-reader")!;
     expect(reader.rules[0].resourceNames).toEqual(["epsilon"]);
-    const binding = objects.find((o) => o.kind === "ClusterRoleBinding")!;
+    const binding = queues.find((o) => o.kind === "ClusterRoleBinding" && o.metadata.name === "epsilon-queue-reader")!;
     expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "epsilon-sa", namespace: "team-epsilon" }]);
   });
 
@@ -80,6 +87,8 @@ describe("adding teams/epsilon.yaml", () => {
     expect(project_.spec.destinations).toEqual([{ server: "https://kubernetes.default.svc", namespace: "team-epsilon" }]);
     const app = apps.find((o) => o.kind === "Application" && o.metadata.name === "tenant-epsilon")!;
     expect(app.spec.source.path).toBe("generated/tenants/overlays/epsilon");
+    expect(app.spec.project).toBe("team-epsilon");
+    expect(project_.spec.clusterResourceWhitelist).toEqual([]);
   });
 
   it("passes the policy rules, not only validation", async () => {

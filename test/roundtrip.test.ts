@@ -24,13 +24,13 @@ afterAll(() => project.cleanup());
 describe("kubectl kustomize builds what the compiler meant", () => {
   it("has a build for every overlay, the queues and the applications", () => {
     expect(result.synthesis!.builds.map((b) => b.dir).sort()).toEqual([
-      "generated/applications", "generated/platform/guardrails", "generated/platform/queues",
+      "generated/applications", "generated/platform/guardrails", "generated/platform/namespaces", "generated/platform/queues",
       "generated/tenants/overlays/alpha", "generated/tenants/overlays/beta",
       "generated/tenants/overlays/delta", "generated/tenants/overlays/theta",
     ]);
   });
 
-  it.each(["tenants/overlays/alpha", "tenants/overlays/beta", "tenants/overlays/theta", "tenants/overlays/delta", "platform/queues", "platform/guardrails", "applications"])("generated/%s", (name) => {
+  it.each(["tenants/overlays/alpha", "tenants/overlays/beta", "tenants/overlays/theta", "tenants/overlays/delta", "platform/namespaces", "platform/queues", "platform/guardrails", "applications"])("generated/%s", (name) => {
     const dir = `generated/${name}`;
     const build = result.synthesis!.builds.find((b) => b.dir === dir)!;
     const actual = sortObjects(kustomize(path.join(project.root, dir)));

@@ -15,6 +15,8 @@ import { POLICY_RULES } from "../policy/index.js";
 import { capacityLines, docsUrl, queueLines, ruleDescriptions } from "../policy/report.js";
 import { policyOf } from "../policy/check.js";
 import type { PolicyRule } from "../policy/rule.js";
+import { renderTree } from "../emit/tree.js";
+import { changedBuilds, checkWithKustomize } from "../verify/kustomize.js";
 import { changedFiles, inputsAtRef } from "./base.js";
 import { DESTRUCTIVE_CHECKS, type Damage, type DestructiveCheck } from "./destructive.js";
 import { diffResources } from "./diff.js";
@@ -201,8 +203,22 @@ export async function reviewPlatform(options: ReviewPlatformOptions): Promise<Re
     // The base's messages name the temporary directory it was extracted to: say "the base" instead.
     before.diagnostics = before.diagnostics.map((d) => ({ ...d, message: d.message.replaceAll(base.root, "the base"), ...(d.hint ? { hint: d.hint.replaceAll(base.root, "the base") } : {}) }));
     const changed = options.changedFiles ?? changedFiles(options.root, base.commit);
-    return { ...reviewCompiled(before, after, options.base, { ...options, changedFiles: changed }), baseCommit: base.commit };
+    const result = reviewCompiled(before, after, options.base, { ...options, changedFiles: changed });
+    result.diagnostics = sortDiagnostics([...result.diagnostics, ...(await renderedAsMeant(before, after))]);
+    return { ...result, baseCommit: base.commit };
   } finally {
     base.cleanup();
   }
+}
+
+/**
+ * The real Kustomize builds every directory the change touches, and must
+ * render exactly what the compiler meant (src/verify/kustomize.ts): a review
+ * that says "safe" has seen what Argo CD will apply.
+ */
+async function renderedAsMeant(base: Compiled, head: Compiled): Promise<Diagnostic[]> {
+  if (!head.synthesis || hasErrors(head.diagnostics)) return [];
+  const headTree = renderTree(head.synthesis.files);
+  const baseTree = base.synthesis && !hasErrors(base.diagnostics) ? renderTree(base.synthesis.files) : undefined;
+  return checkWithKustomize(headTree, changedBuilds(baseTree, headTree, head.synthesis.builds), { required: Boolean(process.env.CI) });
 }

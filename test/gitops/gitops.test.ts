@@ -4,7 +4,8 @@
 // 1. every git-sourced Application is Synced and Healthy; the Helm-sourced ones
 //    show Argo CD's own condition and nothing else fails;
 // 2. sync waves: each wave's objects exist before a later wave's are created;
-// 3. a team's AppProject refuses another team's namespace and cluster-scoped kinds;
+// 3. a tenant's AppProject refuses, even from this repository, another team's namespace,
+//    cluster-scoped kinds (the reported cluster-admin breakout) and kinds its overlay does not render;
 // 4. self-heal of a tenant's ResourceQuota and RoleBinding;
 // 5. onboarding and removal of a team through git commits;
 // 6. the time from commit to Synced (reported, not asserted).
@@ -189,18 +190,19 @@ describe("Argo CD syncs the seed's platform from git (bootstrap: argocd/ layer, 
   });
 });
 
-describe("a team's AppProject confines the team's own Applications", () => {
-  const TEAM_REPO = "team-alpha-apps.git";
+describe("a tenant's AppProject confines its Application, even if the compiler were fooled", () => {
+  /** A branch of the platform's own repository (the project's one source) holding what a fooled compiler could have written. */
+  const FOOLED = "fooled-compiler";
+  const OTHER_REPO = "team-alpha-apps.git";
   const DESTINATION = "https://kubernetes.default.svc";
-  let teamRepoURL: string;
 
-  const probe = (name: string, path: string, namespace: string): object => ({
+  const probe = (name: string, repoURL: string, revision: string, path: string, namespace: string): object => ({
     apiVersion: "argoproj.io/v1alpha1",
     kind: "Application",
-    metadata: { name, namespace: ARGOCD_NAMESPACE },
+    metadata: { name, namespace: ARGOCD_NAMESPACE, labels: { "spark-platform.io/probe": "true" } },
     spec: {
       project: "team-alpha",
-      source: { repoURL: teamRepoURL, targetRevision: "main", path },
+      source: { repoURL, targetRevision: revision, path },
       destination: { server: DESTINATION, namespace },
       syncPolicy: { automated: { prune: true, selfHeal: true } },
     },
@@ -213,28 +215,31 @@ describe("a team's AppProject confines the team's own Applications", () => {
     ...(app.status?.operationState?.syncResult?.resources ?? []).map((r) => `resource ${r.kind}/${r.name} ${r.status}: ${r.message}`),
   ];
 
+  const kustomization = (file: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: team-alpha\nresources:\n  - ${file}\n`;
+
   beforeAll(async () => {
-    // The team's own repository, as a team would have one: same daemon, another repository.
-    const repository = await platform.git.createRepository(TEAM_REPO);
-    teamRepoURL = platform.git.url(TEAM_REPO);
-    const tree = await WorkTree.init(join(platform.cluster.workDir, "team-alpha-apps"), join(platform.cluster.workDir, "git-home"));
-    const configMap = (name: string, namespace?: string): string =>
-      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${namespace ? `  namespace: ${namespace}\n` : ""}data:\n  probe: "true"\n`;
-    tree.writeFile("configmap/configmap.yaml", configMap("alpha-probe"));
-    tree.writeFile("other-namespace-object/configmap.yaml", configMap("alpha-probe-in-beta", "team-beta"));
-    tree.writeFile("cluster-scoped/clusterrole.yaml", "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: alpha-probe\nrules: []\n");
-    tree.writeFile("quota/quota.yaml", "apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: alpha-probe\nspec:\n  hard:\n    pods: \"100\"\n");
-    await tree.commitAll("team alpha's probes");
-    await tree.push(repository, "main");
+    const tree = await WorkTree.init(join(platform.cluster.workDir, "fooled"), join(platform.cluster.workDir, "git-home"));
+    // What the reported contact breakout made Kustomize render from alpha's overlay.
+    tree.writeFile("breakout/kustomization.yaml", kustomization("binding.yaml"));
+    tree.writeFile("breakout/binding.yaml", "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: alpha-spark-driver\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin\nsubjects:\n  - kind: ServiceAccount\n    name: alpha-sa\n    namespace: team-alpha\n");
+    tree.writeFile("other-namespace-object/configmap.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: alpha-probe-in-beta\n  namespace: team-beta\n");
+    tree.writeFile("unlisted-kind/kustomization.yaml", kustomization("service.yaml"));
+    tree.writeFile("unlisted-kind/service.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: alpha-probe\nspec:\n  type: NodePort\n  ports:\n    - port: 80\n");
+    tree.writeFile("own-namespace/kustomization.yaml", kustomization("service-account.yaml"));
+    tree.writeFile("own-namespace/service-account.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: alpha-probe\n");
+    await tree.commitAll("what a fooled compiler could write");
+    await tree.push(platform.repository, FOOLED);
+    // A repository of the team's own, which the tenant's project does not list.
+    const other = await platform.git.createRepository(OTHER_REPO);
+    await tree.push(other, "main");
   });
 
   afterAll(async () => {
     await platform?.cluster.kubectl(["-n", ARGOCD_NAMESPACE, "delete", "application", "--ignore-not-found", "--wait=false", "-l", "spark-platform.io/probe=true"], { reject: false });
   });
 
-  async function create(name: string, path: string, namespace: string): Promise<void> {
-    const manifest = probe(name, path, namespace) as { metadata: { labels?: Record<string, string> } };
-    manifest.metadata.labels = { "spark-platform.io/probe": "true" };
+  async function create(name: string, path: string, options: { namespace?: string; repoURL?: string } = {}): Promise<void> {
+    const manifest = probe(name, options.repoURL ?? platform.repoURL, options.repoURL ? "main" : FOOLED, path, options.namespace ?? "team-alpha");
     await platform.cluster.kubectl(["apply", "--server-side", "--field-manager=gitops-suite", "-f", "-"], { input: JSON.stringify(manifest) });
   }
 
@@ -248,38 +253,52 @@ describe("a team's AppProject confines the team's own Applications", () => {
     return app;
   }
 
-  it("syncs a team Application into the team's own namespace (the control case)", async () => {
-    await create("alpha-probe-own-namespace", "configmap", "team-alpha");
+  it("the tenant Applications run in their team's project, which lists this repository, the team's namespace and no cluster-scoped kind", async () => {
+    const app = await platform.argocd.application("tenant-alpha");
+    expect(app?.spec?.project).toBe("team-alpha");
+    const project = await objectJson<{ spec: { sourceRepos: string[]; destinations: Array<{ namespace: string }>; clusterResourceWhitelist?: unknown[] } }>("appproject.argoproj.io", "team-alpha", ARGOCD_NAMESPACE);
+    expect(project?.spec.sourceRepos).toEqual([platform.repoURL]);
+    expect(project?.spec.destinations.map((d) => d.namespace)).toEqual(["team-alpha"]);
+    expect(project?.spec.clusterResourceWhitelist ?? []).toEqual([]);
+  });
+
+  it("syncs a kind the overlay renders into the team's namespace (the control case)", async () => {
+    await create("alpha-probe-own-namespace", "own-namespace");
     await waitForApplication(platform, "alpha-probe-own-namespace", "to be Synced and Healthy", isSyncedAndHealthy, 3 * 60_000);
-    expect(await exists({ kind: "ConfigMap", namespace: "team-alpha", name: "alpha-probe" })).toBe(true);
+    expect(await exists({ kind: "ServiceAccount", namespace: "team-alpha", name: "alpha-probe" })).toBe(true);
+  });
+
+  it("refuses the breakout's ClusterRoleBinding to cluster-admin", async () => {
+    await create("alpha-probe-breakout", "breakout");
+    await refusal("alpha-probe-breakout", "resource rbac.authorization.k8s.io:ClusterRoleBinding is not permitted in project team-alpha");
+    expect(await exists({ group: "rbac.authorization.k8s.io", kind: "ClusterRoleBinding", name: "alpha-spark-driver" })).toBe(false);
+  });
+
+  it("refuses an object that names another team's namespace", async () => {
+    await create("alpha-probe-other-namespace-object", "other-namespace-object");
+    await refusal("alpha-probe-other-namespace-object", "namespace team-beta is not permitted in project 'team-alpha'");
+    expect(await exists({ kind: "ServiceAccount", namespace: "team-beta", name: "alpha-probe-in-beta" })).toBe(false);
   });
 
   it("refuses a destination in another team's namespace", async () => {
-    await create("alpha-probe-other-namespace", "configmap", "team-beta");
+    await create("alpha-probe-other-namespace", "own-namespace", { namespace: "team-beta" });
     const app = await refusal(
       "alpha-probe-other-namespace",
       `application destination server '${DESTINATION}' and namespace 'team-beta' do not match any of the allowed destinations in project 'team-alpha'`,
     );
     expect(app.status?.conditions?.map((c) => c.type)).toContain("InvalidSpecError");
-    expect(await exists({ kind: "ConfigMap", namespace: "team-beta", name: "alpha-probe" })).toBe(false);
+    expect(await exists({ kind: "ServiceAccount", namespace: "team-beta", name: "alpha-probe" })).toBe(false);
   });
 
-  it("refuses an object that names another team's namespace", async () => {
-    await create("alpha-probe-other-namespace-object", "other-namespace-object", "team-alpha");
-    await refusal("alpha-probe-other-namespace-object", "namespace team-beta is not permitted in project 'team-alpha'");
-    expect(await exists({ kind: "ConfigMap", namespace: "team-beta", name: "alpha-probe-in-beta" })).toBe(false);
+  it("refuses a namespaced kind the overlay does not render (a NodePort Service)", async () => {
+    await create("alpha-probe-unlisted-kind", "unlisted-kind");
+    await refusal("alpha-probe-unlisted-kind", "resource :Service is not permitted in project team-alpha");
+    expect(await exists({ kind: "Service", namespace: "team-alpha", name: "alpha-probe" })).toBe(false);
   });
 
-  it("refuses a cluster-scoped kind", async () => {
-    await create("alpha-probe-cluster-scoped", "cluster-scoped", "team-alpha");
-    await refusal("alpha-probe-cluster-scoped", "resource rbac.authorization.k8s.io:ClusterRole is not permitted in project team-alpha");
-    expect(await exists({ group: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "alpha-probe" })).toBe(false);
-  });
-
-  it("refuses the kinds the platform owns in the team's namespace (ResourceQuota)", async () => {
-    await create("alpha-probe-quota", "quota", "team-alpha");
-    await refusal("alpha-probe-quota", "resource :ResourceQuota is not permitted in project team-alpha");
-    expect(await exists({ kind: "ResourceQuota", namespace: "team-alpha", name: "alpha-probe" })).toBe(false);
+  it("refuses a source outside this repository", async () => {
+    await create("alpha-probe-other-repository", "own-namespace", { repoURL: platform.git.url(OTHER_REPO) });
+    await refusal("alpha-probe-other-repository", `application repo ${platform.git.url(OTHER_REPO)} is not permitted in project 'team-alpha'`);
   });
 });
 

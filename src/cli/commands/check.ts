@@ -1,7 +1,9 @@
 import path from "node:path";
 import type { Command } from "commander";
-import { DiagnosticError } from "../../diagnostics/diagnostic.js";
+import { DiagnosticError, sortDiagnostics } from "../../diagnostics/diagnostic.js";
+import { inert, jsonText, visible } from "../../format/escape.js";
 import { compile } from "../../pipeline.js";
+import { checkWithKustomize } from "../../verify/kustomize.js";
 import { diffTree, OUTPUT_DIRS, type TreeDiff } from "../../write/output-dirs.js";
 import { countErrors, EXIT, paint, plural, report, seconds, summary, withCommonOptions, type CommonOptions } from "../output.js";
 
@@ -9,6 +11,12 @@ export async function check(options: CommonOptions): Promise<number> {
   const start = performance.now();
   const root = path.resolve(options.dir);
   const result = await compile(root);
+  if (result.tree && result.synthesis) {
+    // What CI relies on: the real Kustomize renders exactly what the compiler meant.
+    const rendered = await checkWithKustomize(result.tree, result.synthesis.builds, { required: Boolean(process.env.CI) });
+    result.diagnostics = sortDiagnostics([...result.diagnostics, ...rendered]);
+    if (rendered.some((d) => d.severity === "error")) delete result.tree;
+  }
   report(result.diagnostics, options);
   if (!result.tree || !result.model) {
     summary(paint.red(`✖ ${plural(countErrors(result.diagnostics), "error")} in the inputs.`), options);
@@ -30,9 +38,9 @@ export async function check(options: CommonOptions): Promise<number> {
     ...diff.foreign.map((f) => `${f}: not written by the compiler`),
     ...diff.irregular.map(({ file, kind }) => `${file}: ${kind}, not a regular file (not written by the compiler; delete it)`),
   ];
-  if (options.format === "json") process.stdout.write(JSON.stringify({ upToDate: problems.length === 0, ...diff, unchanged: undefined }, null, 2) + "\n");
+  if (options.format === "json") process.stdout.write(jsonText({ upToDate: problems.length === 0, ...diff, unchanged: undefined }) + "\n");
   if (problems.length) {
-    if (options.format === "text") process.stderr.write(`${problems.map((p) => `  ${p}`).join("\n")}\n    ${paint.cyan("fix:")} run \`npm run build\` and commit the result.\n`);
+    if (options.format === "text") process.stderr.write(`${problems.map((p) => `  ${inert(visible(p))}`).join("\n")}\n    ${paint.cyan("fix:")} run \`npm run build\` and commit the result.\n`);
     summary(paint.red(`✖ ${plural(problems.length, "file")} out of date.`), options);
     return EXIT.invalid;
   }

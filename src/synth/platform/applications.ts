@@ -61,7 +61,13 @@ export function platformProject(model: PlatformModel): KubeObject {
 export function teamAppProject(model: PlatformModel, team: TeamModel, kinds: Array<{ group: string; kind: string }>): KubeObject {
   return {
     apiVersion: ARGO_API, kind: "AppProject",
-    metadata: { name: teamProject(team), namespace: ARGO.namespace, labels: labels({ [LABELS.team]: team.name }), annotations: { [ARGO.syncWave]: String(SYNC_WAVES.projects) } },
+    metadata: {
+      name: teamProject(team), namespace: ARGO.namespace, labels: labels({ [LABELS.team]: team.name }), annotations: { [ARGO.syncWave]: String(SYNC_WAVES.projects) },
+      // Removing a team prunes this project and its Application together: the finalizer
+      // keeps the project until the Application has deleted its objects, which Argo CD
+      // cannot do without it (https://github.com/argoproj/argo-cd/issues/3175).
+      finalizers: [ARGO.resourcesFinalizer],
+    },
     spec: {
       description: `Tenant objects of team ${team.name}, confined to namespace ${team.namespace} (owned by the platform team).`,
       sourceRepos: [model.platform.gitops.repoURL],
