@@ -24,21 +24,25 @@ export const CODEOWNERS_FILE = ".github/CODEOWNERS";
 const PLATFORM_SOURCES = [`/${PLATFORM_FILE}`, "/schemas/", "/src/", "/.github/", "/scripts/"];
 
 /** What a team owns: its file, and what is generated from it alone (those of these that exist). */
-function teamPaths(team: TeamModel, generated: readonly string[]): string[] {
+function teamPaths(team: TeamModel, generated: ReadonlySet<string>): string[] {
   const candidates = [
     `${PATHS.overlay(team.name)}/`,
     `generated/examples/${team.name}/`,
     `${PATHS.applications}/tenants/${team.name}.yaml`,
     `${PATHS.namespaces}/${team.name}.yaml`,
   ];
-  const exists = (p: string) => (p.endsWith("/") ? generated.some((g) => g.startsWith(p)) : generated.includes(p));
-  return [team.file, ...candidates.filter(exists)];
+  return [team.file, ...candidates.filter((p) => generated.has(p))];
 }
 
 /** `files`: everything else the synthesis writes, whose paths the team lines name. */
 export function codeOwnersFile(model: PlatformModel, files: readonly OutputFile[]): OutputFile {
   const platform = model.platform.owners.join(" ");
-  const generated = files.map((f) => f.path);
+  // Every generated file, and every directory holding one (as `dir/`): one lookup per candidate, not a scan.
+  const generated = new Set<string>();
+  for (const { path } of files) {
+    generated.add(path);
+    for (let i = path.indexOf("/"); i !== -1; i = path.indexOf("/", i + 1)) generated.add(path.slice(0, i + 1));
+  }
   const lines = ["# Everything is the platform's, unless a line below gives it to a team.", `* ${platform}`];
   for (const team of model.teams) {
     // A team without a valid owner has no line: the platform's owners review its files.
