@@ -23,7 +23,9 @@
 // service account (`default` too) does not exist. Admitted pods therefore pass
 // all of admission, quota included; they set small resources so that the
 // tenants' quotas (limits.cpu 8 with a LimitRange default of 2 CPUs) never
-// decide a case. Nothing here schedules or runs a pod.
+// decide a case. Nothing here runs a pod; one is bound to a node the way
+// kube-scheduler and Volcano bind pods (pods/binding), which no guardrail may
+// stop.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
@@ -135,6 +137,17 @@ const THETA_POD_QUEUE = deny(
 const ALPHA_POD_QUEUE = deny("pod-scheduling", 2, `namespace team-alpha has no Volcano queue: remove or correct the ${QUEUE_ANNOTATION} annotation`);
 const podAccount = (namespace: string, team: string, actual: string): Denial =>
   deny("pod-scheduling", 3, `Spark pods in namespace ${namespace} run as service account ${team}-sa, not ${actual}`);
+const serviceType = (namespace: string, type: string): Denial =>
+  deny("service-exposure", 0, `Services in namespace ${namespace} are of type ClusterIP only, not ${type}: remove spec.type, or set it to ClusterIP`);
+const serviceExternalIPs = (namespace: string): Denial =>
+  deny("service-exposure", 1, `Services in namespace ${namespace} may not set spec.externalIPs, which would capture the traffic of every pod to those addresses: remove it`);
+const podNodeName = (namespace: string, node: string): Denial =>
+  deny("pod-placement", 0, `pods in namespace ${namespace} are placed by their scheduler: remove spec.nodeName (${node})`);
+const systemPriority = (kind: "pods" | "PodGroups", namespace: string, priorityClass: string): Denial =>
+  deny("priority-class", 0, `${kind} in namespace ${namespace} may not use priority class ${priorityClass}, which is reserved for system components: remove spec.priorityClassName`);
+
+/** A node name (no such node exists: nothing here runs a pod). */
+const NODE = "k3d-data-platform-cluster-agent-0";
 
 const CASES: Case[] = [
   // sparkapplication-scheduler
@@ -315,6 +328,95 @@ const CASES: Case[] = [
   },
   { id: "alpha-driver-pod-default-sa", what: "Spark driver pod as default", object: sparkPod(ALPHA, "alpha-driver-pod-default-sa", "driver", "default"), expect: podAccount(ALPHA, "alpha", "default") },
 
+  // service-exposure
+  { id: "theta-service", what: "ClusterIP Service", object: service(THETA, "theta-service"), expect: "admitted" },
+  { id: "theta-service-headless", what: "headless Service, as spark-submit makes for the driver", object: service(THETA, "theta-service-headless", { clusterIP: "None" }), expect: "admitted" },
+  { id: "theta-service-nodeport", what: "NodePort Service", object: service(THETA, "theta-service-nodeport", { type: "NodePort" }), expect: serviceType(THETA, "NodePort") },
+  { id: "alpha-service-loadbalancer", what: "LoadBalancer Service (k3s's ServiceLB would bind its port on the nodes)", object: service(ALPHA, "alpha-service-loadbalancer", { type: "LoadBalancer" }), expect: serviceType(ALPHA, "LoadBalancer") },
+  {
+    id: "theta-service-externalname",
+    what: "ExternalName Service",
+    object: service(THETA, "theta-service-externalname", { type: "ExternalName", externalName: "example.com", selector: undefined }),
+    expect: serviceType(THETA, "ExternalName"),
+  },
+  {
+    id: "theta-service-external-ips",
+    what: "ClusterIP Service with externalIPs (CVE-2020-8554)",
+    object: service(THETA, "theta-service-external-ips", { externalIPs: ["203.0.113.10"] }),
+    expect: serviceExternalIPs(THETA),
+  },
+  {
+    id: "theta-service-update-nodeport",
+    what: "UPDATE of a ClusterIP Service to NodePort",
+    object: service(THETA, "theta-service-update-nodeport"),
+    update: (stored) => (stored.spec.type = "NodePort"),
+    expect: serviceType(THETA, "NodePort"),
+  },
+  {
+    id: "alpha-service-update-external-ips",
+    what: "UPDATE of a Service adding externalIPs",
+    object: service(ALPHA, "alpha-service-update-external-ips"),
+    update: (stored) => (stored.spec.externalIPs = ["203.0.113.10"]),
+    expect: serviceExternalIPs(ALPHA),
+  },
+  {
+    id: "theta-service-update-label",
+    what: "UPDATE of a Service's labels",
+    object: service(THETA, "theta-service-update-label"),
+    update: (stored) => (stored.metadata.labels = { changed: "yes" }),
+    expect: "admitted",
+  },
+
+  // pod-placement
+  {
+    id: "theta-pod-node-name",
+    what: "pod on volcano with spec.nodeName",
+    object: pod(THETA, "theta-pod-node-name", { schedulerName: "volcano", nodeName: NODE }),
+    expect: podNodeName(THETA, NODE),
+  },
+  { id: "alpha-pod-node-name", what: "pod with spec.nodeName", object: pod(ALPHA, "alpha-pod-node-name", { nodeName: NODE }), expect: podNodeName(ALPHA, NODE) },
+
+  // priority-class
+  {
+    id: "theta-pod-system-node-critical",
+    what: "pod on volcano, priority class system-node-critical",
+    object: pod(THETA, "theta-pod-system-node-critical", { schedulerName: "volcano", priorityClassName: "system-node-critical" }),
+    expect: systemPriority("pods", THETA, "system-node-critical"),
+  },
+  {
+    id: "alpha-pod-system-cluster-critical",
+    what: "pod, priority class system-cluster-critical",
+    object: pod(ALPHA, "alpha-pod-system-cluster-critical", { priorityClassName: "system-cluster-critical" }),
+    expect: systemPriority("pods", ALPHA, "system-cluster-critical"),
+  },
+  {
+    id: "theta-podgroup-system-priority",
+    what: "PodGroup, priority class system-cluster-critical",
+    object: podGroup(THETA, "theta-podgroup-system-priority", "theta", "system-cluster-critical"),
+    expect: systemPriority("PodGroups", THETA, "system-cluster-critical"),
+  },
+  {
+    id: "theta-podgroup-team-priority",
+    what: "PodGroup, a priority class of the platform's own",
+    object: podGroup(THETA, "theta-podgroup-team-priority", "theta", "spark-batch"),
+    expect: "admitted",
+  },
+  {
+    id: "theta-podgroup-update-priority",
+    what: "UPDATE of a PodGroup to priority class system-node-critical",
+    object: podGroup(THETA, "theta-podgroup-update-priority", "theta"),
+    update: (stored) => (stored.spec.priorityClassName = "system-node-critical"),
+    expect: systemPriority("PodGroups", THETA, "system-node-critical"),
+  },
+  {
+    id: "theta-legacy-podgroup-priority-status",
+    what: "older PodGroup with system-node-critical: Volcano's scheduler updates its status",
+    object: podGroup(THETA, "theta-legacy-podgroup-priority-status", "theta", "system-node-critical"),
+    existing: true,
+    update: (stored) => (stored.status = { phase: "Inqueue" }),
+    expect: "admitted",
+  },
+
   // Outside the tenants nothing is checked.
   {
     id: "outside-pod",
@@ -329,6 +431,13 @@ const CASES: Case[] = [
     expect: "admitted",
   },
   { id: "outside-podgroup", what: "PodGroup in queue delta", object: podGroup(OUTSIDE, "outside-podgroup", DELTA_QUEUE), expect: "admitted" },
+  {
+    id: "outside-pod-placed",
+    what: "pod with spec.nodeName and priority class system-node-critical",
+    object: pod(OUTSIDE, "outside-pod-placed", { nodeName: NODE, priorityClassName: "system-node-critical" }),
+    expect: "admitted",
+  },
+  { id: "outside-service", what: "NodePort Service with externalIPs", object: service(OUTSIDE, "outside-service", { type: "NodePort", externalIPs: ["203.0.113.10"] }), expect: "admitted" },
 ];
 
 // ---------------------------------------------------------------------------
@@ -364,12 +473,17 @@ function queue(name: string) {
 }
 
 /** A PodGroup shaped like the one Spark Operator 2.3.0's Volcano scheduler creates (spark-<app>-pg, minMember 1, minResources, queue, status Pending). */
-function podGroup(namespace: string, name: string, queueName: string | undefined): KubeObject {
+function podGroup(namespace: string, name: string, queueName: string | undefined, priorityClassName?: string): KubeObject {
   return {
     apiVersion: "scheduling.volcano.sh/v1beta1",
     kind: "PodGroup",
     metadata: { name, namespace },
-    spec: { minMember: 1, minResources: { cpu: "3", memory: "2432Mi" }, ...(queueName === undefined ? {} : { queue: queueName }) },
+    spec: {
+      minMember: 1,
+      minResources: { cpu: "3", memory: "2432Mi" },
+      ...(queueName === undefined ? {} : { queue: queueName }),
+      ...(priorityClassName === undefined ? {} : { priorityClassName }),
+    },
     status: { phase: "Pending" },
   };
 }
@@ -377,6 +491,8 @@ function podGroup(namespace: string, name: string, queueName: string | undefined
 interface PodOptions {
   schedulerName?: string;
   serviceAccountName?: string;
+  nodeName?: string;
+  priorityClassName?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
 }
@@ -391,6 +507,8 @@ function pod(namespace: string, name: string, options: PodOptions = {}): KubeObj
     spec: {
       ...(options.schedulerName ? { schedulerName: options.schedulerName } : {}),
       ...(options.serviceAccountName ? { serviceAccountName: options.serviceAccountName } : {}),
+      ...(options.nodeName ? { nodeName: options.nodeName } : {}),
+      ...(options.priorityClassName ? { priorityClassName: options.priorityClassName } : {}),
       restartPolicy: "Never",
       containers: [{ name: "main", image: "docker.io/library/spark:4.0.0", resources: { requests: resources, limits: resources } }],
     },
@@ -413,6 +531,13 @@ function sparkPod(namespace: string, name: string, role: "driver" | "executor", 
   });
 }
 
+/** A Service on port 7078 (Spark's driver port); `spec` fields replace the defaults (undefined removes one). */
+function service(namespace: string, name: string, spec: Record<string, unknown> = {}): KubeObject {
+  const merged: Record<string, unknown> = { ports: [{ name: "driver-rpc", port: 7078, protocol: "TCP" }], selector: { "spark-role": "driver" }, ...spec };
+  for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
+  return { apiVersion: "v1", kind: "Service", metadata: { name, namespace }, spec: merged };
+}
+
 // ---------------------------------------------------------------------------
 // Running a case.
 
@@ -424,7 +549,7 @@ interface Outcome {
 }
 
 function collectionPath(object: KubeObject, namespace: string): string {
-  const plural = { Pod: "pods", SparkApplication: "sparkapplications", ScheduledSparkApplication: "scheduledsparkapplications", PodGroup: "podgroups" }[object.kind];
+  const plural = { Pod: "pods", Service: "services", SparkApplication: "sparkapplications", ScheduledSparkApplication: "scheduledsparkapplications", PodGroup: "podgroups" }[object.kind];
   if (!plural) throw new Error(`no resource path for kind ${object.kind}`);
   const base = object.apiVersion.includes("/") ? `/apis/${object.apiVersion}` : `/api/${object.apiVersion}`;
   return `${base}/namespaces/${namespace}/${plural}`;
@@ -588,6 +713,17 @@ describe("the generated guardrails on a real API server", () => {
     expect(refused.map((c) => `${c.id}: ${describeOutcome(withoutGuardrails.get(c.id), "admitted")}`)).toEqual([]);
   });
 
+  it("lets a scheduler bind a tenant pod through pods/binding, as kube-scheduler and Volcano do", async () => {
+    const name = "theta-pod-bound";
+    const created = await cluster.api.post(`/api/v1/namespaces/${THETA}/pods`, pod(THETA, name, { schedulerName: "volcano", annotations: { [QUEUE_ANNOTATION]: "theta" } }));
+    expect(created.status, messageOf(created.body)).toBe(201);
+    const binding = { apiVersion: "v1", kind: "Binding", metadata: { name, namespace: THETA }, target: { apiVersion: "v1", kind: "Node", name: NODE } };
+    const bound = await cluster.api.post(`/api/v1/namespaces/${THETA}/pods/${name}/binding`, binding);
+    expect(bound.status, messageOf(bound.body)).toBe(201);
+    const stored = await cluster.api.get<KubeObject>(`/api/v1/namespaces/${THETA}/pods/${name}`);
+    expect(stored.body.spec.nodeName).toBe(NODE);
+  });
+
   for (const testCase of CASES) {
     const expected = testCase.expect;
     const verb = requestOf(testCase);
@@ -606,7 +742,9 @@ describe("the generated guardrails on a real API server", () => {
       }
       expect(result.status, result.message).toBe(403);
       expect(result.reason).toBe("Forbidden");
-      const kind = testCase.object.kind === "Pod" ? "pods" : `${collectionPath(testCase.object, "x").split("/").pop()}.${testCase.object.apiVersion.split("/")[0]}`;
+      // The resource as the server names it: `pods`, `sparkapplications.sparkoperator.k8s.io`.
+      const plural = collectionPath(testCase.object, "x").split("/").pop();
+      const kind = testCase.object.apiVersion.includes("/") ? `${plural}.${testCase.object.apiVersion.split("/")[0]}` : plural;
       expect(result.message).toBe(`${kind} "${testCase.object.metadata.name}" is forbidden: ${denialText(expected)}`);
     });
   }

@@ -33,6 +33,10 @@ interface Rule {
   validations: Array<{ expression: string; messageExpression: string; reason?: string }>;
 }
 
+/** A CEL expression for the object's priority class name, '' when it has none. */
+const PRIORITY_CLASS_OF = (object: "object" | "oldObject"): string =>
+  `(has(${object}.spec.priorityClassName) ? ${object}.spec.priorityClassName : '')`;
+
 /**
  * Spark Operator 2.3.0 updates every SparkApplication itself: it adds its
  * finalizer before it submits the application, and removes it once it has
@@ -114,6 +118,61 @@ export const GUARDRAILS: readonly Rule[] = [
       {
         expression: "!has(object.metadata.labels) || !('spark-role' in object.metadata.labels) || object.spec.serviceAccountName == variables.serviceAccount",
         messageExpression: "'Spark pods in namespace ' + namespaceObject.metadata.name + ' run as service account ' + variables.serviceAccount + ', not ' + object.spec.serviceAccountName",
+      },
+    ],
+  },
+  {
+    name: "service-exposure",
+    description: "Services stay inside the cluster: type ClusterIP (headless included) and no external IPs.",
+    resources: [{ apiGroups: [""], apiVersions: ["v1"], resources: ["services"], operations: ["CREATE", "UPDATE"] }],
+    validations: [
+      {
+        // NodePort and LoadBalancer open a port on every node (k3s's ServiceLB
+        // binds LoadBalancer ports on the nodes' own addresses), past the
+        // namespace's NetworkPolicy; ExternalName aliases a name outside it.
+        expression: "!has(object.spec.type) || object.spec.type == 'ClusterIP'",
+        messageExpression: "'Services in namespace ' + namespaceObject.metadata.name + ' are of type ClusterIP only, not ' + object.spec.type + ': remove spec.type, or set it to ClusterIP'",
+      },
+      {
+        // CVE-2020-8554 (https://github.com/kubernetes/kubernetes/issues/97076):
+        // a Service's external IP captures every pod's traffic to that address.
+        expression: "!has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0",
+        messageExpression: "'Services in namespace ' + namespaceObject.metadata.name + ' may not set spec.externalIPs, which would capture the traffic of every pod to those addresses: remove it'",
+      },
+    ],
+  },
+  {
+    name: "pod-placement",
+    description: "Pods are placed by their scheduler (Volcano or the default scheduler), never by spec.nodeName.",
+    // CREATE only: a pod's nodeName cannot change afterwards, and schedulers
+    // set it through the pods/binding subresource, which this does not match.
+    resources: [{ apiGroups: [""], apiVersions: ["v1"], resources: ["pods"], operations: ["CREATE"] }],
+    validations: [
+      {
+        // The kubelet runs a pod created with a nodeName without asking any
+        // scheduler: no queue, no gang scheduling, no fit check.
+        expression: "!has(object.spec.nodeName) || object.spec.nodeName == ''",
+        messageExpression: "'pods in namespace ' + namespaceObject.metadata.name + ' are placed by their scheduler: remove spec.nodeName (' + object.spec.nodeName + ')'",
+      },
+    ],
+  },
+  {
+    name: "priority-class",
+    description: "Pods and PodGroups do not use the system-* priority classes, which preempt every other team's pods.",
+    resources: [
+      { apiGroups: [""], apiVersions: ["v1"], resources: ["pods"], operations: ["CREATE"] },
+      { apiGroups: ["scheduling.volcano.sh"], apiVersions: ["*"], resources: ["podgroups"], operations: ["CREATE", "UPDATE"] },
+    ],
+    // Volcano's scheduler rewrites whole PodGroups (status included): an UPDATE
+    // is checked only when it changes the priority class.
+    matchConditions: [{ name: "priority-class-created-or-changed", expression: `request.operation == 'CREATE' || ${PRIORITY_CLASS_OF("object")} != ${PRIORITY_CLASS_OF("oldObject")}` }],
+    validations: [
+      {
+        // Kubernetes reserves the prefix for its own classes and admits them
+        // in any namespace unless the API server is given a ResourceQuota
+        // admission config (https://kubernetes.io/docs/concepts/policy/resource-quotas/#limit-priority-class-consumption-by-default).
+        expression: `!${PRIORITY_CLASS_OF("object")}.startsWith('system-')`,
+        messageExpression: `(object.kind == 'Pod' ? 'pods' : 'PodGroups') + ' in namespace ' + namespaceObject.metadata.name + ' may not use priority class ' + object.spec.priorityClassName + ', which is reserved for system components: remove spec.priorityClassName'`,
       },
     ],
   },
