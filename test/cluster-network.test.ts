@@ -27,7 +27,7 @@ async function generated(root: string) {
   const { synthesis } = await compile(root);
   if (!synthesis) throw new Error("the project did not compile");
   const k3d = synthesis.files.find((f) => f.path === "generated/cluster/k3d.yaml")!.documents[0] as Record<string, any>;
-  const policies = synthesis.builds.flatMap((b) => b.objects).filter((o) => o.kind === "NetworkPolicy" && o.metadata.name.endsWith("allow-apiserver"));
+  const policies = synthesis.builds.flatMap((b) => b.objects).filter((o) => o.kind === "NetworkPolicy" && o.metadata.name.endsWith("allow-apiserver")) as Array<Record<string, any>>;
   return { k3d, policies };
 }
 
