@@ -1,6 +1,6 @@
 /** What every command prints: problems in the chosen format, then one summary line. */
 import pc from "picocolors";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { countProblems, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { FORMATS, formatNames, type FormatName } from "../format/index.js";
 import { Command, Option } from "commander";
 
@@ -37,4 +37,5 @@ export function summary(line: string, options: CommonOptions): void {
 
 export const seconds = (start: number): string => `${((performance.now() - start) / 1000).toFixed(2)}s`;
 export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
-export const countErrors = (d: Diagnostic[]): number => d.filter((x) => x.severity === "error").length;
+export const countErrors = (d: Diagnostic[]): number => countProblems(d, "error");
+export const countWarnings = (d: Diagnostic[]): number => countProblems(d, "warning");

@@ -160,7 +160,7 @@ function inspectTree(file: string, doc: Document.Parsed, lineCounter: LineCounte
       for (let i = children.length - 1; i >= 0; i--) pending.push({ node: children[i], depth: depth + 1 });
     }
   }
-  return diagnostics;
+  return diagnostics.sort((a, b) => a.line! - b.line! || a.column! - b.column!);
 }
 
 /** A key as the plain object of the document names it (what `toJS` would make of it). */

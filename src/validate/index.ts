@@ -2,7 +2,7 @@
  * The validation library: load → schema-validate → build the model → semantic
  * checks. Every problem is reported at once.
  */
-import { sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { capPerFile, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { loadInputs, type LoadedInputs } from "../load/inputs.js";
 import { locate, type SourceDocument } from "../load/source.js";
 import { platformModel, teamModel, type PlatformModel } from "../model/platform-model.js";
@@ -32,12 +32,12 @@ export function validateInputs(inputs: LoadedInputs): ValidationResult {
     diagnostics.push(...errors);
     return errors.length === 0;
   });
-  if (!inputs.platform || platformErrors.length > 0) return { diagnostics: sortDiagnostics(diagnostics), inputs };
+  if (!inputs.platform || platformErrors.length > 0) return { diagnostics: capPerFile(sortDiagnostics(diagnostics)), inputs };
 
   const sources = new Map<string, SourceDocument>([inputs.platform, ...inputs.teams].map((s) => [s.file, s]));
   const model = platformModel(inputs.platform.data as Platform, validTeams.map((t) => teamModel(t.data as Team, t.file)), sources);
   diagnostics.push(...runSemanticRules(model));
-  return { model, diagnostics: sortDiagnostics(diagnostics), inputs };
+  return { model, diagnostics: capPerFile(sortDiagnostics(diagnostics)), inputs };
 }
 
 /** The schema, then the quantities it cannot bound: an input with errors here stays out of the model. */

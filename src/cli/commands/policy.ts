@@ -2,7 +2,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { checkPolicy, POLICY_RULES } from "../../policy/index.js";
 import { FORMATS } from "../../format/index.js";
-import { color, countErrors, EXIT, paint, plural, seconds, summary, withCommonOptions, type CommonOptions } from "../output.js";
+import { color, countErrors, countWarnings, EXIT, paint, plural, seconds, summary, withCommonOptions, type CommonOptions } from "../output.js";
 
 export async function policy(options: CommonOptions): Promise<number> {
   const start = performance.now();
@@ -10,7 +10,7 @@ export async function policy(options: CommonOptions): Promise<number> {
   const output = FORMATS[options.format](result.diagnostics, color, result.context);
   if (output) process.stdout.write(output + "\n");
   const errors = countErrors(result.diagnostics);
-  const counts = `${plural(errors, "error")}, ${plural(result.diagnostics.length - errors, "warning")}`;
+  const counts = `${plural(errors, "error")}, ${plural(countWarnings(result.diagnostics), "warning")}`;
   if (!result.context) {
     summary(paint.red(`✖ the platform does not compile (${counts}); policy not checked.`), options);
     return EXIT.invalid;

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { FORMATS } from "../../format/index.js";
 import { countChanges } from "../../format/sections.js";
 import { GitError, reviewPlatform } from "../../review/index.js";
-import { color, countErrors, EXIT, paint, plural, seconds, summary, withCommonOptions, type CommonOptions } from "../output.js";
+import { color, countErrors, countWarnings, EXIT, paint, plural, seconds, summary, withCommonOptions, type CommonOptions } from "../output.js";
 
 interface ReviewCommandOptions extends CommonOptions {
   base: string;
@@ -30,7 +30,7 @@ export async function review(options: ReviewCommandOptions): Promise<number> {
   const attention = result.context.attention ?? [];
   const mark = errors ? paint.red("✖") : attention.length ? paint.yellow("⚠") : paint.green("✔");
   const read = !errors && attention.length ? `; not safe to merge before a platform engineer reads it: ${attention.join("; ")}` : "";
-  summary(`${mark} ${options.base} (${result.baseCommit.slice(0, 12)}) → working tree: ${counts.added} added, ${counts.removed} removed, ${counts.changed} changed; ${plural(errors, "error")}, ${plural(result.diagnostics.length - errors, "warning")}${read} in ${seconds(start)}`, options);
+  summary(`${mark} ${options.base} (${result.baseCommit.slice(0, 12)}) → working tree: ${counts.added} added, ${counts.removed} removed, ${counts.changed} changed; ${plural(errors, "error")}, ${plural(countWarnings(result.diagnostics), "warning")}${read} in ${seconds(start)}`, options);
   return errors ? EXIT.invalid : EXIT.ok;
 }
 
