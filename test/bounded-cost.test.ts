@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { capPerFile, MAX_PROBLEMS_PER_FILE, type Diagnostic } from "../src/diagnostics/diagnostic.js";
+import { FORMATS } from "../src/format/index.js";
 import { MAX_INPUT_BYTES, MAX_INPUT_DEPTH, MAX_INPUT_LINES, MAX_INPUT_SYNTAX, parseSource } from "../src/load/source.js";
 import { validateProject } from "../src/validate/index.js";
 import { copyProject, REPO, runCli, type TestProject } from "./support/project.js";
@@ -109,6 +110,7 @@ describe(`at most ${MAX_PROBLEMS_PER_FILE} problems of a file`, () => {
       `teams/alpha.yaml:${ALPHA_LINES + 1 + MAX_PROBLEMS_PER_FILE}:1  error  …and 150 more errors in this file, not shown  input/more-problems`,
       `    fix: Only the first ${MAX_PROBLEMS_PER_FILE} problems of a file are reported: fix these and run again.`,
     ]);
+    expect(FORMATS.markdown(diagnostics, false).split("\n")[0]).toBe("### ❌ spark-platform: 250 errors, 0 warnings. Not safe to merge as it is.");
   });
 
   it("are counted per file and per severity, and the count comes after the file's problems in any order", () => {

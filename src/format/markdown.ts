@@ -1,32 +1,35 @@
 /**
  * Markdown for a pull request comment: the verdict on the first line, a
- * summary table, then every detail collapsed.
+ * summary table, then every detail collapsed. Nothing a team wrote is placed
+ * without the escaping of ./escape.ts for where it lands.
  */
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { countProblems, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { ReportContext } from "./report.js";
 import { describeOwners } from "../review/ownership.js";
-import { reportSections } from "./sections.js";
-import { markdownCell, markdownTable } from "./table.js";
+import { htmlProse, markdown, markdownCode, markdownLink, markdownProse, markdownText, type Markdown } from "./escape.js";
+import { reportSections, type Section } from "./sections.js";
+import { markdownTable } from "./table.js";
 
-const SEVERITY = { error: "❌ error", warning: "⚠️ warning" } as const;
+const SEVERITY = { error: markdown("❌ error"), warning: markdown("⚠️ warning") } as const;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** `attention`: why a person must read the change even without errors (ReportContext.attention); never "safe" then. */
 export function verdict(diagnostics: Diagnostic[], title: string, attention: readonly string[] = []): string {
-  const errors = diagnostics.filter((d) => d.severity === "error").length;
-  const warnings = diagnostics.length - errors;
-  const why = attention.join("; ");
-  if (errors) return `### ❌ ${title}: ${plural(errors, "error")}, ${plural(warnings, "warning")}. Not safe to merge as it is${why ? `; ${why}` : ""}.`;
-  if (why) return `### ⚠️ ${title}: no errors, ${plural(warnings, "warning")}. Not safe to merge before a platform engineer reads it: ${why}.`;
-  return `### ✅ ${title}: no errors, ${plural(warnings, "warning")}. Safe to merge${warnings ? " once the warnings are read" : ""}.`;
+  const errors = countProblems(diagnostics, "error");
+  const warnings = countProblems(diagnostics, "warning");
+  const why = markdownProse(attention.join("; "));
+  const heading = markdownText(title);
+  if (errors) return `### ❌ ${heading}: ${plural(errors, "error")}, ${plural(warnings, "warning")}. Not safe to merge as it is${why ? `; ${why}` : ""}.`;
+  if (why) return `### ⚠️ ${heading}: no errors, ${plural(warnings, "warning")}. Not safe to merge before a platform engineer reads it: ${why}.`;
+  return `### ✅ ${heading}: no errors, ${plural(warnings, "warning")}. Safe to merge${warnings ? " once the warnings are read" : ""}.`;
 }
 
 const where = (d: Diagnostic) => [d.file, d.line, d.column].filter((x) => x !== undefined).join(":") || "(platform)";
 
-function ruleLink(code: string, context?: ReportContext): string {
+function ruleLink(code: string, context?: ReportContext): Markdown {
   const docs = context?.rules?.find((r) => r.id === code)?.docs;
-  return docs ? `[\`${code}\`](${docs})` : `\`${code}\``;
+  return docs ? markdownLink(markdownCode(code), docs) : markdownCode(code);
 }
 
 function summaryTable(diagnostics: Diagnostic[], context?: ReportContext): string {
@@ -34,19 +37,28 @@ function summaryTable(diagnostics: Diagnostic[], context?: ReportContext): strin
   const counts = new Map<string, { severity: Diagnostic["severity"]; count: number }>();
   for (const d of diagnostics) {
     const key = `${d.severity === "error" ? 0 : 1} ${d.code}`;
-    counts.set(key, { severity: d.severity, count: (counts.get(key)?.count ?? 0) + 1 });
+    counts.set(key, { severity: d.severity, count: (counts.get(key)?.count ?? 0) + (d.omitted ?? 1) });
   }
-  const rows = [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, { severity, count }]) => [ruleLink(key.slice(2), context), SEVERITY[severity], String(count)]);
-  return markdownTable(["rule", "severity", "findings"], rows);
+  const rows = [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, { severity, count }]) => [ruleLink(key.slice(2), context), SEVERITY[severity], markdownText(String(count))]);
+  return markdownTable(["rule", "severity", "findings"].map(markdownText), rows);
 }
 
-const details = (summary: string, body: string) => `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+/** A collapsed block; its summary is inside HTML, where Markdown is not read. */
+const details = (summary: string, body: string) => `<details><summary>${htmlProse(summary)}</summary>\n\n${body}\n\n</details>`;
 
 function findingsTable(diagnostics: Diagnostic[], context?: ReportContext): string {
+  const finding = (d: Diagnostic) => markdown(d.hint ? `${markdownProse(d.message)}<br>fix: ${markdownProse(d.hint)}` : markdownProse(d.message));
   return markdownTable(
-    ["", "where", "finding", "rule"],
-    diagnostics.map((d) => [SEVERITY[d.severity], `\`${where(d)}\``, d.hint ? `${d.message}\nfix: ${d.hint}` : d.message, ruleLink(d.code, context)]),
+    ["", "where", "finding", "rule"].map(markdownText),
+    diagnostics.map((d) => [SEVERITY[d.severity], markdownCode(where(d)), finding(d), ruleLink(d.code, context)]),
   );
+}
+
+/** A report section: names, paths and values as code, the rest as text; a cell's lines joined by `<br>`. */
+function sectionTable(section: Section): string {
+  const code = new Set(section.code);
+  const cell = (text: string, column: number) => markdown(text.split("\n").map((line) => (code.has(column) ? markdownCode(line) : markdownText(line))).join("<br>"));
+  return markdownTable(section.columns.map(markdownText), section.rows.map((row) => row.map(cell)));
 }
 
 export function formatMarkdown(diagnostics: Diagnostic[], _color = false, context?: ReportContext): string {
@@ -55,12 +67,12 @@ export function formatMarkdown(diagnostics: Diagnostic[], _color = false, contex
   const changes = sections.find((s) => s.id === "changes");
   const parts = [
     verdict(diagnostics, title, context?.attention),
-    ...(changes ? [changes.title.replace(/^Changes by resource: /, "**Changes:** ")] : []),
-    ...(context?.owners ? [`**Whose files:** ${describeOwners(context.owners)}`] : []),
-    ...(context?.allowance ? [`**Destructive changes allowed for:** ${context.allowance.teams.map((t) => `\`${t}\``).join(", ")} (${markdownCell(context.allowance.source)})`] : []),
+    ...(changes ? [`**Changes:** ${markdownText(changes.title.replace(/^Changes by resource: /, ""))}`] : []),
+    ...(context?.owners ? [`**Whose files:** ${markdownProse(describeOwners(context.owners))}`] : []),
+    ...(context?.allowance ? [`**Destructive changes allowed for:** ${context.allowance.teams.map(markdownCode).join(", ")} (${markdownText(context.allowance.source)})`] : []),
     summaryTable(diagnostics, context),
-    ...(diagnostics.length ? [details(`Findings (${diagnostics.length})`, findingsTable(diagnostics, context))] : []),
-    ...sections.map((s) => details(s.id === "changes" ? `Changes by resource (${s.rows.length})` : s.id === "owners" ? `Files by owner (${s.rows.length})` : s.title, s.rows.length ? markdownTable(s.columns, s.rows) : "(none)")),
+    ...(diagnostics.length ? [details(`Findings (${countProblems(diagnostics, "error") + countProblems(diagnostics, "warning")})`, findingsTable(diagnostics, context))] : []),
+    ...sections.map((s) => details(s.id === "changes" ? `Changes by resource (${s.rows.length})` : s.id === "owners" ? `Files by owner (${s.rows.length})` : s.title, s.rows.length ? sectionTable(s) : "(none)")),
   ];
   return parts.join("\n\n");
 }

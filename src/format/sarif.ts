@@ -3,6 +3,7 @@
  * one run, the rules behind the findings, one result per finding.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { jsonText } from "./escape.js";
 import type { ReportContext, RuleDescription } from "./report.js";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -32,19 +33,27 @@ export function formatSarif(diagnostics: Diagnostic[], _color = false, context?:
       ? {
           locations: [{
             physicalLocation: {
-              artifactLocation: { uri: d.file, uriBaseId: "%SRCROOT%" },
+              artifactLocation: { uri: fileUri(d.file), uriBaseId: "%SRCROOT%" },
               ...(d.line !== undefined ? { region: { startLine: d.line, ...(d.column !== undefined ? { startColumn: d.column } : {}) } } : {}),
             },
           }],
         }
       : {}),
   }));
-  return JSON.stringify({
+  return jsonText({
     $schema: SARIF_SCHEMA,
     version: "2.1.0",
     runs: [{
       tool: { driver: { name: "spark-platform", rules: rules.map(sarifRule) } },
       results,
     }],
-  }, null, 2);
+  });
 }
+
+/**
+ * A relative path as the relative URI reference SARIF requires (§3.10): each
+ * segment percent-encoded, `/` kept (a lone surrogate, which has no UTF-8 and
+ * makes encodeURIComponent throw, as U+FFFD).
+ */
+const fileUri = (file: string): string =>
+  file.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd").split("/").map(encodeURIComponent).join("/");

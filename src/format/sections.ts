@@ -4,6 +4,7 @@
  */
 import { describeOwners, shownPath } from "../review/ownership.js";
 import { formatAmount, formatCapacity, formatPercent, formatRatio } from "./amounts.js";
+import { visible } from "./escape.js";
 import { resourceId, type CapacityLine, type FieldChange, type Ownership, type QueueShareLine, type ReportContext, type ResourceChange } from "./report.js";
 
 export interface Section {
@@ -11,8 +12,10 @@ export interface Section {
   id: "changes" | "owners" | "capacity" | "queues";
   title: string;
   columns: string[];
-  /** Cells may hold several lines. */
+  /** Cells may hold several lines, each of them free of line breaks of its own (./escape.ts `visible`). */
   rows: string[][];
+  /** The columns of names, paths and values, which Markdown shows as code. */
+  code?: number[];
 }
 
 export const CHANGE_MARK: Record<ResourceChange["change"], string> = { added: "+", removed: "-", changed: "~" };
@@ -38,7 +41,8 @@ function changesSection(changes: ResourceChange[]): Section {
     id: "changes",
     title: `Changes by resource: ${counts.added} added, ${counts.removed} removed, ${counts.changed} changed`,
     columns: ["", "resource", "team", "generated in", "changed fields"],
-    rows: changes.map((c) => [CHANGE_MARK[c.change], resourceId(c), c.team ?? "(platform)", c.source, (c.fields ?? []).map(formatField).join("\n")]),
+    rows: changes.map((c) => [CHANGE_MARK[c.change], visible(resourceId(c)), visible(c.team ?? "(platform)"), visible(c.source), (c.fields ?? []).map((f) => visible(formatField(f))).join("\n")]),
+    code: [1, 3, 4],
   };
 }
 

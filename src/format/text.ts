@@ -1,6 +1,12 @@
-/** Terminal output: one line per problem with its position, and the fix beneath; a report's tables first. */
+/**
+ * Terminal and CI log output: one line per problem with its position, and
+ * the fix beneath; a report's tables first. Every field shows hidden
+ * characters as escapes, and no line can pass for a workflow command
+ * (./escape.ts), whatever a team wrote.
+ */
 import pc from "picocolors";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { inert, visible } from "./escape.js";
 import type { ReportContext } from "./report.js";
 import { reportSections } from "./sections.js";
 import { textTable } from "./table.js";
@@ -9,16 +15,16 @@ export function formatText(diagnostics: Diagnostic[], color = false, context?: R
   const c = pc.createColors(color);
   const findings = diagnostics
     .map((d) => {
-      const where = [d.file, d.line, d.column].filter((x) => x !== undefined).join(":");
+      const where = [d.file === undefined ? undefined : visible(d.file), d.line, d.column].filter((x) => x !== undefined).join(":");
       const severity = d.severity === "error" ? c.red("error") : c.yellow("warning");
-      const lines = [`${c.bold(where || "(platform)")}  ${severity}  ${d.message}  ${c.dim(d.code)}`];
-      if (d.hint) lines.push(`    ${c.cyan("fix:")} ${d.hint}`);
+      const lines = [`${c.bold(where || "(platform)")}  ${severity}  ${visible(d.message)}  ${c.dim(visible(d.code))}`];
+      if (d.hint) lines.push(`    ${c.cyan("fix:")} ${visible(d.hint)}`);
       return lines.join("\n");
     })
     .join("\n");
-  if (!context) return findings;
-  const sections = reportSections(context).map((s) => `${c.bold(s.title)}\n${s.rows.length ? textTable(s.columns, s.rows) : "  (none)"}`);
-  const allowance = context.allowance ? [`${c.bold("Destructive changes allowed for:")} ${context.allowance.teams.join(", ")} (${context.allowance.source})`] : [];
-  const attention = context.attention?.length ? `${c.yellow("⚠")} Not safe to merge before a platform engineer reads it: ${context.attention.join("; ")}.` : "";
-  return [c.bold(c.underline(context.title)), attention, ...sections, ...allowance, findings].filter(Boolean).join("\n\n");
+  if (!context) return inert(findings);
+  const sections = reportSections(context).map((s) => `${c.bold(visible(s.title))}\n${s.rows.length ? textTable(s.columns, s.rows) : "  (none)"}`);
+  const allowance = context.allowance ? [`${c.bold("Destructive changes allowed for:")} ${visible(context.allowance.teams.join(", "))} (${visible(context.allowance.source)})`] : [];
+  const attention = context.attention?.length ? `${c.yellow("⚠")} Not safe to merge before a platform engineer reads it: ${visible(context.attention.join("; "))}.` : "";
+  return inert([c.bold(c.underline(visible(context.title))), attention, ...sections, ...allowance, findings].filter(Boolean).join("\n\n"));
 }

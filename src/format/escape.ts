@@ -1,0 +1,108 @@
+/**
+ * Text a team wrote (keys, values, file names) reaches every report. Each
+ * medium gets it escaped here, so that it reads as data and nothing else:
+ * no line of a CI log it can start or split, no Markdown or HTML it can
+ * write into the pull request comment, no character it can hide.
+ */
+
+/**
+ * Characters a reader cannot see or that move text around: C0 and C1
+ * controls (line feeds, ANSI escapes), DEL, the line and paragraph
+ * separators, zero-width and bidirectional formatting characters (the
+ * "Trojan Source" reorderings, CVE-2021-42574), the byte-order mark,
+ * interlinear annotations, noncharacters and lone surrogates.
+ */
+const HIDDEN = /[\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+
+/**
+ * Every hidden character as a visible escape (`\n`, `\u2028`), so that a
+ * value prints on one line and shows what it holds. Backslashes are left as
+ * they are: applying it twice changes nothing.
+ */
+export const visible = (text: string): string => text.replace(HIDDEN, (c) => NAMED[c] ?? unicodeEscape(c));
+
+/**
+ * Output for a CI log that GitHub's runner cannot take for a workflow
+ * command: it runs a line that starts with `::` after white space, or that
+ * holds `##[` anywhere (the legacy form, which includes `stop-commands`);
+ * https://github.com/actions/runner/blob/main/src/Runner.Common/ActionCommand.cs.
+ * For text whose fields went through `visible`, so that every line break is
+ * the formatter's own.
+ */
+export const inert = (text: string): string => text.replace(/##\[/g, "##\\[").replace(/^([^\S\n]*)::/gm, "$1\\::");
+
+/** Markdown this module rendered (or a formatter wrote as a literal): safe to place as it is. */
+export type Markdown = string & { readonly __markdown: true };
+
+/** Our own markup, written in the source: never a team's text. */
+export const markdown = (literal: string): Markdown => literal as Markdown;
+
+const HTML_ENTITY: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+const MARKDOWN_ENTITY: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "@&#8203;" };
+
+/**
+ * Text in a paragraph, a heading or a table cell, shown exactly as written:
+ * hidden characters as escapes; `&`, `<` and `>` as entities (no HTML, no
+ * comment, no `</details>`); a backslash before each character that starts
+ * inline markup (emphasis, code, links and images, strikethrough, math) and
+ * before `#`; and a zero-width space after `@`, which keeps GitHub from
+ * turning `@name` into a mention that notifies someone (as Dependabot and
+ * Renovate do). `|` is left to markdownTable, the one place it matters.
+ */
+export function markdownText(text: string): Markdown {
+  return visible(text).replace(/[\\`*_[\]!<>&~$#@]/g, (c) => MARKDOWN_ENTITY[c] ?? `\\${c}`) as Markdown;
+}
+
+/**
+ * A code span: shown literally, so no mention, link or HTML. Fenced with one
+ * backtick more than the longest run inside, padded with a space when the
+ * text starts or ends with a backtick or a space (CommonMark strips one).
+ * Line breaks and hidden characters show as escapes.
+ */
+export function markdownCode(text: string): Markdown {
+  const shown = visible(text);
+  if (shown === "") return markdown("");
+  const longest = Math.max(0, ...(shown.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = /^[` ]|[` ]$/.test(shown) ? " " : "";
+  return `${fence}${pad}${shown}${pad}${fence}` as Markdown;
+}
+
+/**
+ * Our sentences, which mark names and values with backticks (`unknown key
+ * \`x\``): each marked part as a code span, the rest as text. A team's value
+ * may hold backticks itself; then the pairs fall elsewhere, but every part is
+ * still escaped for where it lands.
+ */
+export function markdownProse(text: string): Markdown {
+  const parts = text.split("`");
+  if (parts.length % 2 === 0) return markdownText(text);
+  return parts.map((part, i) => (i % 2 ? markdownCode(part) : markdownText(part))).join("") as Markdown;
+}
+
+/** `[label](url)` for a URL of ours (a rule's documentation). */
+export const markdownLink = (label: Markdown, url: string): Markdown =>
+  `[${label}](${url.replace(/[()<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`)})` as Markdown;
+
+/** Text inside HTML (a `<summary>`): hidden characters as escapes, the HTML specials as entities, backticked parts as `<code>`. */
+export function htmlProse(text: string): Markdown {
+  const escape = (s: string) => visible(s).replace(/[&<>"]/g, (c) => HTML_ENTITY[c]).replace(/@/g, "@&#8203;");
+  const parts = text.split("`");
+  if (parts.length % 2 === 0) return escape(text) as Markdown;
+  return parts.map((part, i) => (i % 2 ? `<code>${escape(part)}</code>` : escape(part))).join("") as Markdown;
+}
+
+/**
+ * JSON for a log or a file: JSON.stringify, which escapes what would end a
+ * string, and then also the hidden characters it leaves raw and the `##[` of
+ * a legacy workflow command. Both only ever occur inside strings, so the
+ * JSON parses back to the same values.
+ */
+export function jsonText(value: unknown): string {
+  // The only raw control character JSON.stringify leaves is the line feed of its own indentation.
+  return JSON.stringify(value, null, 2).replace(HIDDEN, (c) => (c === "\n" ? c : unicodeEscape(c))).replace(/##\[/g, "##\\u005b");
+}
