@@ -11,7 +11,7 @@ import * as newTeam from "./commands/new-team.js";
 import * as policy from "./commands/policy.js";
 import * as review from "./commands/review.js";
 import * as validate from "./commands/validate.js";
-import { EXIT, paint } from "./output.js";
+import { endQuietlyWhenTheReaderGoes, EXIT, paint } from "./output.js";
 
 const COMMANDS: Array<{ register(cli: Command): void }> = [build, check, validate, policy, review, newTeam];
 
@@ -25,6 +25,7 @@ export function program(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  endQuietlyWhenTheReaderGoes();
   try {
     await program().parseAsync(argv);
     return Number(process.exitCode ?? EXIT.ok);

@@ -23,6 +23,22 @@ export function withCommonOptions(command: Command): Command {
     .option("-q, --quiet", "print problems only, no summary");
 }
 
+/**
+ * `spark-platform policy | head -1`: once the reader of stdout (or stderr)
+ * has gone, the rest of the output has nowhere to go. Writes stop quietly and
+ * the command ends with its own exit code, as well-behaved command-line tools
+ * do, instead of dying of the unhandled EPIPE with a stack trace.
+ */
+export function endQuietlyWhenTheReaderGoes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      // After EPIPE the stream is destroyed, and every later write fails with ERR_STREAM_DESTROYED.
+      if (error.code === "EPIPE" || error.code === "ERR_STREAM_DESTROYED") return;
+      throw error;
+    });
+  }
+}
+
 export function report(diagnostics: Diagnostic[], options: CommonOptions): void {
   if (options.format === "text") {
     if (diagnostics.length) process.stderr.write(FORMATS.text(diagnostics, color) + "\n");
