@@ -61,11 +61,14 @@ export function markdownText(text: string): Markdown {
  * A code span: shown literally, so no mention, link or HTML. Fenced with one
  * backtick more than the longest run inside, padded with a space when the
  * text starts or ends with a backtick or a space (CommonMark strips one).
- * Line breaks and hidden characters show as escapes.
+ * Line breaks and hidden characters show as escapes. A code span cannot
+ * escape `##[`, so text that holds one is shown as escaped text instead:
+ * the report may be printed to a CI log too.
  */
 export function markdownCode(text: string): Markdown {
   const shown = visible(text);
   if (shown === "") return markdown("");
+  if (shown.includes("##[")) return markdownText(text);
   const longest = Math.max(0, ...(shown.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(longest + 1);
   const pad = /^[` ]|[` ]$/.test(shown) ? " " : "";
@@ -74,13 +77,15 @@ export function markdownCode(text: string): Markdown {
 
 /**
  * Our sentences, which mark names and values with backticks (`unknown key
- * \`x\``): each marked part as a code span, the rest as text. A team's value
- * may hold backticks itself; then the pairs fall elsewhere, but every part is
- * still escaped for where it lands.
+ * \`x\``): each marked part as a code span, the rest as text. When the
+ * backticks cannot all be ours (an odd number, an empty pair, a run of two),
+ * the whole sentence is text, backticks and all. A team's value may still
+ * hold pairs of backticks that shift the code spans; every part is escaped
+ * for where it lands all the same.
  */
 export function markdownProse(text: string): Markdown {
   const parts = text.split("`");
-  if (parts.length % 2 === 0) return markdownText(text);
+  if (parts.length % 2 === 0 || parts.some((part, i) => i % 2 === 1 && part === "")) return markdownText(text);
   return parts.map((part, i) => (i % 2 ? markdownCode(part) : markdownText(part))).join("") as Markdown;
 }
 
