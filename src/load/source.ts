@@ -11,12 +11,12 @@ export const MAX_INPUT_BYTES = 1024 * 1024;
 /**
  * Pieces of YAML syntax an input may hold: keys, values, and the indicators
  * between them (`:`, `-`, `,`, brackets, anchors, tags, directives, document
- * markers), but not white space or comments. A team file has about 150,
- * platform.yaml about 300 (more with long Helm values). The YAML parser
+ * markers), but not white space or comments. A team file has about 100,
+ * platform.yaml about 200 (more with long Helm values). The YAML parser
  * takes tens of microseconds for each, seconds for a megabyte of keys, so a
  * file with more is refused after a cheap count, before it is parsed.
  */
-export const MAX_INPUT_SYNTAX = 5_000;
+export const MAX_INPUT_SYNTAX = 2_000;
 
 /** Lines an input may have (outside block scalars): the parser spends microseconds on each, even a comment. */
 export const MAX_INPUT_LINES = 10_000;
