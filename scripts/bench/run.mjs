@@ -6,7 +6,7 @@
  * order) so that load from elsewhere on the machine spreads over all of them.
  * Prints one table and writes .bench/latest.json (see docs/benchmark.md).
  *
- *   node scripts/bench/run.mjs [--sizes 4,100,1000] [--reps 5,3,3] [--only build,floor]
+ *   node scripts/bench/run.mjs [--sizes 4,100,1000] [--reps 5,3,3] [--only build,floor,hostile]
  *                              [--kustomize-timeout 60] [--compare-cli <other main.js>]
  *                              [--keep] [--save-baseline]
  * --compare-cli also measures another build of the CLI (e.g. of an older
@@ -19,6 +19,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { writeAggregateKustomization, writePlatform } from "./fixtures.mjs";
+import { benchHostile, hostileGoals, renderHostile } from "./hostile.mjs";
 import { MEASURES, RATIOS } from "./measures.mjs";
 import { measure, usageSource } from "./process.mjs";
 import { evaluateGoals, summarize } from "./stats.mjs";
@@ -46,14 +47,17 @@ const { values: flags } = parseArgs({
   },
 });
 
-const sizes = numbers(flags.sizes);
+const wanted = flags.only ? new Set(flags.only.split(",")) : undefined;
+// `--only hostile`: the hostile team files alone (./hostile.mjs), no synthetic platforms.
+const onlyHostile = wanted !== undefined && [...wanted].every((id) => id === "hostile");
+const runHostile = !wanted || wanted.has("hostile");
+const sizes = onlyHostile ? [] : numbers(flags.sizes);
 const repsList = numbers(flags.reps);
 const repsFor = (i) => repsList[Math.min(i, repsList.length - 1)];
 const options = { kustomizeTimeout: Number(flags["kustomize-timeout"]) };
 const cli = path.resolve(flags.cli);
 if (!existsSync(cli)) fail(`${cli} not found: run \`npm run compile\` first (npm run bench does).`);
 
-const wanted = flags.only ? new Set(flags.only.split(",")) : undefined;
 const ratios = [...RATIOS];
 const all = [...MEASURES];
 if (flags["compare-cli"]) {
@@ -107,6 +111,7 @@ try {
   }
 
   const results = Object.fromEntries(sizes.map((size) => [size, Object.fromEntries(measures.map((m) => [m.id, summarize(samples.get(`${size}/${m.id}`) ?? [])]))]));
+  const hostile = runHostile ? await benchHostile({ repo: REPO, cli, root, reps: repsFor(0), log }) : undefined;
   const report = {
     date: new Date(started).toISOString(),
     durationS: Math.round((Date.now() - started) / 1000),
@@ -116,10 +121,12 @@ try {
     measures: Object.fromEntries(measures.map((m) => [m.id, m.label])),
     detailed: measures.filter((m) => m.detailed).map((m) => m.id),
     results,
+    ...(hostile ? { hostile } : {}),
   };
-  report.goals = evaluateGoals(report);
+  report.goals = [...evaluateGoals(report), ...(hostile ? hostileGoals(hostile) : [])];
   const baseline = existsSync(BASELINE) ? JSON.parse(readFileSync(BASELINE, "utf8")) : undefined;
-  process.stdout.write(renderReport(report, ratios, baseline));
+  if (!onlyHostile) process.stdout.write(renderReport(report, ratios, baseline));
+  if (hostile) process.stdout.write(renderHostile(hostile, onlyHostile ? report.goals : []));
 
   mkdirSync(path.dirname(LATEST), { recursive: true });
   writeFileSync(LATEST, JSON.stringify(report, null, 2) + "\n");
