@@ -11,6 +11,7 @@ import * as newTeam from "./commands/new-team.js";
 import * as policy from "./commands/policy.js";
 import * as review from "./commands/review.js";
 import * as validate from "./commands/validate.js";
+import { inert, visible } from "../format/escape.js";
 import { endQuietlyWhenTheReaderGoes, EXIT, paint } from "./output.js";
 
 const COMMANDS: Array<{ register(cli: Command): void }> = [build, check, validate, policy, review, newTeam];
@@ -31,7 +32,9 @@ export async function main(argv: string[]): Promise<number> {
     return Number(process.exitCode ?? EXIT.ok);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    process.stderr.write(`${paint.red("internal error:")} ${(error as Error).stack ?? error}\n`);
+    // A bug's report may quote what a team wrote: each line escaped like any other output.
+    const report = String((error as Error).stack ?? error).split("\n").map(visible).join("\n");
+    process.stderr.write(`${paint.red("internal error:")} ${inert(report)}\n`);
     return EXIT.usage;
   }
 }
