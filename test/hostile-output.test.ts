@@ -5,9 +5,9 @@
  * pull request comment (`</details>`, `<!--`, a heading, an image, a `|` or
  * backticks in a table cell, U+2028) must show as data, escaped for where they
  * land. First each formatter's exact output for one finding that holds them
- * all; then the real commands on a throwaway project: validate (the compiled
- * CLI, in every format), review (the function the CLI calls), and the CLI
- * when its reader goes away.
+ * all; then the real commands on a throwaway project: validate and policy
+ * (the compiled CLI, in every format), review (the function the CLI calls),
+ * and the CLI when its reader goes away.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -124,7 +124,7 @@ function expectInertMarkdown(markdown: string) {
   }
 }
 
-describe("validate, through the compiled CLI", () => {
+describe("validate and policy, through the compiled CLI", () => {
   it.each(formatNames)("--format %s: every hostile key and file name reported, escaped", (format) => {
     project = copyProject();
     const keys = HOSTILE_KEYS.map((k) => `${JSON.stringify(k)}: 1`).join("\n");
@@ -137,6 +137,13 @@ describe("validate, through the compiled CLI", () => {
     expect(code).toBe(1);
     const out = format === "text" ? stderr : stdout;
     expectNoCommandLines(out.trimEnd(), format);
+
+    // policy reports the same findings (the platform does not compile), on stdout in every format.
+    const policy = runCli(["policy", "-C", project.root, "--format", format, "--quiet"]);
+    expect(policy.code).toBe(1);
+    expect(policy.stderr).toBe("");
+    expectNoCommandLines(policy.stdout.trimEnd(), format);
+    if (format === "markdown") expectInertMarkdown(policy.stdout);
 
     const json = JSON.parse(runCli(["validate", "-C", project.root, "--format", "json"]).stdout) as { diagnostics: Diagnostic[] };
     const unknown = json.diagnostics.filter((d) => d.code === "schema/unknown-key").map((d) => d.message);
