@@ -642,8 +642,10 @@ let policyApiVersion = "";
 beforeAll(async () => {
   cluster = await startCluster();
   await installUpstreamCrds(cluster);
-  for (const team of tenantTeams()) await applyLayer(tenantOverlay(team));
+  // The order Argo CD's waves give: the platform's namespaces and queues, then each tenant.
+  await applyLayer(join(generatedDir, "platform/namespaces"));
   await applyLayer(join(generatedDir, "platform/queues"));
+  for (const team of tenantTeams()) await applyLayer(tenantOverlay(team));
   await startControllerManager(cluster, { controllers: ["serviceaccount", "resourcequota"] });
   await Promise.all([THETA, ALPHA].map(quotaUsageKnown));
   await Promise.all([THETA, ALPHA, OUTSIDE].map(defaultServiceAccount));
