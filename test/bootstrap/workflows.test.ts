@@ -99,6 +99,18 @@ describe("pr.yaml runs the pull request's code with a read-only token", () => {
     for (const s of checkouts) expect(s.with?.["persist-credentials"]).toBe(false);
   });
 
+  it("removes the setup actions' problem matchers before anything prints team text", () => {
+    for (const [name, job] of Object.entries(wf.jobs ?? {})) {
+      const list = job.steps ?? [];
+      const setups = list.map((s, i) => (/^actions\/setup-(node|go)@/.test(s.uses ?? "") ? i : -1)).filter((i) => i >= 0);
+      if (!setups.length) continue;
+      const removal = list.findIndex((s) => s.name === "No problem matchers on team text");
+      expect(removal, name).toBeGreaterThan(Math.max(...setups));
+      expect(list.slice(0, removal).every((s) => s.uses || !s.run)).toBe(true);
+      for (const owner of ["tsc", "eslint-stylish", "eslint-compact", "go"]) expect(list[removal].run).toContain(`::remove-matcher owner=${owner}::`);
+    }
+  });
+
   it("uploads the review and the event's pull request number as the artifact pr-review", () => {
     const upload = steps(wf).find((s) => s.uses?.startsWith("actions/upload-artifact@"));
     expect(upload?.with).toMatchObject({ name: "pr-review", path: "${{ runner.temp }}/pr-review" });
