@@ -93,6 +93,20 @@ function snapshot(): Record<string, string> {
   return out;
 }
 
+/** `check` and `build` both refuse with each of `lines` on stderr, no stack trace, and nothing written or deleted; returns their outputs. */
+function expectCheckAndBuildRefuse(...lines: string[]): Array<ReturnType<typeof runCli>> {
+  const before = snapshot();
+  const results = ["check", "build"].map((command) => {
+    const result = runCli([command, "--dir", project.root]);
+    expect(result.code, command).toBe(1);
+    for (const line of lines) expect(result.stderr, command).toContain(line);
+    expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
+    return result;
+  });
+  expect(snapshot()).toEqual(before);
+  return results;
+}
+
 const at = (file: string) => path.join(project.root, file);
 const work = (file = "") => at(path.join(".spark-platform", file));
 
@@ -139,16 +153,11 @@ describe("a committed .spark-platform/", () => {
   it("without a lock: check and build refuse, delete nothing outside and write nothing", async () => {
     await built();
     commitHostileJournal();
-    const before = snapshot();
-    for (const command of ["check", "build"]) {
-      const result = runCli([command, "--dir", project.root]);
-      expect(result.code, command).toBe(1);
-      expect(result.stderr).toContain(".spark-platform/journal.json  error  .spark-platform/journal.json, .spark-platform/previous, .spark-platform/x are not from a build in this checkout (no lock of a build made here vouches for them)  workdir/untrusted");
-      expect(result.stderr).toContain(`fix: ${UNTRUSTED_HINT}`);
-      expect(result.stdout).not.toContain("up to date");
-      expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
-    }
-    expect(snapshot()).toEqual(before);
+    const results = expectCheckAndBuildRefuse(
+      ".spark-platform/journal.json  error  .spark-platform/journal.json, .spark-platform/previous, .spark-platform/x are not from a build in this checkout (no lock of a build made here vouches for them)  workdir/untrusted",
+      `fix: ${UNTRUSTED_HINT}`,
+    );
+    for (const result of results) expect(result.stdout).not.toContain("up to date");
     expect(existsSync(path.join(project.outside, "dir/precious.txt"))).toBe(true);
     expect(existsSync(path.resolve(project.root, "../x/evil.sh"))).toBe(false);
     expect(existsSync(work("journal.json"))).toBe(true); // not ours to delete either
@@ -214,14 +223,7 @@ describe("a committed .spark-platform/", () => {
   ])(".spark-platform as %s is refused by check and build", async (_name, make, message) => {
     await built();
     make();
-    const before = snapshot();
-    for (const command of ["check", "build"]) {
-      const result = runCli([command, "--dir", project.root]);
-      expect(result.code, command).toBe(1);
-      expect(result.stderr).toContain(`.spark-platform  error  ${message}  workdir/untrusted`);
-      expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
-    }
-    expect(snapshot()).toEqual(before);
+    expectCheckAndBuildRefuse(`.spark-platform  error  ${message}  workdir/untrusted`);
   });
 
   it("an unknown file in .spark-platform/ is refused, and left", async () => {
@@ -423,14 +425,7 @@ describe("what is in the compiler's place", () => {
   ])("%s as %s: check and build refuse to write through it", async (dir, kind, make) => {
     await built();
     make();
-    const before = snapshot();
-    for (const command of ["check", "build"]) {
-      const result = runCli([command, "--dir", project.root]);
-      expect(result.code, command).toBe(1);
-      expect(result.stderr).toContain(`${dir}  error  ${dir} is ${kind}, not a directory, so the compiler does not write into it  output/not-a-directory`);
-      expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
-    }
-    expect(snapshot()).toEqual(before);
+    expectCheckAndBuildRefuse(`${dir}  error  ${dir} is ${kind}, not a directory, so the compiler does not write into it  output/not-a-directory`);
   });
 
   it("a hand-written CODEOWNERS is neither replaced nor deleted", async () => {

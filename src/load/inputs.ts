@@ -9,10 +9,11 @@
  * opened without following links and without blocking, so nothing swapped
  * in between can make a read hang or leave the repository.
  */
-import { constants, type Stats } from "node:fs";
+import { constants } from "node:fs";
 import { lstat, open, readdir } from "node:fs/promises";
 import path from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { kindOf } from "./file-kind.js";
 import { MAX_INPUT_BYTES, parseSource, type SourceDocument } from "./source.js";
 
 export const PLATFORM_FILE = "platform.yaml";
@@ -110,17 +111,6 @@ async function readInput(root: string, file: string): Promise<string | Diagnosti
     if (code === "ELOOP") return notRegular(file, "a symbolic link");
     return unreadable(file, error);
   }
-}
-
-/** What a file that is not a regular one is, in words. */
-function kindOf(stat: Stats): string {
-  if (stat.isFile()) return "a regular file";
-  if (stat.isSymbolicLink()) return "a symbolic link";
-  if (stat.isDirectory()) return "a directory";
-  if (stat.isFIFO()) return "a named pipe (FIFO)";
-  if (stat.isSocket()) return "a socket";
-  if (stat.isCharacterDevice() || stat.isBlockDevice()) return "a device";
-  return "not a regular file";
 }
 
 function notRegular(file: string, kind: string): Diagnostic {

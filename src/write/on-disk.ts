@@ -12,6 +12,7 @@ import { lstatSync, readdirSync, readFileSync, type Dirent, type Stats } from "n
 import path from "node:path";
 import { DiagnosticError } from "../diagnostics/diagnostic.js";
 import type { FileTree } from "../emit/tree.js";
+import { kindOf } from "../load/file-kind.js";
 import { CODEOWNERS_FILE } from "../synth/platform/codeowners.js";
 
 /** The directories the compiler owns, whole. */
@@ -92,27 +93,6 @@ export function realDirectory(root: string, dir: string): boolean {
     }
   }
   return true;
-}
-
-/** Anything with the kind tests of fs.Stats (a Dirent, a bigint Stats). */
-interface HasKind {
-  isFile(): boolean;
-  isDirectory(): boolean;
-  isSymbolicLink(): boolean;
-  isFIFO(): boolean;
-  isSocket(): boolean;
-  isCharacterDevice(): boolean;
-  isBlockDevice(): boolean;
-}
-
-export function kindOf(entry: HasKind): string {
-  if (entry.isFile()) return "a regular file";
-  if (entry.isSymbolicLink()) return "a symbolic link";
-  if (entry.isDirectory()) return "a directory";
-  if (entry.isFIFO()) return "a named pipe (FIFO)";
-  if (entry.isSocket()) return "a socket";
-  if (entry.isCharacterDevice() || entry.isBlockDevice()) return "a device";
-  return "not a regular file";
 }
 
 function lstatOrUndefined(file: string): Stats | undefined {

@@ -24,7 +24,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DiagnosticError, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { GENERATOR } from "../emit/tree.js";
-import { kindOf } from "./on-disk.js";
+import { kindOf } from "../load/file-kind.js";
 
 export const WORK_DIR = ".spark-platform";
 const LOCK = "lock";
