@@ -45,8 +45,8 @@ function wave(name: string): ManifestLayer[] {
   switch (name) {
     case "namespaces":
       return pick("component namespaces");
-    case "queues+guardrails":
-      return [...pick("platform queues"), ...pick("platform guardrails")];
+    case "platform":
+      return [...pick("platform namespaces"), ...pick("platform queues"), ...pick("platform guardrails")];
     case "tenants":
       return pick("tenant ");
     default:
@@ -92,7 +92,7 @@ export async function startSimulation(options: SimulationOptions = {}): Promise<
     const volcano = await step("Volcano", () => startVolcano(cluster));
     // Wave 1: queues and guardrails; wave 2: tenants; wave 3: the Spark Operator.
     await step("queues + guardrails", async () => {
-      await applyLayers(cluster, wave("queues+guardrails"));
+      await applyLayers(cluster, wave("platform"));
       await queuesOpen(cluster);
     });
     const teams = tenantTeams();
