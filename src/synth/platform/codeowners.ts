@@ -23,14 +23,14 @@ export const CODEOWNERS_FILE = ".github/CODEOWNERS";
 /** The platform's whatever a line above says: its inputs, its code and its CI. */
 const PLATFORM_SOURCES = [`/${PLATFORM_FILE}`, "/schemas/", "/src/", "/.github/", "/scripts/"];
 
-/** What a team owns: its file, and what is generated from it alone (those of these that exist). */
+/**
+ * What a team owns: its file, and what is generated from it alone (those of
+ * these that exist). Not its AppProject and Application, nor its Namespace:
+ * those are what confine the team (the project's limits, the labels the
+ * guardrails trust), so the platform's owners review any change to them.
+ */
 function teamPaths(team: TeamModel, generated: ReadonlySet<string>): string[] {
-  const candidates = [
-    `${PATHS.overlay(team.name)}/`,
-    `generated/examples/${team.name}/`,
-    `${PATHS.applications}/tenants/${team.name}.yaml`,
-    `${PATHS.namespaces}/${team.name}.yaml`,
-  ];
+  const candidates = [`${PATHS.overlay(team.name)}/`, `generated/examples/${team.name}/`];
   return [team.file, ...candidates.filter((p) => generated.has(p))];
 }
 
