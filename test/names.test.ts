@@ -85,8 +85,8 @@ const TAKEN: Taken[] = [
   {
     name: "kustomization", scheduler: "volcano",
     errors: [
-      `team/reserved-name ${at("kustomization")} team name \`kustomization\` writes Namespace \`team-kustomization\` to generated/platform/namespaces/kustomization.yaml, where the platform writes its Kustomization`,
-      `team/reserved-name ${at("kustomization")} team name \`kustomization\` writes Queue \`kustomization\`, ClusterRole \`kustomization-queue-reader\`, ClusterRoleBinding \`kustomization-queue-reader\` to generated/platform/queues/kustomization.yaml, where the platform writes its Kustomization`,
+      `team/reserved-name ${at("kustomization")} team name \`kustomization\` writes Namespace \`team-kustomization\`, ClusterRole \`kustomization-queue-reader\`, ClusterRoleBinding \`kustomization-queue-reader\` to generated/platform/namespaces/kustomization.yaml, where the platform writes its Kustomization`,
+      `team/reserved-name ${at("kustomization")} team name \`kustomization\` writes Queue \`kustomization\` to generated/platform/queues/kustomization.yaml, where the platform writes its Kustomization`,
     ],
   },
   {
@@ -94,7 +94,7 @@ const TAKEN: Taken[] = [
     name: "default", scheduler: "volcano",
     errors: [
       `team/reserved-name ${at("default")} team name \`default\` makes Queue \`default\`, which is the platform's own Queue (generated/platform/queues/default.yaml)`,
-      `team/reserved-name ${at("default")} team name \`default\` writes Queue \`default\`, ClusterRole \`default-queue-reader\`, ClusterRoleBinding \`default-queue-reader\` to generated/platform/queues/default.yaml, where the platform writes its Queue \`default\``,
+      `team/reserved-name ${at("default")} team name \`default\` writes Queue \`default\` to generated/platform/queues/default.yaml, where the platform writes its Queue \`default\``,
     ],
   },
 ];

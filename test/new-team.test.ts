@@ -43,7 +43,7 @@ describe("new-team epsilon --scheduler volcano, end to end", () => {
     expect(tenant.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(expect.arrayContaining(["ResourceQuota/epsilon-quota", "Role/epsilon-spark-driver"]));
     expect(tenant.find((o) => o.kind === "ResourceQuota")!.spec.hard).toEqual({ "requests.cpu": "4", "requests.memory": "8Gi", "limits.cpu": "8", "limits.memory": "16Gi", pods: "10" });
     const queues = kustomize(path.join(p.root, "generated/platform/queues"));
-    expect(queues.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(expect.arrayContaining(["Queue/epsilon", "ClusterRole/epsilon-queue-reader"]));
+    expect(kustomize(path.join(p.root, "generated/platform/namespaces")).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(expect.arrayContaining(["Namespace/team-epsilon", "ClusterRole/epsilon-queue-reader"]));
     expect(queues.find((q) => q.metadata.name === "epsilon")!.spec).toEqual({ weight: 20, reclaimable: true, capability: { cpu: "2", memory: "4Gi" } });
   });
 });

@@ -69,13 +69,13 @@ describe("adding teams/epsilon.yaml", () => {
       "ResourceQuota/epsilon-quota", "Role/epsilon-spark-driver", "RoleBinding/epsilon-spark-driver", "ServiceAccount/epsilon-sa",
     ]);
     expect(objects.every((o) => o.metadata.namespace === "team-epsilon")).toBe(true);
-    const ns = kustomize(path.join(project.root, "generated/platform/namespaces")).find((o) => o.metadata.name === "team-epsilon")!;
+    const ns = kustomize(path.join(project.root, "generated/platform/namespaces")).find((o) => o.kind === "Namespace" && o.metadata.name === "team-epsilon")!;
     expect(ns.metadata.annotations["scheduling.volcano.sh/queue-name"]).toBe("epsilon");
     expect(ns.metadata.labels["spark-platform.io/team"]).toBe("epsilon");
-    const queues = kustomize(path.join(project.root, "generated/platform/queues"));
-    const reader = queues.find((o) => o.kind === "ClusterRole" && o.metadata.name === "epsilon-queue-reader")!;
+    const platform = kustomize(path.join(project.root, "generated/platform/namespaces"));
+    const reader = platform.find((o) => o.kind === "ClusterRole" && o.metadata.name === "epsilon-queue-reader")!;
     expect(reader.rules[0].resourceNames).toEqual(["epsilon"]);
-    const binding = queues.find((o) => o.kind === "ClusterRoleBinding" && o.metadata.name === "epsilon-queue-reader")!;
+    const binding = platform.find((o) => o.kind === "ClusterRoleBinding" && o.metadata.name === "epsilon-queue-reader")!;
     expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "epsilon-sa", namespace: "team-epsilon" }]);
   });
 

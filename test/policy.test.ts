@@ -274,7 +274,7 @@ describe("rbac-least-privilege (no team file can widen RBAC: the schema has no R
 
   it("refuses cluster-wide write, a binding to a role not the team's own, and an open AppProject", async () => {
     const wide = await variant();
-    rules(wide.synthesis.builds.find((b) => b.dir === "generated/platform/queues")!.objects.find((o) => o.metadata.name === "theta-queue-reader")!)[0].verbs = ["get", "update"];
+    rules(wide.synthesis.builds.find((b) => b.dir === "generated/platform/namespaces")!.objects.find((o) => o.metadata.name === "theta-queue-reader")!)[0].verbs = ["get", "update"];
     expect(of("rbac-least-privilege", policy(wide)).map((d) => d.message)).toEqual(["tenant `theta`: ClusterRole theta-queue-reader grants cluster-wide write (update on queues)"]);
     const bound = await mutated(overlay, "RoleBinding", (o) => { o.roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" }; });
     expect(of("rbac-least-privilege", policy(bound)).map((d) => d.message)).toEqual([

@@ -12,7 +12,7 @@ import { codeOwnersFile } from "./platform/codeowners.js";
 import { exampleSparkApplication } from "./platform/examples.js";
 import { guardrails } from "./platform/guardrails.js";
 import { tenantNamespace } from "./platform/namespaces.js";
-import { volcanoQueues } from "./platform/queues.js";
+import { queueReader, volcanoQueues } from "./platform/queues.js";
 import { tenantBase, volcanoComponent, type BaseFile, type Component } from "./tenant/base.js";
 import { teamOverlay, type Overlay } from "./tenant/overlay.js";
 import { renderOverlay } from "./tenant/render.js";
@@ -54,18 +54,20 @@ export function synthesize(model: PlatformModel): Synthesis {
     builds.push({ dir, sources, objects: renderOverlay(overlay, baseObjects, components) });
   }
 
-  // tenant namespaces: cluster-scoped, so the platform's, not the tenant Application's
-  const namespaces = model.teams.map((team) => ({ team, object: tenantNamespace(team) }));
-  for (const { team, object } of namespaces) add(`${PATHS.namespaces}/${team.name}.yaml`, [PLATFORM_FILE, team.file], object);
+  // What is cluster-scoped about a tenant, so the platform's and not the tenant Application's:
+  // its Namespace, and for a Volcano team who may read its Queue. Not with the queues: Argo CD
+  // reconciles RBAC in the destination namespace, and volcano-system exists only once Volcano does.
+  const namespaces = model.teams.map((team) => ({ team, objects: [tenantNamespace(team), ...(team.queueName ? queueReader(team) : [])] }));
+  for (const { team, objects } of namespaces) add(`${PATHS.namespaces}/${team.name}.yaml`, [PLATFORM_FILE, team.file], ...objects);
   add(`${PATHS.namespaces}/kustomization.yaml`, [PLATFORM_FILE, ...teamFiles], { apiVersion: KUSTOMIZE_API, kind: "Kustomization", resources: model.teams.map((t) => `${t.name}.yaml`) });
-  builds.push({ dir: PATHS.namespaces, sources: [PLATFORM_FILE, ...teamFiles], objects: namespaces.map((n) => n.object) });
+  builds.push({ dir: PATHS.namespaces, sources: [PLATFORM_FILE, ...teamFiles], objects: namespaces.flatMap((n) => n.objects) });
 
   // Volcano queues
   const queues = volcanoQueues(model);
   if (queues.length) {
-    for (const q of queues) add(`${PATHS.queues}/${q.object.metadata.name}.yaml`, [q.source], q.object, ...q.readers);
+    for (const q of queues) add(`${PATHS.queues}/${q.object.metadata.name}.yaml`, [q.source], q.object);
     add(`${PATHS.queues}/kustomization.yaml`, [PLATFORM_FILE, ...teamFiles], { apiVersion: KUSTOMIZE_API, kind: "Kustomization", resources: queues.map((q) => `${q.object.metadata.name}.yaml`) });
-    builds.push({ dir: PATHS.queues, sources: [PLATFORM_FILE, ...teamFiles], objects: queues.flatMap((q) => [q.object, ...q.readers]) });
+    builds.push({ dir: PATHS.queues, sources: [PLATFORM_FILE, ...teamFiles], objects: queues.map((q) => q.object) });
   }
 
   // admission policies holding every team to its queue, scheduler and service account

@@ -1,5 +1,5 @@
 /**
- * Each team's Namespace, owned by the platform (generated/platform/namespaces/),
+ * Each team's Namespace, owned by the platform (generated/platform/namespaces/, with the team's queue reader),
  * not by the team's overlay: a Namespace is cluster-scoped, and the tenant
  * Application's AppProject allows no cluster-scoped kind at all. Its labels
  * and annotation are what the guardrails trust (src/synth/platform/guardrails.ts),

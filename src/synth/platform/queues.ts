@@ -14,8 +14,6 @@ export const QUEUE_API = "scheduling.volcano.sh/v1beta1";
 export interface QueueObject {
   object: KubeObject;
   source: string;
-  /** Who may read the queue: its team's service account (none for `default`). */
-  readers: KubeObject[];
 }
 
 export function volcanoQueues(model: PlatformModel): QueueObject[] {
@@ -29,12 +27,10 @@ export function volcanoQueues(model: PlatformModel): QueueObject[] {
         // Argo CD manages its settings but never prunes or deletes it.
         [ARGO.syncOptions]: "Delete=false,Prune=false,SkipDryRunOnMissingResource=true",
       }, {}),
-      readers: [],
     },
     ...model.teams.filter((t) => t.queueName).map((team) => ({
       source: team.file,
       object: queue(team.queueName!, team.spec.queue!, { [ARGO.syncOptions]: "SkipDryRunOnMissingResource=true" }, { [LABELS.team]: team.name }),
-      readers: queueReader(team),
     })),
   ];
 }
@@ -58,8 +54,8 @@ const resources = (r: Resources) => ({ cpu: String(r.cpu), memory: String(r.memo
 /**
  * Read access to a team's own Queue for its service account. Queue is
  * cluster-scoped, so this is a ClusterRole (resourceNames limits get, and
- * list/watch by name), and it lives with the queue in a platform Application:
- * the tenant's own Application may hold no cluster-scoped object.
+ * list/watch by name), and it lives with the team's Namespace in a platform
+ * Application: the tenant's own Application may hold no cluster-scoped object.
  */
 export function queueReader(team: TeamModel): KubeObject[] {
   const name = `${team.name}-queue-reader`;
