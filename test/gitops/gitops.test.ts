@@ -352,6 +352,8 @@ exampleJob:
   executor: { cores: 1, memory: 512m, instances: 2 }
 `;
   let overlay: ObjectRef[] = [];
+  /** What the platform owns of the team: its Namespace and queue reader (generated/platform/namespaces/<team>.yaml). */
+  let platformOwned: ObjectRef[] = [];
   let defaultQueueUid: string | undefined;
 
   const refOf = (o: { apiVersion: string; kind: string; name: string; namespace?: string }): ObjectRef => ({
@@ -370,7 +372,10 @@ exampleJob:
     await platform.compile();
     overlay = manifestObjects(await kustomize(join(platform.tree.dir, "generated/tenants/overlays", TEAM))).map(refOf);
     const kinds = overlay.map((ref) => ref.kind);
-    for (const kind of ["Namespace", "ResourceQuota", "LimitRange", "ServiceAccount", "Role", "RoleBinding"]) expect(kinds).toContain(kind);
+    for (const kind of ["ResourceQuota", "LimitRange", "ServiceAccount", "Role", "RoleBinding"]) expect(kinds).toContain(kind);
+    platformOwned = manifestObjects(await kustomize(join(platform.tree.dir, "generated/platform/namespaces")))
+      .map(refOf).filter((ref) => ref.name === `team-${TEAM}` || ref.name.startsWith(`${TEAM}-`));
+    expect(platformOwned.map((ref) => ref.kind).sort()).toEqual(["ClusterRole", "ClusterRoleBinding", "Namespace"]);
     const { commit, pushedAt } = await platform.publish(`add team ${TEAM}`);
 
     // No refresh, no webhook: Argo CD notices the commit by itself.
@@ -378,6 +383,8 @@ exampleJob:
     report(`onboarding (polling, no webhook): commit ${commit.slice(0, 7)} -> tenant-${TEAM} Synced and Healthy in ${elapsed(pushedAt)}`);
     expect(app.status?.conditions ?? []).toEqual([]);
     for (const ref of overlay) expect(await exists(ref), `${describeRef(ref)} created`).toBe(true);
+    await waitForApplication(platform, "tenant-namespaces", `to sync ${commit.slice(0, 7)}`, (a) => isSyncedAndHealthy(a) && a.status?.sync?.revision === commit, POLL_TIMEOUT_MS);
+    for (const ref of platformOwned) expect(await exists(ref), `${describeRef(ref)} created`).toBe(true);
 
     await waitForApplication(platform, "volcano-queues", `to sync ${commit.slice(0, 7)}`, (a) => isSyncedAndHealthy(a) && a.status?.sync?.revision === commit, POLL_TIMEOUT_MS);
     report(`onboarding (polling, no webhook): commit ${commit.slice(0, 7)} -> Queue ${TEAM} synced in ${elapsed(pushedAt)}`);
@@ -408,10 +415,11 @@ exampleJob:
     });
     report(`removal (webhook-style refresh): commit ${commit.slice(0, 7)} -> Application tenant-${TEAM} and its objects deleted in ${elapsed(pushedAt)}`);
     await waitForApplication(platform, "volcano-queues", `to sync ${commit.slice(0, 7)}`, (a) => isSyncedAndHealthy(a) && a.status?.sync?.revision === commit, POLL_TIMEOUT_MS);
+    await waitForApplication(platform, "tenant-namespaces", `to sync ${commit.slice(0, 7)}`, (a) => isSyncedAndHealthy(a) && a.status?.sync?.revision === commit, POLL_TIMEOUT_MS);
     await waitForApplication(platform, ROOT, `to sync ${commit.slice(0, 7)}`, (a) => isSyncedAndHealthy(a) && a.status?.sync?.revision === commit, POLL_TIMEOUT_MS);
 
-    const namespaceRef = overlay.find((ref) => ref.kind === "Namespace")!;
-    const pruned = overlay.filter((ref) => ref !== namespaceRef);
+    const namespaceRef = platformOwned.find((ref) => ref.kind === "Namespace")!;
+    const pruned = [...overlay, ...platformOwned.filter((ref) => ref !== namespaceRef)];
     const gone = async (ref: ObjectRef): Promise<boolean> => !(await exists(ref));
     for (const ref of [
       ...pruned,
