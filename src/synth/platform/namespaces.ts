@@ -26,8 +26,11 @@ export function tenantNamespace(team: TeamModel): KubeObject {
       },
       annotations: {
         // Removing a team prunes its quota, RBAC and policies, but keeps the
-        // namespace with its data and running jobs until an admin deletes it.
+        // namespace with its data and running jobs until an admin deletes it;
+        // IgnoreExtraneous keeps the kept namespace from holding the platform's
+        // Application (and so the root) OutOfSync meanwhile.
         [ARGO.syncOptions]: "Delete=false,Prune=false",
+        [ARGO.compareOptions]: "IgnoreExtraneous",
         "spark-platform.io/owners": team.spec.owners.join(","),
         ...(team.spec.contact ? { "spark-platform.io/contact": team.spec.contact } : {}),
         // PodGroups created without a queue default to the namespace's queue.
