@@ -1,4 +1,4 @@
-// Issue 4, point 1: a real API server accepts every generated object, first as
+// A real API server accepts every generated object, first as
 // a server-side dry run, then for real, in the order a cluster receives them.
 import { readdirSync } from "node:fs";
 import { join } from "node:path";

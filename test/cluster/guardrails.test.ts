@@ -1,4 +1,4 @@
-// Issue 4, point 4: the generated guardrails (ValidatingAdmissionPolicies in
+// The generated guardrails (ValidatingAdmissionPolicies in
 // generated/platform/guardrails) on a real API server. One table of cases:
 // each creates (or updates) a real object in a tenant namespace and names what
 // the server must answer: admitted, or denied by one validation of one policy

@@ -1,4 +1,4 @@
-// Issue 4, point 2: the isolation matrix. The API server's own authorizer,
+// The isolation matrix. The API server's own authorizer,
 // asked about the generated RBAC, shows that each team's service account can
 // do what a Spark driver needs in its namespace, nothing in any other team's,
 // and cannot change what the platform owns anywhere.

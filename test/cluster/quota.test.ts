@@ -1,4 +1,4 @@
-// Issue 4, point 3: quota admission on a real API server with the generated
+// Quota admission on a real API server with the generated
 // ResourceQuotas and LimitRanges. kube-controller-manager runs too: the
 // ResourceQuota admission plugin refuses every pod while a quota's usage is
 // unknown, and only the controller computes the first usage.

@@ -1,4 +1,4 @@
-// Issue 9: the seed's Spark jobs on a simulated cluster with the real Spark
+// The seed's Spark jobs on a simulated cluster with the real Spark
 // Operator, Volcano and kube-scheduler, and the policy checked against them.
 // Real: kube-apiserver, etcd, kube-controller-manager, kube-scheduler, Volcano
 // (webhook-manager, controller-manager, scheduler), Spark Operator (controller,

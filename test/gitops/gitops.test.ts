@@ -1,4 +1,4 @@
-// Issue 8: a real Argo CD syncs this repository into a real API server,
+// A real Argo CD syncs this repository into a real API server,
 // offline. The suite applies what scripts/bootstrap.sh applies (the argocd/
 // layer, then the root Application) and proves, on the seed's platform:
 // 1. every git-sourced Application is Synced and Healthy; the Helm-sourced ones

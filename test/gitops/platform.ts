@@ -17,7 +17,7 @@ import { run, waitUntil } from "../harness/process.js";
 
 /** What differs from `npm run bootstrap` on a user's cluster; printed by the suite and kept in docs/gitops-proof.md. */
 export const DIFFERENCES = [
-  "Repository: every Application's repoURL/targetRevision point at a git daemon on loopback (git://127.0.0.1:<port>/platform.git, branch gitops-suite) serving a commit of the working tree rebuilt with that URL, instead of gitops.repoURL on GitHub (the one declared difference of issue 8).",
+  "Repository: every Application's repoURL/targetRevision point at a git daemon on loopback (git://127.0.0.1:<port>/platform.git, branch gitops-suite) serving a commit of the working tree rebuilt with that URL, instead of gitops.repoURL on GitHub (the one difference the suite exists to make).",
   "No pods: Argo CD's Deployments and StatefulSet from install.yaml are stored but never run; the repo server and application controller of the same release run as local processes (built from Go modules), Redis is Debian's redis-server, argocd-server, Dex, the ApplicationSet and notifications controllers do not run.",
   "The AppProject `default` and Secret argocd-redis are created by the suite, as argocd-server and the argocd-redis-secret-init Job would at start.",
   "The controller reads in-cluster configuration from a private tmpfs on /run (unshare --mount) holding a token of its own ServiceAccount argocd-application-controller; the repo server is reached in plaintext on loopback (--disable-tls / --repo-server-plaintext) instead of its self-signed TLS Service.",
