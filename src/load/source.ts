@@ -64,10 +64,11 @@ export function parseSource(file: string, text: string): { source?: SourceDocume
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
   const diagnostics: Diagnostic[] = [];
   for (const error of doc.errors) {
-    const pos = error.linePos?.[0];
+    // With prettyErrors off the parser leaves `linePos` unset; its offset is always there.
+    const pos = positionAtOffset(lineCounter, error.pos[0]);
     // The parser catches its own stack overflow on deep nesting in block style.
-    if (error.code === "RESOURCE_EXHAUSTION") diagnostics.push({ ...tooDeep(file), ...(pos && { line: pos.line, column: pos.col }) });
-    else diagnostics.push(at(`yaml/${error.code.toLowerCase().replace(/_/g, "-")}`, firstLine(error.message), yamlHint(error.code), pos && { line: pos.line, column: pos.col }));
+    if (error.code === "RESOURCE_EXHAUSTION") diagnostics.push({ ...tooDeep(file), ...pos });
+    else diagnostics.push(at(`yaml/${error.code.toLowerCase().replace(/_/g, "-")}`, firstLine(error.message), yamlHint(error.code), pos));
   }
   if (diagnostics.length) return { diagnostics };
 
@@ -183,8 +184,11 @@ function yamlHint(code: string): string {
 }
 
 export function positionOf(lineCounter: LineCounter, node: { range?: [number, number, number] | null }): Position | undefined {
-  if (!node.range) return undefined;
-  const { line, col } = lineCounter.linePos(node.range[0]);
+  return node.range ? positionAtOffset(lineCounter, node.range[0]) : undefined;
+}
+
+function positionAtOffset(lineCounter: LineCounter, offset: number): Position {
+  const { line, col } = lineCounter.linePos(offset);
   return { line, column: col };
 }
 

@@ -32,7 +32,24 @@ export function copyProject(options: { withOutput?: boolean } = {}): TestProject
   };
 }
 
-/** theta.yaml with every name changed to `name`. */
+/** Changes to a project's files: file → new content, or a function of the old content ("" for a new file). */
+export type Edits = Record<string, string | ((old: string) => string)>;
+
+export function applyEdits(project: TestProject, edits: Edits): void {
+  for (const [file, change] of Object.entries(edits)) {
+    if (typeof change === "string") project.write(file, change);
+    else project.write(file, change(existsSync(path.join(project.root, file)) ? project.read(file) : ""));
+  }
+}
+
+/** An edit that replaces `from` with `to`, and throws when `from` is not there (a test that no longer breaks what it means to). */
+export const replace = (from: string | RegExp, to: string) => (old: string): string => {
+  const next = old.replace(from, to);
+  if (next === old) throw new Error(`edit does not apply: ${from}`);
+  return next;
+};
+
+/** A seed team's file with every name changed to `name`. */
 export function teamLike(source: string, name: string): string {
   return readFileSync(path.join(REPO, "teams", `${source}.yaml`), "utf8").replaceAll(source, name);
 }
