@@ -34,13 +34,24 @@ export function compileInputs(inputs: LoadedInputs): CompiledObjects {
   return { diagnostics: sortDiagnostics([...diagnostics, ...nameCollisions(model, synthesis)]), model, synthesis };
 }
 
-export async function compile(root: string): Promise<CompileResult> {
+export interface CompileOptions {
+  /**
+   * Validate every generated object (default true). `review` skips it: lint
+   * proves the generator, not the change, and `build` and `check` run it.
+   */
+  lint?: boolean;
+  /** Render the YAML text of every file (default true); without it, `tree` is absent. */
+  render?: boolean;
+}
+
+/** Every stage up to the file tree, each one only if the stages before it found no error. */
+export async function compile(root: string, options: CompileOptions = {}): Promise<CompileResult> {
+  const { lint = true, render = true } = options;
   const objects = compileInputs(await loadInputs(root));
   const { model, synthesis, diagnostics } = objects;
   if (!model || !synthesis || hasErrors(diagnostics)) return objects;
-  const lint = await lintSynthesis(synthesis);
-  const all = sortDiagnostics([...diagnostics, ...lint]);
-  if (hasErrors(all)) return { diagnostics: all, model, synthesis };
+  const all = lint ? sortDiagnostics([...diagnostics, ...(await lintSynthesis(synthesis))]) : diagnostics;
+  if (!render || hasErrors(all)) return { diagnostics: all, model, synthesis };
   return { diagnostics: all, model, synthesis, tree: renderTree(synthesis.files) };
 }
 

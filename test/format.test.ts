@@ -12,7 +12,7 @@ import { FORMATS, formatNames, type FormatName } from "../src/format/index.js";
 import type { ReportContext } from "../src/format/report.js";
 import { compile } from "../src/pipeline.js";
 import { policyOf } from "../src/policy/index.js";
-import { compileObjects, reviewCompiled } from "../src/review/index.js";
+import { reviewCompiled } from "../src/review/index.js";
 import { copyProject, teamLike } from "./support/project.js";
 
 const EXTENSION: Record<FormatName, string> = { text: "txt", json: "json", markdown: "md", github: "github.txt", sarif: "sarif" };
@@ -33,7 +33,7 @@ beforeAll(async () => {
     head.remove("teams/beta.yaml");
     head.write("teams/theta.yaml", head.read("teams/theta.yaml").replace('requests: { cpu: "6", memory: 12Gi }', 'requests: { cpu: "4", memory: 12Gi }'));
     head.write("teams/epsilon.yaml", teamLike("theta", "epsilon").replace('guarantee: { cpu: "4", memory: 8Gi }', 'guarantee: { cpu: "1", memory: 2Gi }').replace("instances: 2", "instances: 1"));
-    const review = reviewCompiled(await compileObjects(seed.root), await compileObjects(head.root), "main");
+    const review = reviewCompiled(await compile(seed.root, { lint: false, render: false }), await compile(head.root, { lint: false, render: false }), "main");
     reports.review = { diagnostics: review.diagnostics, context: review.context };
   } finally {
     seed.cleanup();

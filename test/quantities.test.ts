@@ -133,7 +133,7 @@ describe("the review's destructive check", () => {
   const change = { change: "changed" as const, apiVersion: "v1", kind: "ResourceQuota", name: "q", namespace: "team-a", team: "a", source: "" };
 
   it("compares quota amounts, and shows rather than passes one it cannot read, without throwing", () => {
-    const [quotaLowered] = DESTRUCTIVE_CHECKS.filter((c) => c.code === "review/quota-lowered");
+    const [quotaLowered] = DESTRUCTIVE_CHECKS.filter((c) => c.id === "review/quota-lowered");
     expect(quotaLowered.detect(change, quota({ "requests.cpu": "4", pods: "10" }), quota({ "requests.cpu": "4000m", pods: "11" }))).toEqual([]);
     expect(quotaLowered.detect(change, quota({ pods: "10" }), quota({ pods: "1e+21" })).map((d) => d.detail)).toEqual(["ResourceQuota team-a/q lowers pods from 10 to 1e+21"]);
   });

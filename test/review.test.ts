@@ -11,7 +11,8 @@ import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
 import { hasErrors } from "../src/diagnostics/diagnostic.js";
 import { FORMATS } from "../src/format/index.js";
 import type { ReportContext } from "../src/format/report.js";
-import { compileObjects, GitError, reviewCompiled, reviewPlatform } from "../src/review/index.js";
+import { compile } from "../src/pipeline.js";
+import { GitError, reviewCompiled, reviewPlatform } from "../src/review/index.js";
 import { copyProject, runCli, teamLike, type TestProject } from "./support/project.js";
 
 interface Repo extends TestProject {
@@ -239,8 +240,8 @@ describe("RBAC", () => {
     // so widening comes only from a change to the generator: simulated by
     // mutating the working tree's synthesized Role before the comparison.
     const repo = seedRepo();
-    const base = await compileObjects(repo.root);
-    const head = await compileObjects(repo.root);
+    const base = await compile(repo.root, { lint: false, render: false });
+    const head = await compile(repo.root, { lint: false, render: false });
     const role = head.synthesis!.builds.find((b) => b.dir === "generated/tenants/overlays/alpha")!.objects.find((o) => o.kind === "Role")!;
     (role.rules as object[]).push({ apiGroups: [""], resources: ["secrets"], verbs: ["get", "create", "update"] });
     const result = reviewCompiled(base, head, "main");

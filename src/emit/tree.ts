@@ -3,7 +3,8 @@
  * and in CODEOWNERS alike). The header is also how the writer recognises its
  * own files (and refuses to delete anyone else's).
  */
-import { DiagnosticError, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { DiagnosticError } from "../diagnostics/diagnostic.js";
+import { pathClashes } from "../lint/paths.js";
 import type { OutputFile } from "../synth/object.js";
 import { fileText } from "./yaml.js";
 
@@ -21,42 +22,6 @@ export function headerLines(sources: string[], usage: string[] = []): string[] {
     ...usage,
   ];
 }
-
-/**
- * Outputs that cannot all be written: two for one path (one would silently
- * replace the other), or a file where another output needs a directory.
- * Lint reports them; the check of names (src/synth/names.ts) says which team caused them.
- */
-export function pathClashes(files: readonly OutputFile[]): Diagnostic[] {
-  const byPath = new Map<string, OutputFile[]>();
-  for (const file of files) byPath.set(file.path, [...(byPath.get(file.path) ?? []), file]);
-  const diagnostics: Diagnostic[] = [];
-  const clash = (path: string, message: string) => diagnostics.push({
-    severity: "error", code: "lint/duplicate-path", file: path, message,
-    hint: "The generator gave two outputs one path: this is a bug in the compiler, please report it.",
-  });
-  for (const [path, claimants] of byPath) {
-    if (claimants.length > 1) clash(path, `${claimants.length} outputs claim ${path} (${claimants.map(describe).join("; ")}); only one could be written`);
-  }
-  const reported = new Set<string>();
-  for (const file of files) {
-    const dir = ancestors(file.path).find((d) => byPath.has(d));
-    if (dir && !reported.has(dir) && reported.add(dir)) clash(dir, `${file.path} (${describe(file)}) needs ${dir} to be a directory, but another output is a file there (${byPath.get(dir)!.map(describe).join("; ")})`);
-  }
-  return diagnostics;
-}
-
-function ancestors(path: string): string[] {
-  const dirs: string[] = [];
-  for (let i = path.lastIndexOf("/"); i > 0; i = path.lastIndexOf("/", i - 1)) dirs.push(path.slice(0, i));
-  return dirs;
-}
-
-/** What an output holds, for messages: "Queue default, Kustomization". */
-const describe = (file: OutputFile): string => file.documents.map((d) => {
-  const o = d as { kind?: unknown; metadata?: { name?: unknown } };
-  return [o.kind, o.metadata?.name].filter((x) => typeof x === "string").join(" ") || "a patch";
-}).join(", ") || "text";
 
 /** Throws a DiagnosticError when outputs clash; lint reports the same before the pipeline gets here. */
 export function renderTree(files: OutputFile[]): FileTree {

@@ -1,10 +1,14 @@
 /**
- * Which validator checks which kind of generated object: core kinds with
+ * Which validator checks which kind of generated document: core kinds with
  * kubernetes-models, Argo CD kinds with @kubernetes-models/argo-cd, Volcano
- * and Spark Operator kinds with strict schemas of our own. Models are imported
+ * and Spark Operator kinds, Kustomize's own files and JSON patches with strict
+ * schemas of our own, the k3d config with k3d's schema. Models are imported
  * per kind, on first use, to keep start-up cheap. Adding a kind: one line.
  */
-import type { ValidateFunction } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import jsonPatchSchema from "../../schemas/kinds/json-patch.schema.json" with { type: "json" };
+import k3dSimpleSchema from "../../schemas/kinds/k3d-simple.schema.json" with { type: "json" };
+import kustomizationSchema from "../../schemas/kinds/kustomization.schema.json" with { type: "json" };
 import queueSchema from "../../schemas/kinds/queue.schema.json" with { type: "json" };
 import sparkApplicationSchema from "../../schemas/kinds/sparkapplication.schema.json" with { type: "json" };
 import { currentValidators } from "../precompiled/current.js";
@@ -29,14 +33,29 @@ const fromModel = (load: () => Promise<Record<string, unknown>>, kind: string, v
 };
 
 /** Our own kind schemas, precompiled (scripts/gen-validators.mjs) and loaded on first use. */
-const OWN_SCHEMAS = { queue: queueSchema, sparkApplication: sparkApplicationSchema };
+const OWN_SCHEMAS = { queue: queueSchema, sparkApplication: sparkApplicationSchema, kustomization: kustomizationSchema, jsonPatch: jsonPatchSchema, k3dSimple: k3dSimpleSchema };
 let ownValidators: Promise<Record<keyof typeof OWN_SCHEMAS, ValidateFunction>> | undefined;
 
 const fromSchema = (name: keyof typeof OWN_SCHEMAS) => async (): Promise<ObjectValidator> => {
   ownValidators ??= import("../precompiled/kind-validators.js").then((precompiled) => currentValidators(precompiled, [], OWN_SCHEMAS));
   const validate = (await ownValidators)[name];
-  return (object) => (validate(object) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}${e.keyword === "additionalProperties" ? ` (${String(e.params.additionalProperty)})` : ""}`));
+  return (object) => (validate(object) ? [] : (validate.errors ?? []).filter((e) => e.keyword !== "if").map((e) => `${e.instancePath || "/"} ${e.message}${detail(e)}`));
 };
+
+/** The key of a document that is a list of JSON patch operations (a Kustomize patch file), not an object. */
+export const JSON_PATCH = "JSON patch";
+
+/** Which validator a document needs: `apiVersion/kind`, or JSON_PATCH for a list. */
+export const documentKind = (document: unknown): string =>
+  Array.isArray(document) ? JSON_PATCH : `${(document as { apiVersion?: unknown }).apiVersion}/${(document as { kind?: unknown }).kind}`;
+
+/** What ajv's message leaves out: the field that is not allowed, the values that are. */
+function detail(error: ErrorObject): string {
+  if (error.keyword === "additionalProperties") return ` (${String(error.params.additionalProperty)})`;
+  if (error.keyword === "enum") return ` (${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")})`;
+  if (error.keyword === "const") return ` (${JSON.stringify(error.params.allowedValue)})`;
+  return "";
+}
 
 const VALIDATORS: Record<string, () => Promise<ObjectValidator>> = {
   "v1/Namespace": fromModel(() => import("kubernetes-models/v1/Namespace"), "Namespace"),
@@ -59,13 +78,16 @@ const VALIDATORS: Record<string, () => Promise<ObjectValidator>> = {
   "argoproj.io/v1alpha1/AppProject": fromModel(() => import("@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject"), "AppProject"),
   "scheduling.volcano.sh/v1beta1/Queue": fromSchema("queue"),
   "sparkoperator.k8s.io/v1beta2/SparkApplication": fromSchema("sparkApplication"),
+  "kustomize.config.k8s.io/v1beta1/Kustomization": fromSchema("kustomization"),
+  "kustomize.config.k8s.io/v1alpha1/Component": fromSchema("kustomization"),
+  [JSON_PATCH]: fromSchema("jsonPatch"),
+  "k3d.io/v1alpha5/Simple": fromSchema("k3dSimple"),
 };
 
 const loaded = new Map<string, Promise<ObjectValidator>>();
 
-/** `undefined` when no validator knows the kind (itself a lint error). */
-export function validatorFor(apiVersion: string, kind: string): Promise<ObjectValidator> | undefined {
-  const key = `${apiVersion}/${kind}`;
+/** `key`: a documentKind. `undefined` when no validator knows the kind (itself a lint error). */
+export function validatorFor(key: string): Promise<ObjectValidator> | undefined {
   const load = VALIDATORS[key];
   if (!load) return undefined;
   if (!loaded.has(key)) loaded.set(key, load());

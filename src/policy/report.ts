@@ -2,25 +2,13 @@
  * What the policy report shows besides the findings: the rules, the capacity
  * table (before → after when a base is given) and the Volcano queue shares.
  */
-import type { CapacityLine, QueueShareLine, ReportContext, RuleDescription } from "../format/report.js";
+import type { CapacityLine, QueueShareLine, ReportContext } from "../format/report.js";
 import type { PlatformModel } from "../model/platform-model.js";
 import { overcommitThresholds, quotaTotals, queueShares, QUOTA_KINDS } from "./capacity.js";
+import { ruleDescriptions } from "../rules/describe.js";
 import type { PolicyRule } from "./rule.js";
 
-/**
- * The absolute URL of a README anchor, in the repository Argo CD syncs from
- * (gitops.repoURL), when it is on GitHub; undefined otherwise.
- */
-export function docsUrl(model: PlatformModel | undefined, anchor: string): string | undefined {
-  const match = model && /^(?:https:\/\/|git@)github\.com[/:]([^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(model.platform.gitops.repoURL);
-  if (!match) return undefined;
-  const [file, fragment] = anchor.split("#");
-  return `https://github.com/${match[1]}/blob/${model!.platform.gitops.targetRevision}/${file}${fragment ? `#${fragment}` : ""}`;
-}
-
-export function ruleDescriptions(rules: readonly PolicyRule[], model?: PlatformModel): RuleDescription[] {
-  return rules.map((r) => ({ id: r.id, description: r.description, defaultSeverity: r.defaultSeverity, docs: docsUrl(model, r.docs) }));
-}
+export { docsUrl, ruleDescriptions } from "../rules/describe.js";
 
 /** Summed quotas against the workers, and guarantees against the whole cluster: after, and before when given. */
 export function capacityLines(after: PlatformModel, before?: PlatformModel): CapacityLine[] {

@@ -1,41 +1,22 @@
 /**
- * A policy rule in the style of an ESLint rule: metadata and a check that
- * reports through a context. It never prints, and its severity lives in
- * configuration (`policy.rules` in platform.yaml), not in the rule.
+ * A policy rule: a rule (src/rules/rule.ts) over the validated model and the
+ * objects generated from it. Its severity lives in configuration
+ * (`policy.rules` in platform.yaml), falling back to its default.
  */
 import type { PlatformModel } from "../model/platform-model.js";
+import type { Finding, Rule, RuleContext } from "../rules/rule.js";
 import type { Synthesis } from "../synth/object.js";
 
-export type RuleSeverity = "error" | "warn";
-export type ConfiguredSeverity = RuleSeverity | "off";
+export type { ConfiguredSeverity, RuleSeverity } from "../rules/rule.js";
+export { docsAnchor } from "../rules/rule.js";
 
-export interface PolicyFinding {
-  /** Input file the finding concerns (a team file, or platform.yaml). */
-  file: string;
-  /** JSON pointer inside that file; its line and column are looked up. */
-  path: string;
-  message: string;
-  hint: string;
-}
-
-export interface PolicyContext {
+export interface PolicySubject {
   /** The validated platform. */
   model: PlatformModel;
   /** Every object the compiler generates from it. */
   synthesis: Synthesis;
-  report(finding: PolicyFinding): void;
 }
 
-export interface PolicyRule {
-  /** Stable, kebab-case; also the diagnostic code and the key in `policy.rules`. */
-  id: string;
-  defaultSeverity: RuleSeverity;
-  /** One line: what the rule holds the platform to. */
-  description: string;
-  /** Where the rule is explained: an anchor of the README (see docsAnchor). */
-  docs: string;
-  check(context: PolicyContext): void;
-}
-
-/** The rule's section of the README: its id is the heading, so the anchor is the id. */
-export const docsAnchor = (id: string): string => `README.md#${id}`;
+export type PolicyRule = Rule<PolicySubject>;
+export type PolicyContext = RuleContext<PolicySubject>;
+export type PolicyFinding = Finding;

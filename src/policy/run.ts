@@ -1,8 +1,7 @@
 /**
  * Runs the policy rules over a validated, synthesized platform. Severities
  * come from `policy.rules` in platform.yaml (error, warn or off), falling back
- * to each rule's default; findings get the line and column of their JSON
- * pointer in the input file.
+ * to each rule's default; src/rules/run.ts turns findings into diagnostics.
  */
 import { closest } from "fastest-levenshtein";
 import { sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
@@ -10,7 +9,8 @@ import { PLATFORM_FILE } from "../load/inputs.js";
 import { locate } from "../load/source.js";
 import type { PlatformModel } from "../model/platform-model.js";
 import type { Synthesis } from "../synth/object.js";
-import type { ConfiguredSeverity, PolicyFinding, PolicyRule } from "./rule.js";
+import { runRules } from "../rules/run.js";
+import type { ConfiguredSeverity, PolicyRule } from "./rule.js";
 
 export const UNKNOWN_RULE = "policy/unknown-rule";
 
@@ -19,32 +19,16 @@ export function severityOf(rule: PolicyRule, model: PlatformModel): ConfiguredSe
 }
 
 export function runPolicy(model: PlatformModel, synthesis: Synthesis, rules: readonly PolicyRule[]): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  const at = ({ file, path }: Pick<PolicyFinding, "file" | "path">) => {
-    const source = model.sources.get(file);
-    return source ? locate(source, path) : {};
-  };
   const ids = rules.map((r) => r.id);
-  for (const id of Object.keys(model.platform.policy?.rules ?? {})) {
-    if (ids.includes(id)) continue;
-    const finding = { file: PLATFORM_FILE, path: `/policy/rules/${id.replace(/~/g, "~0").replace(/\//g, "~1")}` };
-    diagnostics.push({
-      severity: "error", code: UNKNOWN_RULE, ...finding, ...at(finding),
+  const unknown = Object.keys(model.platform.policy?.rules ?? {}).filter((id) => !ids.includes(id)).map((id): Diagnostic => {
+    const path = `/policy/rules/${id.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    const source = model.sources.get(PLATFORM_FILE);
+    return {
+      severity: "error", code: UNKNOWN_RULE, file: PLATFORM_FILE, path, ...(source ? locate(source, path) : {}),
       message: `policy.rules names \`${id}\`, which is not a policy rule, so its severity changes nothing`,
       hint: `Did you mean \`${closest(id, ids)}\`? The rules: ${ids.join(", ")}.`,
-    });
-  }
-  for (const rule of rules) {
-    const severity = severityOf(rule, model);
-    if (severity === "off") continue;
-    rule.check({
-      model,
-      synthesis,
-      report: (finding) => diagnostics.push({
-        severity: severity === "warn" ? "warning" : "error",
-        code: rule.id, message: finding.message, hint: finding.hint, file: finding.file, path: finding.path, ...at(finding),
-      }),
-    });
-  }
-  return sortDiagnostics(diagnostics);
+    };
+  });
+  const findings = runRules(rules, { model, synthesis }, { sources: model.sources, severity: (rule) => severityOf(rule, model) });
+  return sortDiagnostics([...unknown, ...findings]);
 }

@@ -1,13 +1,32 @@
 /**
  * Changes that destroy something running when Argo CD syncs them (its
  * Applications prune): deleted namespaces, queues, projects and
- * Applications, lowered quotas and removed RBAC. One detector per kind of
- * damage; the review turns what they find into errors unless allowed.
+ * Applications, lowered quotas and removed RBAC. One rule per kind of
+ * damage, over the changes between the base and the working tree; each
+ * reports one error per owner (a team, or the platform) unless the review
+ * is told to allow that owner's destructive changes.
  */
-import type { ResourceChange } from "../format/report.js";
+import { resourceId, type Allowance, type ResourceChange } from "../format/report.js";
+import { PLATFORM_FILE, TEAMS_DIR } from "../load/inputs.js";
 import { parseQuantity, QuantityError } from "../model/quantity.js";
+import type { Finding, Rule } from "../rules/rule.js";
 import { ARGO, type KubeObject } from "../synth/object.js";
+import { PLATFORM_OWNER } from "./ownership.js";
 import type { Resource } from "./resources.js";
+
+/** Allows every owner's destructive changes. */
+export const ALL = "*";
+export const DESTRUCTIVE_DOCS = "README.md#destructive-changes";
+
+/** What the destructive checks look at: the changed objects, each as it was and as it is. */
+export interface ChangeSubject {
+  changes: readonly ResourceChange[];
+  /** Every object of each side, by resourceId. */
+  before: ReadonlyMap<string, Resource>;
+  after: ReadonlyMap<string, Resource>;
+  /** The owners whose destructive changes the review is told to allow. */
+  allowance?: Allowance;
+}
 
 export interface Damage {
   /** The object and what happens to it, e.g. "ResourceQuota team-theta/theta-quota: requests.cpu 6 → 4". */
@@ -16,21 +35,67 @@ export interface Damage {
   pointer: string;
 }
 
-export interface DestructiveCheck {
-  /** Diagnostic code. */
-  code: string;
-  description: string;
+export interface DestructiveCheck extends Rule<ChangeSubject> {
   /** What the damage does, said once after the list of objects. */
   consequence: string;
+  /** The damage one change does. */
   detect(change: ResourceChange, before?: Resource, after?: Resource): Damage[];
 }
+
+type DamageDetector = Pick<DestructiveCheck, "id" | "description" | "consequence" | "detect">;
+
+const teamFile = (team: string) => `${TEAMS_DIR}/${team}.yaml`;
+const ownerOf = (change: ResourceChange) => change.team ?? PLATFORM_OWNER;
+const allows = (allowance: Allowance | undefined, owner: string) => Boolean(allowance && (allowance.teams.includes(ALL) || allowance.teams.includes(owner)));
+
+/** The damage of each change a check detects, by owner, in the order of the changes. */
+function damageByOwner(check: DamageDetector, { changes, before, after }: ChangeSubject): Map<string, Damage[]> {
+  const owners = new Map<string, Damage[]>();
+  for (const change of changes) {
+    const id = resourceId(change);
+    const damage = check.detect(change, before.get(id), after.get(id));
+    if (damage.length) owners.set(ownerOf(change), [...(owners.get(ownerOf(change)) ?? []), ...damage]);
+  }
+  return owners;
+}
+
+/** One finding per owner: every object the change damages, then what that does. */
+function damageFinding(check: DamageDetector, owner: string, damages: Damage[], allowance: Allowance | undefined): Finding {
+  const allowed = allows(allowance, owner);
+  const subject = owner === PLATFORM_OWNER ? "the platform" : `team \`${owner}\``;
+  return {
+    file: owner === PLATFORM_OWNER ? PLATFORM_FILE : teamFile(owner),
+    path: damages[0].pointer,
+    message: `destructive change to ${subject}: ${damages.map((d) => d.detail).join("; ")}; ${check.consequence}${allowed ? ` (allowed by ${allowance!.source})` : ""}`,
+    hint: allowed
+      ? "Allowed explicitly: make sure the team knows before merging."
+      : `If this is intended, allow it explicitly: \`--allow-destructive ${owner}\` (on a pull request: the label \`allow-destructive:${owner}\`).`,
+    ...(allowed ? { severity: "warning" as const } : {}),
+  };
+}
+
+/** A destructive check as a rule: an error for each owner whose objects it damages, a warning when allowed. */
+function destructiveCheck(detector: DamageDetector): DestructiveCheck {
+  return {
+    ...detector,
+    defaultSeverity: "error",
+    docs: DESTRUCTIVE_DOCS,
+    check(context) {
+      for (const [owner, damages] of damageByOwner(detector, context)) context.report(damageFinding(detector, owner, damages, context.allowance));
+    },
+  };
+}
+
+/** The owners a change damages in any way: those an allowance is used for. */
+export const damagedOwners = (subject: ChangeSubject): Set<string> =>
+  new Set(DESTRUCTIVE_CHECKS.flatMap((check) => [...damageByOwner(check, subject).keys()]));
 
 const id = (c: ResourceChange) => `${c.kind} ${c.namespace ? `${c.namespace}/` : ""}${c.name}`;
 const removed = (c: ResourceChange, kind: string) => c.change === "removed" && c.kind === kind;
 const syncOptions = (o?: KubeObject) => o?.metadata.annotations?.[ARGO.syncOptions] ?? "";
 
-export const namespaceDeleted: DestructiveCheck = {
-  code: "review/namespace-deleted",
+export const namespaceDeleted = destructiveCheck({
+  id: "review/namespace-deleted",
   description: "A team's Namespace is no longer generated.",
   consequence: "a team's running jobs and data live in its namespace",
   detect(change, before) {
@@ -38,24 +103,24 @@ export const namespaceDeleted: DestructiveCheck = {
     const kept = /Delete=false/.test(syncOptions(before?.object));
     return [{ detail: `${id(change)} is no longer generated: ${kept ? "Argo CD keeps it (it is marked Delete=false) but nothing manages it any more" : "Argo CD deletes it, with everything in it"}`, pointer: "/name" }];
   },
-};
+});
 
-export const queueDeleted: DestructiveCheck = {
-  code: "review/queue-deleted",
+export const queueDeleted = destructiveCheck({
+  id: "review/queue-deleted",
   description: "A Volcano Queue is deleted.",
   consequence: "Volcano leaves the PodGroups in a deleted queue Pending forever and refuses new pods that name it",
   detect: (change) => (removed(change, "Queue") ? [{ detail: `${id(change)} is deleted`, pointer: change.team ? "/scheduler" : "/volcano" }] : []),
-};
+});
 
-export const appProjectDeleted: DestructiveCheck = {
-  code: "review/appproject-deleted",
+export const appProjectDeleted = destructiveCheck({
+  id: "review/appproject-deleted",
   description: "An Argo CD AppProject is deleted.",
   consequence: "the Applications in a deleted project stop syncing",
   detect: (change) => (removed(change, "AppProject") ? [{ detail: `${id(change)} is deleted`, pointer: "/name" }] : []),
-};
+});
 
-export const applicationDeleted: DestructiveCheck = {
-  code: "review/application-deleted",
+export const applicationDeleted = destructiveCheck({
+  id: "review/application-deleted",
   description: "An Argo CD Application is deleted.",
   consequence: "what it deployed is pruned or left unmanaged",
   detect(change, before) {
@@ -63,7 +128,7 @@ export const applicationDeleted: DestructiveCheck = {
     const cascade = before?.object.metadata.finalizers?.includes(ARGO.resourcesFinalizer);
     return [{ detail: `${id(change)} is deleted${cascade ? ", with Argo CD's resources finalizer: the objects it deployed are deleted with it" : ""}`, pointer: change.team ? "/name" : "" }];
   },
-};
+});
 
 const QUOTA_POINTER: Record<string, string> = {
   "requests.cpu": "/quota/requests/cpu", "requests.memory": "/quota/requests/memory",
@@ -91,8 +156,8 @@ function lowered(before: Record<string, string | number> = {}, after: Record<str
     .map(([k, v]) => [k, v, after[k]]);
 }
 
-export const quotaLowered: DestructiveCheck = {
-  code: "review/quota-lowered",
+export const quotaLowered = destructiveCheck({
+  id: "review/quota-lowered",
   description: "A ResourceQuota or a Volcano queue's capability is lowered.",
   consequence: "running pods keep running, but pods beyond the lower quota are refused, and jobs beyond the lower capability wait",
   detect(change, before, after) {
@@ -106,7 +171,7 @@ export const quotaLowered: DestructiveCheck = {
     }
     return [];
   },
-};
+});
 
 const RBAC_KINDS = new Set(["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount"]);
 
@@ -125,8 +190,8 @@ function permissions(object: KubeObject): Set<string> {
 
 const subjects = (object: KubeObject) => new Set(((object.subjects as Array<{ kind: string; name: string; namespace?: string }>) ?? []).map((s) => `${s.kind} ${s.namespace ? `${s.namespace}/` : ""}${s.name}`));
 
-export const rbacRemoved: DestructiveCheck = {
-  code: "review/rbac-removed",
+export const rbacRemoved = destructiveCheck({
+  id: "review/rbac-removed",
   description: "A service account, role or binding is deleted, or loses permissions or subjects.",
   consequence: "Spark drivers that rely on these permissions fail, mid-job for running ones",
   detect(change, before, after) {
@@ -147,6 +212,6 @@ export const rbacRemoved: DestructiveCheck = {
     }
     return [];
   },
-};
+});
 
 export const DESTRUCTIVE_CHECKS: readonly DestructiveCheck[] = [namespaceDeleted, queueDeleted, appProjectDeleted, applicationDeleted, quotaLowered, rbacRemoved];

@@ -6,26 +6,24 @@
  * result, and the capacity before → after.
  */
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { resourceId, type Allowance, type ReportContext, type ResourceChange, type RuleDescription } from "../format/report.js";
-import { loadInputs, PLATFORM_FILE, TEAMS_DIR } from "../load/inputs.js";
-import { locate } from "../load/source.js";
+import type { Allowance, ReportContext, ResourceChange, RuleDescription } from "../format/report.js";
 import type { PlatformModel } from "../model/platform-model.js";
-import { compileInputs, type CompileResult } from "../pipeline.js";
+import { compile, type CompileResult } from "../pipeline.js";
 import { POLICY_RULES } from "../policy/index.js";
 import { capacityLines, docsUrl, queueLines, ruleDescriptions } from "../policy/report.js";
 import { policyOf } from "../policy/check.js";
 import type { PolicyRule } from "../policy/rule.js";
-import { renderTree } from "../emit/tree.js";
+import { runRules } from "../rules/run.js";
 import { changedBuilds, checkWithKustomize } from "../verify/kustomize.js";
 import { changedFiles, inputsAtRef } from "./base.js";
-import { DESTRUCTIVE_CHECKS, type Damage, type DestructiveCheck } from "./destructive.js";
+import { ALL, damagedOwners, DESTRUCTIVE_CHECKS, DESTRUCTIVE_DOCS, type ChangeSubject } from "./destructive.js";
 import { diffResources } from "./diff.js";
 import { OTHER_TEAM_QUOTA, otherTeamQuotas, SEVERAL_OWNERS, severalOwners, touchesSeveralOwners } from "./owner-findings.js";
-import { describeOwners, ownershipOf, PLATFORM_OWNER } from "./ownership.js";
+import { describeOwners, ownershipOf } from "./ownership.js";
 import { resourcesOf, type Resource } from "./resources.js";
 
 export { GitError } from "./base.js";
-export { DESTRUCTIVE_CHECKS } from "./destructive.js";
+export { ALL, DESTRUCTIVE_CHECKS } from "./destructive.js";
 export { diffResources, fieldChanges } from "./diff.js";
 export { resourcesOf } from "./resources.js";
 export { ownershipOf, PLATFORM_OWNER } from "./ownership.js";
@@ -33,7 +31,6 @@ export { OTHER_TEAM_QUOTA, SEVERAL_OWNERS } from "./owner-findings.js";
 
 export const BASE_INVALID = "review/base-invalid";
 export const ALLOWANCE_UNUSED = "review/allowance-unused";
-export const ALL = "*";
 
 export type Compiled = Pick<CompileResult, "diagnostics" | "model" | "synthesis">;
 
@@ -65,35 +62,6 @@ export interface ReviewResult {
   changes: ResourceChange[];
 }
 
-const teamFile = (team: string) => `${TEAMS_DIR}/${team}.yaml`;
-
-/** Turns the damage found into one finding per team and kind of damage. */
-function destructiveFindings(found: Array<{ check: DestructiveCheck; owner: string; damage: Damage }>, head: PlatformModel, allowance: Allowance | undefined): Diagnostic[] {
-  const groups = new Map<string, { check: DestructiveCheck; owner: string; damages: Damage[] }>();
-  for (const { check, owner, damage } of found) {
-    const key = `${owner}\0${check.code}`;
-    const group = groups.get(key) ?? { check, owner, damages: [] };
-    group.damages.push(damage);
-    groups.set(key, group);
-  }
-  return [...groups.values()].map(({ check, owner, damages }) => {
-    const file = owner === PLATFORM_OWNER ? PLATFORM_FILE : teamFile(owner);
-    const source = head.sources.get(file);
-    const allowed = allowance && (allowance.teams.includes(ALL) || allowance.teams.includes(owner));
-    const subject = owner === PLATFORM_OWNER ? "the platform" : `team \`${owner}\``;
-    return {
-      severity: allowed ? "warning" : "error",
-      code: check.code,
-      message: `destructive change to ${subject}: ${damages.map((d) => d.detail).join("; ")}; ${check.consequence}${allowed ? ` (allowed by ${allowance!.source})` : ""}`,
-      hint: allowed
-        ? "Allowed explicitly: make sure the team knows before merging."
-        : `If this is intended, allow it explicitly: \`--allow-destructive ${owner}\` (on a pull request: the label \`allow-destructive:${owner}\`).`,
-      file,
-      ...(source ? { path: damages[0].pointer, ...locate(source, damages[0].pointer) } : {}),
-    } satisfies Diagnostic;
-  });
-}
-
 function unusedAllowances(allowance: Allowance | undefined, owners: Set<string>): Diagnostic[] {
   if (!allowance) return [];
   const unused = allowance.teams.filter((t) => (t === ALL ? owners.size === 0 : !owners.has(t)));
@@ -107,8 +75,8 @@ function unusedAllowances(allowance: Allowance | undefined, owners: Set<string>)
 function reviewRules(rules: readonly PolicyRule[], model: PlatformModel): RuleDescription[] {
   return [
     ...ruleDescriptions(rules, model),
-    ...DESTRUCTIVE_CHECKS.map((c) => ({ id: c.code, description: c.description, defaultSeverity: "error" as const, docs: docsUrl(model, "README.md#destructive-changes") })),
-    { id: ALLOWANCE_UNUSED, description: "An allowance of destructive changes covers a team the change does not touch destructively.", defaultSeverity: "warn", docs: docsUrl(model, "README.md#destructive-changes") },
+    ...ruleDescriptions(DESTRUCTIVE_CHECKS, model),
+    { id: ALLOWANCE_UNUSED, description: "An allowance of destructive changes covers a team the change does not touch destructively.", defaultSeverity: "warn", docs: docsUrl(model, DESTRUCTIVE_DOCS) },
     { id: BASE_INVALID, description: "The platform at the base ref does not build, so nothing can be compared (an error unless the review is told to go on without a base).", defaultSeverity: "error", docs: docsUrl(model, "README.md#review") },
     { id: SEVERAL_OWNERS, description: "The change touches the files of several owners (teams, or a team and the platform), so a platform engineer must read it.", defaultSeverity: "warn", docs: docsUrl(model, "README.md#whose-files-a-change-touches") },
     { id: OTHER_TEAM_QUOTA, description: "A change that touches several teams' files adds or changes a team's quota or queue.", defaultSeverity: "error", docs: docsUrl(model, "README.md#whose-files-a-change-touches") },
@@ -139,10 +107,7 @@ export function reviewCompiled(base: Compiled, head: Compiled, baseName: string,
   const allowance: Allowance | undefined = options.allowDestructive?.length
     ? { teams: [...new Set(options.allowDestructive)].sort(), source: options.allowedBy ?? `--allow-destructive ${options.allowDestructive.join(",")}` }
     : undefined;
-  const found = changes.flatMap((change) => {
-    const id = resourceId(change);
-    return DESTRUCTIVE_CHECKS.flatMap((check) => check.detect(change, before.get(id), after.get(id)).map((damage) => ({ check, owner: change.team ?? PLATFORM_OWNER, damage })));
-  });
+  const damage: ChangeSubject = { changes, before, after, allowance };
 
   const owners = ownershipOf(base, head, options.changedFiles ?? []);
   const attention = [
@@ -154,8 +119,8 @@ export function reviewCompiled(base: Compiled, head: Compiled, baseName: string,
     ...notes,
     ...severalOwners(owners),
     ...(baseBuilds ? otherTeamQuotas(owners, model, base.model!) : []),
-    ...destructiveFindings(found, model, allowance),
-    ...unusedAllowances(allowance, new Set(found.map((f) => f.owner))),
+    ...runRules(DESTRUCTIVE_CHECKS, damage, { sources: model.sources }),
+    ...unusedAllowances(allowance, damagedOwners(damage)),
     ...policy.diagnostics,
   ]);
   return {
@@ -174,15 +139,6 @@ export function reviewCompiled(base: Compiled, head: Compiled, baseName: string,
   };
 }
 
-/**
- * Validation, synthesis and the names check of one side: the objects the platform generates,
- * without lint (which proves the generator, and runs in build and check) and
- * without rendering YAML text, which a semantic diff does not need.
- */
-export async function compileObjects(root: string): Promise<Compiled> {
-  return compileInputs(await loadInputs(root));
-}
-
 export interface ReviewPlatformOptions extends ReviewOptions {
   /** Project root in the working tree (where platform.yaml is). */
   root: string;
@@ -199,7 +155,8 @@ export async function reviewPlatform(options: ReviewPlatformOptions): Promise<Re
   const base = inputsAtRef(options.root, options.base);
   try {
     // Reading the two sides' files overlaps; parsing and synthesis take turns on the one thread.
-    const [before, after] = await Promise.all([compileObjects(base.root), compileObjects(options.root)]);
+    // Without lint, which proves the generator and runs in build and check.
+    const [before, after] = await Promise.all([compile(base.root, { lint: false }), compile(options.root, { lint: false })]);
     // The base's messages name the temporary directory it was extracted to: say "the base" instead.
     before.diagnostics = before.diagnostics.map((d) => ({ ...d, message: d.message.replaceAll(base.root, "the base"), ...(d.hint ? { hint: d.hint.replaceAll(base.root, "the base") } : {}) }));
     const changed = options.changedFiles ?? changedFiles(options.root, base.commit);
@@ -216,9 +173,7 @@ export async function reviewPlatform(options: ReviewPlatformOptions): Promise<Re
  * render exactly what the compiler meant (src/verify/kustomize.ts): a review
  * that says "safe" has seen what Argo CD will apply.
  */
-async function renderedAsMeant(base: Compiled, head: Compiled): Promise<Diagnostic[]> {
-  if (!head.synthesis || hasErrors(head.diagnostics)) return [];
-  const headTree = renderTree(head.synthesis.files);
-  const baseTree = base.synthesis && !hasErrors(base.diagnostics) ? renderTree(base.synthesis.files) : undefined;
-  return checkWithKustomize(headTree, changedBuilds(baseTree, headTree, head.synthesis.builds), { required: Boolean(process.env.CI) });
+async function renderedAsMeant(base: CompileResult, head: CompileResult): Promise<Diagnostic[]> {
+  if (!head.tree || !head.synthesis) return [];
+  return checkWithKustomize(head.tree, changedBuilds(base.tree, head.tree, head.synthesis.builds), { required: Boolean(process.env.CI) });
 }

@@ -4,13 +4,13 @@
  */
 import { capPerFile, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { loadInputs, type LoadedInputs } from "../load/inputs.js";
-import { locate, type SourceDocument } from "../load/source.js";
+import type { SourceDocument } from "../load/source.js";
 import { platformModel, teamModel, type PlatformModel } from "../model/platform-model.js";
 import type { Platform } from "../types/platform.js";
 import type { Team } from "../types/team.js";
 import { validateQuantities } from "./quantities.js";
 import { validateSchema, type InputKind } from "./schema.js";
-import { SEMANTIC_RULES } from "./semantic/index.js";
+import { runSemanticRules } from "./semantic/index.js";
 
 export interface ValidationResult {
   /** Present when the inputs were well-formed enough to build a model (it may still have semantic errors). */
@@ -46,14 +46,4 @@ function wellFormed(kind: InputKind, source: SourceDocument): Diagnostic[] {
   return errors.length ? errors : validateQuantities(kind, source);
 }
 
-export function runSemanticRules(model: PlatformModel): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  for (const rule of SEMANTIC_RULES) {
-    rule.check(model, (finding) => {
-      const source = model.sources.get(finding.file);
-      const position = source ? locate(source, finding.path) : { line: 1, column: 1 };
-      diagnostics.push({ severity: finding.severity ?? "error", code: rule.code, message: finding.message, hint: finding.hint, file: finding.file, path: finding.path, ...position });
-    });
-  }
-  return diagnostics;
-}
+export { runSemanticRules };

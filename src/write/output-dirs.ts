@@ -38,13 +38,15 @@ export async function diffTree(root: string, tree: FileTree, options: LockOption
 
 /**
  * Makes the compiler's files on disk exactly `tree`, changing only what
- * differs; refuses (DiagnosticError) when a file it did not write, or one that
- * is not a regular file, is in the way. Returns what it changed.
+ * differs. Refuses (a DiagnosticError, each diagnostic naming the file and
+ * the fix) before touching anything when a file it did not write, or one that
+ * is not a regular file, is in the output directories: it would have to
+ * replace or delete it. Any caller of the library gets the same guarantee as
+ * `build`. Returns what it changed.
  */
 export async function writeTree(root: string, tree: FileTree, options: LockOptions = {}): Promise<TreeDiff> {
-  for (const file of tree.keys()) {
-    if (!isOwnedPath(file)) throw new Error(`synthesis produced ${file}, which is not a file the compiler owns`);
-  }
+  const outside = [...tree.keys()].filter((file) => !isOwnedPath(file));
+  if (outside.length) throw new DiagnosticError(outside.map(notOwned));
   return locked(root, options, (work) => {
     const onDisk = readOnDisk(root);
     const diff = diffOf(onDisk, tree);
@@ -177,6 +179,15 @@ export function refusals(diff: TreeDiff): Diagnostic[] {
       hint: `Delete it (Kustomize and Argo CD would follow a link or read a device), then run the build again.`,
     })),
   ];
+}
+
+/** A tree that would write outside what the compiler owns: refused whole, before anything is touched. */
+function notOwned(file: string): Diagnostic {
+  return {
+    severity: "error", code: "output/not-owned", file,
+    message: `the tree to write holds ${JSON.stringify(file)}, which is not a path the compiler owns, so nothing is written`,
+    hint: `Write only files inside ${OUTPUT_DIRS.join("/ or ")}/ (relative paths, no \`..\`) or ${OWNED_FILES.join(", ")}. ${NOTHING_CHANGED}`,
+  };
 }
 
 function asDiagnostic(error: unknown, root: string, outcome: string): unknown {

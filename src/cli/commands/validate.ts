@@ -1,14 +1,13 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { hasErrors } from "../../diagnostics/diagnostic.js";
-import { loadInputs } from "../../load/inputs.js";
-import { compileInputs } from "../../pipeline.js";
+import { compile } from "../../pipeline.js";
 import { countErrors, EXIT, paint, plural, report, seconds, summary, withCommonOptions, type CommonOptions } from "../output.js";
 
 export async function validate(options: CommonOptions): Promise<number> {
   const start = performance.now();
   // Synthesis too: a name a team may not take is only known from what it generates.
-  const { model, diagnostics } = compileInputs(await loadInputs(path.resolve(options.dir)));
+  const { model, diagnostics } = await compile(path.resolve(options.dir), { lint: false, render: false });
   report(diagnostics, options);
   if (!model || hasErrors(diagnostics)) {
     summary(paint.red(`✖ ${plural(countErrors(diagnostics), "error")}.`), options);

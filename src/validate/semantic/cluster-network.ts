@@ -1,6 +1,6 @@
 import { PLATFORM_FILE } from "../../load/inputs.js";
 import { canonicalText, isCanonical, isPrivate, NETWORK_DEFAULTS, overlaps, PRIVATE_RANGES, sizeOf, type Ipv4Cidr } from "../../model/network.js";
-import type { SemanticRule } from "./rule.js";
+import { VALIDATION_DOCS, type SemanticRule } from "./rule.js";
 
 type RangeKey = keyof typeof NETWORK_DEFAULTS;
 const RANGES: readonly RangeKey[] = ["subnet", "serviceCIDR", "clusterCIDR"];
@@ -19,9 +19,11 @@ const SERVICE_MIN_SIZE = 11;
 const SUBNET_OVERHEAD = 5;
 
 export const clusterNetworkValid: SemanticRule = {
-  code: "platform/cluster-network",
+  id: "platform/cluster-network",
+  defaultSeverity: "error",
   description: "The cluster's subnet, service and pod ranges are private, written as networks, large enough, and do not overlap.",
-  check(model, report) {
+  docs: VALIDATION_DOCS,
+  check({ model, report }) {
     const written = model.platform.cluster.network ?? {};
     const nodes = model.platform.cluster.servers.count + model.platform.cluster.agents.count;
     const error = (key: RangeKey, message: string, hint: string) => report({ file: PLATFORM_FILE, path: pathOf(key), message, hint });
@@ -59,13 +61,14 @@ export const clusterNetworkValid: SemanticRule = {
 };
 
 export const portsOnLoopback: SemanticRule = {
-  code: "platform/ports-exposed",
+  id: "platform/ports-exposed",
+  defaultSeverity: "warn",
   description: "The API server and the ingress are published on this machine only, unless platform.yaml chooses otherwise.",
-  check(model, report) {
+  docs: VALIDATION_DOCS,
+  check({ model, report }) {
     const address = model.hostPorts.bindAddress;
     if (address.startsWith("127.")) return;
     report({
-      severity: "warning",
       file: PLATFORM_FILE,
       path: "/cluster/ports/bindAddress",
       message: `cluster.ports.bindAddress ${address} publishes the Kubernetes API (port ${model.hostPorts.api}) and the ingress (ports ${model.hostPorts.http}, ${model.hostPorts.https}) beyond this machine`,

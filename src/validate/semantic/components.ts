@@ -1,40 +1,42 @@
 import { incompatibleComponents } from "../../compat/versions.js";
+import { componentOf } from "../../components/registry.js";
 import { PLATFORM_FILE } from "../../load/inputs.js";
 import { knownChartVersions, unknownValueKeys } from "../helm-values.js";
-import type { SemanticRule } from "./rule.js";
+import { VALIDATION_DOCS, type SemanticRule } from "./rule.js";
 
 export const versionsCompatible: SemanticRule = {
-  code: "platform/version-incompatible",
+  id: "platform/version-incompatible",
+  defaultSeverity: "error",
   description: "Volcano, the Spark Operator and Argo CD support the cluster's Kubernetes version.",
-  check(model, report) {
+  docs: VALIDATION_DOCS,
+  check({ model, report }) {
     for (const { path, reason, supported } of incompatibleComponents(model.platform, model.kubernetes)) {
       report({ file: PLATFORM_FILE, path, message: reason, hint: `Pick a k3s image and component versions that overlap (${supported}); the k3s image is cluster.k3sImage.` });
     }
   },
 };
 
-/** Values the compiler derives from the teams; a hand-set value would fight it. */
-const COMPILER_OWNED_VALUES: Record<string, string[]> = {
-  "spark-operator": ["/spark/jobNamespaces", "/spark/serviceAccount", "/spark/rbac"],
-  volcano: ["/custom/enabled_admissions"],
-};
+/** Values the compiler sets (each component's descriptor lists its own); a hand-set value would fight it. */
+const compilerOwnedValues = (key: string): string[] => componentOf(key)?.ownedValues.map((v) => v.pointer) ?? [];
 
 export const helmValuesKnown: SemanticRule = {
-  code: "platform/helm-values",
+  id: "platform/helm-values",
+  defaultSeverity: "error",
   description: "Helm values use keys the chart really has, and leave the compiler's own keys alone.",
-  check(model, report) {
+  docs: VALIDATION_DOCS,
+  check({ model, report }) {
     for (const [name, component] of Object.entries(model.platform.components)) {
       if (!component) continue;
       const base = `/components/${name}`;
       const unknown = unknownValueKeys(component.chart.name, component.chart.version, component.values ?? {});
       if (!unknown) {
-        report({ file: PLATFORM_FILE, path: `${base}/chart/version`, message: `no key list for chart ${component.chart.name} ${component.chart.version}, so its values cannot be checked`, hint: `Known charts: ${knownChartVersions().join(", ")}. Add one with: node scripts/chart-keys.mjs <values.yaml> ${component.chart.name}@${component.chart.version} > schemas/charts/${component.chart.name}-${component.chart.version}.keys.json, and a line in src/validate/helm-values.ts.` });
+        report({ file: PLATFORM_FILE, path: `${base}/chart/version`, message: `no key list for chart ${component.chart.name} ${component.chart.version}, so its values cannot be checked`, hint: `Known charts: ${knownChartVersions().join(", ")}. Add one with: node scripts/chart-keys.mjs <values.yaml> ${component.chart.name}@${component.chart.version} > schemas/charts/${component.chart.name}-${component.chart.version}.keys.json, and list it in the component's descriptor (src/components/, \`chartKeys\`).` });
         continue;
       }
       for (const key of unknown) {
         report({ file: PLATFORM_FILE, path: `${base}/values${key.pointer}`, message: `\`${key.dotted}\` is not a value of the ${component.chart.name} ${component.chart.version} chart; Helm would ignore it`, hint: key.suggestion ? `Did you mean \`${key.dotted.replace(/[^.]+$/, key.suggestion)}\`?` : "Check the chart's values.yaml for the right key." });
       }
-      for (const owned of COMPILER_OWNED_VALUES[component.chart.name] ?? []) {
+      for (const owned of compilerOwnedValues(name)) {
         if (valueAt(component.values, owned) !== undefined) {
           report({ file: PLATFORM_FILE, path: `${base}/values${owned}`, message: `\`${owned.slice(1).replace(/\//g, ".")}\` is set by the compiler from the teams`, hint: "Remove it from platform.yaml; see README, \"Who owns what\"." });
         }
@@ -52,9 +54,11 @@ const valueAt = (values: unknown, pointer: string): unknown =>
  * default scheduler and bypass their queues.
  */
 export const sparkOperatorReadyForVolcano: SemanticRule = {
-  code: "platform/volcano-needs-operator-webhook",
+  id: "platform/volcano-needs-operator-webhook",
+  defaultSeverity: "error",
   description: "When a team uses Volcano, the Spark Operator's webhook and batch scheduler support stay on.",
-  check(model, report) {
+  docs: VALIDATION_DOCS,
+  check({ model, report }) {
     if (!model.teams.some((t) => t.scheduler === "volcano")) return;
     const values = model.platform.components.sparkOperator.values ?? {};
     if (valueAt(values, "/webhook/enable") === false) {

@@ -1,4 +1,7 @@
 /** Every semantic rule, in the order they run. Adding a rule: one module, one line here. */
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import type { PlatformModel } from "../../model/platform-model.js";
+import { runRules } from "../../rules/run.js";
 import { clusterNetworkValid, portsOnLoopback } from "./cluster-network.js";
 import { helmValuesKnown, sparkOperatorReadyForVolcano, versionsCompatible } from "./components.js";
 import { teamOwnersAreCodeOwners } from "./owners.js";
@@ -27,4 +30,7 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   inputNamesItsSchema,
 ];
 
-export type { SemanticRule } from "./rule.js";
+/** Validation's severities are the rules' own: a check that guards the running platform cannot be configured away. */
+export const runSemanticRules = (model: PlatformModel): Diagnostic[] => runRules(SEMANTIC_RULES, { model }, { sources: model.sources });
+
+export type { SemanticRule, ValidationSubject } from "./rule.js";

@@ -1,13 +1,15 @@
 import { PLATFORM_FILE } from "../../load/inputs.js";
 import { capacityOf, type Capacity } from "../../model/platform-model.js";
 import { formatCPU, formatMemory } from "../../model/quantity.js";
-import type { SemanticRule } from "./rule.js";
+import { VALIDATION_DOCS, type SemanticRule } from "./rule.js";
 import { exceeding } from "./resources.js";
 
 export const schedulerHasQueue: SemanticRule = {
-  code: "team/queue-scheduler-mismatch",
+  id: "team/queue-scheduler-mismatch",
+  defaultSeverity: "error",
   description: "Volcano teams declare a queue; default-scheduler teams do not.",
-  check(model, report) {
+  docs: VALIDATION_DOCS,
+  check({ model, report }) {
     for (const team of model.teams) {
       if (team.scheduler === "volcano" && !team.spec.queue) {
         report({ file: team.file, path: "/scheduler", message: `team \`${team.name}\` uses Volcano but has no \`queue\``, hint: "Add `queue:` with `weight` and `capability` (and optionally `guarantee`), or use `scheduler: default`." });
@@ -20,9 +22,11 @@ export const schedulerHasQueue: SemanticRule = {
 };
 
 export const volcanoInstalledWhenUsed: SemanticRule = {
-  code: "platform/volcano-missing",
+  id: "platform/volcano-missing",
+  defaultSeverity: "error",
   description: "Volcano is installed when any team uses it.",
-  check(model, report) {
+  docs: VALIDATION_DOCS,
+  check({ model, report }) {
     if (model.volcanoEnabled) return;
     for (const team of model.teams.filter((t) => t.scheduler === "volcano")) {
       report({ file: team.file, path: "/scheduler", message: `team \`${team.name}\` uses Volcano, but platform.yaml installs no Volcano`, hint: "Add `components.volcano` to platform.yaml, or set `scheduler: default`." });
@@ -31,9 +35,11 @@ export const volcanoInstalledWhenUsed: SemanticRule = {
 };
 
 export const guaranteeWithinCapability: SemanticRule = {
-  code: "queue/guarantee-exceeds-capability",
+  id: "queue/guarantee-exceeds-capability",
+  defaultSeverity: "error",
   description: "A queue's guarantee is at most its capability.",
-  check(model, report) {
+  docs: VALIDATION_DOCS,
+  check({ model, report }) {
     const queues = [
       ...model.teams.filter((t) => t.spec.queue?.guarantee).map((t) => ({ file: t.file, base: "/queue", queue: t.spec.queue! })),
       ...(model.platform.volcano?.defaultQueue ? [{ file: PLATFORM_FILE, base: "/volcano/defaultQueue", queue: model.platform.volcano.defaultQueue }] : []),
@@ -53,9 +59,11 @@ export const guaranteeWithinCapability: SemanticRule = {
  * (fixed only in 1.10.1). Refusing the configuration is the only safe answer.
  */
 export const guaranteesFitCluster: SemanticRule = {
-  code: "queue/guarantees-exceed-cluster",
+  id: "queue/guarantees-exceed-cluster",
+  defaultSeverity: "error",
   description: "The sum of all Volcano queue guarantees fits the cluster's CPU and memory (Volcano 1.8.2's scheduler panics otherwise).",
-  check(model, report) {
+  docs: VALIDATION_DOCS,
+  check({ model, report }) {
     if (!model.volcanoEnabled) return;
     const holders = [
       ...model.teams.filter((t) => t.spec.queue?.guarantee).map((t) => ({ name: t.name, file: t.file, path: "/queue/guarantee", guarantee: capacityOf(t.spec.queue!.guarantee!) })),

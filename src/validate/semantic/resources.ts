@@ -1,6 +1,6 @@
 import { capacityOf, type Capacity } from "../../model/platform-model.js";
 import { formatCPU, formatMemory } from "../../model/quantity.js";
-import type { SemanticRule } from "./rule.js";
+import { VALIDATION_DOCS, type SemanticRule } from "./rule.js";
 
 const DIMENSIONS = [
   { key: "cpu", format: formatCPU },
@@ -13,9 +13,11 @@ export function exceeding(small: Capacity, large: Capacity) {
 }
 
 export const quotaRequestsWithinLimits: SemanticRule = {
-  code: "quota/requests-exceed-limits",
+  id: "quota/requests-exceed-limits",
+  defaultSeverity: "error",
   description: "A quota's requests are at most its limits (a pod's request never exceeds its limit).",
-  check(model, report) {
+  docs: VALIDATION_DOCS,
+  check({ model, report }) {
     for (const team of model.teams) {
       const { requests, limits } = team.spec.quota;
       for (const d of exceeding(capacityOf(requests), capacityOf(limits))) {
@@ -26,9 +28,11 @@ export const quotaRequestsWithinLimits: SemanticRule = {
 };
 
 export const limitRangeConsistent: SemanticRule = {
-  code: "limits/defaults-inconsistent",
+  id: "limits/defaults-inconsistent",
+  defaultSeverity: "error",
   description: "LimitRange default requests are at most the default limits, and a defaulted container fits the quota.",
-  check(model, report) {
+  docs: VALIDATION_DOCS,
+  check({ model, report }) {
     for (const team of model.teams) {
       const { defaultRequest, default: defaultLimit } = team.spec.limitRange;
       for (const d of exceeding(capacityOf(defaultRequest), capacityOf(defaultLimit))) {
@@ -42,9 +46,11 @@ export const limitRangeConsistent: SemanticRule = {
 };
 
 export const quantitiesPositive: SemanticRule = {
-  code: "resources/zero",
+  id: "resources/zero",
+  defaultSeverity: "error",
   description: "Quota, queue capability and node sizes are greater than zero.",
-  check(model, report) {
+  docs: VALIDATION_DOCS,
+  check({ model, report }) {
     const zero = (value: string | number) => capacityOf({ cpu: value, memory: 0 }).cpu === 0;
     for (const team of model.teams) {
       for (const [section, resources] of [["quota/requests", team.spec.quota.requests], ["quota/limits", team.spec.quota.limits], ["queue/capability", team.spec.queue?.capability]] as const) {

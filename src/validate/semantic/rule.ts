@@ -1,21 +1,13 @@
-import type { Diagnostic, Severity } from "../../diagnostics/diagnostic.js";
 import type { PlatformModel } from "../../model/platform-model.js";
+import type { Rule } from "../../rules/rule.js";
 
-export interface Finding {
-  /** Input file the problem is in; its position comes from `path`. */
-  file: string;
-  /** JSON pointer inside that file. */
-  path: string;
-  message: string;
-  hint: string;
-  severity?: Severity;
+/** What validation checks: the whole validated platform. */
+export interface ValidationSubject {
+  model: PlatformModel;
 }
 
-/** A semantic check over the whole validated platform: one module, one concern. */
-export interface SemanticRule {
-  code: string;
-  description: string;
-  check(model: PlatformModel, report: (finding: Finding) => void): void;
-}
+/** A semantic check over the validated platform: one module, one concern. */
+export type SemanticRule = Rule<ValidationSubject>;
 
-export type { Diagnostic };
+/** The README's table of validation rules: their severities are fixed (a rule that guards the running platform cannot be turned off). */
+export const VALIDATION_DOCS = "README.md#validation-rules";

@@ -1,13 +1,15 @@
 import path from "node:path";
-import type { SemanticRule } from "./rule.js";
+import { VALIDATION_DOCS, type SemanticRule } from "./rule.js";
 
 // Which names a team may take is decided after synthesis, from every name the
 // platform and the other teams generate: src/synth/names.ts.
 
 export const teamNameMatchesFile: SemanticRule = {
-  code: "team/name-matches-file",
+  id: "team/name-matches-file",
+  defaultSeverity: "error",
   description: "A team file is named after its team, so there is one file per team and one team per file.",
-  check(model, report) {
+  docs: VALIDATION_DOCS,
+  check({ model, report }) {
     for (const team of model.teams) {
       const expected = path.posix.basename(team.file, ".yaml");
       if (team.name !== expected) {
@@ -18,9 +20,11 @@ export const teamNameMatchesFile: SemanticRule = {
 };
 
 export const teamNamesUnique: SemanticRule = {
-  code: "team/unique",
+  id: "team/unique",
+  defaultSeverity: "error",
   description: "Team names, and so namespaces and queues, are unique.",
-  check(model, report) {
+  docs: VALIDATION_DOCS,
+  check({ model, report }) {
     const seen = new Map<string, string>();
     for (const team of model.teams) {
       const first = seen.get(team.name);
