@@ -7,8 +7,8 @@
  * folding, multi-line strings as `|` blocks, YAML 1.1-ambiguous strings
  * quoted). Anything else (a string that needs escapes, see ./safe-text.ts, null, a fraction, a
  * list in a list, a non-plain object...) returns undefined and the caller
- * uses `yaml`. Follows yaml 2.9 (pinned); scripts/bench/verify-yaml-writer.mjs
- * compares the two byte for byte.
+ * uses `yaml`. Follows yaml 2.9 (pinned); test/fast-yaml.test.ts compares the
+ * two byte for byte.
  */
 import { Document, type ToStringOptions } from "yaml";
 import { hasUnsafeChar } from "./safe-text.js";

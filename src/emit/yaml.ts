@@ -9,10 +9,11 @@ import { Document, visit } from "yaml";
 import { fastYaml } from "./fast-yaml.js";
 import { escapeUnsafe, hasUnsafeChar } from "./safe-text.js";
 
-const OPTIONS = { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, compat: "yaml-1.1", indentSeq: true } as const;
+/** How every file is printed; test/fast-yaml.test.ts checks the fast path against `yaml` with these. */
+export const WRITER_OPTIONS = { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, compat: "yaml-1.1", indentSeq: true } as const;
 
 export function toYaml(value: unknown): string {
-  return fastYaml(value, OPTIONS) ?? escapedYaml(value);
+  return fastYaml(value, WRITER_OPTIONS) ?? escapedYaml(value);
 }
 
 /**
@@ -21,7 +22,7 @@ export function toYaml(value: unknown): string {
  * JSON escapes, and leaves U+0085, U+2028, U+2029... raw even there.
  */
 function escapedYaml(value: unknown): string {
-  const doc = new Document(value, OPTIONS);
+  const doc = new Document(value, WRITER_OPTIONS);
   let unsafe = false;
   visit(doc, {
     Scalar(_key, node) {
@@ -31,7 +32,7 @@ function escapedYaml(value: unknown): string {
       }
     },
   });
-  const text = doc.toString(OPTIONS);
+  const text = doc.toString(WRITER_OPTIONS);
   // Every raw unsafe character left is inside one of those double-quoted scalars.
   return unsafe ? escapeUnsafe(text) : text;
 }
