@@ -11,10 +11,6 @@ MIN_K3D=5.6.0     # k3d.io/v1alpha5 config files
 MIN_KUBECTL=1.27.0
 DEFAULT_TIMEOUT=900
 POLL_INTERVAL=${BOOTSTRAP_POLL_INTERVAL:-5}
-FIELD_MANAGER=spark-platform-bootstrap
-REPO_SECRET_NAME=spark-platform-repo
-ARGOCD_CRDS="applications.argoproj.io appprojects.argoproj.io applicationsets.argoproj.io"
-ARGOCD_STATEFULSET=argocd-application-controller
 
 usage() {
   cat <<'EOF'
@@ -22,7 +18,9 @@ Usage: npm run bootstrap -- [options]      (or: bash scripts/bootstrap.sh [optio
 
 Creates the k3d cluster described by generated/cluster/k3d.yaml, installs Argo CD
 from argocd/, applies the root Application, and waits until every Application is
-Synced and Healthy. Run `npm run build` first. Safe to run again.
+Synced and Healthy. Every name, port and URL comes from the compiled library
+(`spark-platform config`), which reads platform.yaml and teams/; generated/ and
+argocd/ must be what they build (`npm run build`). Safe to run again.
 
 Options:
   --dry-run           print every command that would run, run none (reads local files only)
@@ -86,7 +84,7 @@ case $TIMEOUT in
 esac
 if [ "$TIMEOUT" -lt 1 ]; then err "--timeout must be at least 1"; exit 2; fi
 
-CURRENT_STEP='reading the generated files'
+CURRENT_STEP='reading the platform'
 on_exit() {
   local rc=$?
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 2 ]; then
@@ -100,12 +98,27 @@ if [ "$DRY_RUN" = 1 ]; then
   printf '%sDry run: commands are printed, none is run.%s\n' "$C_BOLD" "$C_RESET"
 fi
 
-load_platform_config all
-CONTEXT="k3d-$CLUSTER_NAME"
-K3D_CONFIG="$PLATFORM_ROOT/generated/cluster/k3d.yaml"
-EFFECTIVE_REPO_URL=${OVERRIDE_REPO_URL:-$REPO_URL}
-EFFECTIVE_REVISION=${OVERRIDE_REVISION:-$REPO_REVISION}
+override=()
+if [ -n "$OVERRIDE_REPO_URL" ]; then override+=(--repo-url "$OVERRIDE_REPO_URL"); fi
+if [ -n "$OVERRIDE_REVISION" ]; then override+=(--revision "$OVERRIDE_REVISION"); fi
+load_platform_config ${override[@]+"${override[@]}"}
+CONTEXT=$CLUSTER_CONTEXT
+K3D_CONFIG="$PLATFORM_ROOT/$CLUSTER_CONFIG"
+HOST_PORTS="$HOST_PORTS_API $HOST_PORTS_HTTP $HOST_PORTS_HTTPS"
 KC=(kubectl --context "$CONTEXT")
+
+# What is applied must be what the names above describe: the files on disk
+# built from the same platform.yaml and teams/.
+case $OUTPUT_STATE in
+  current) ;;
+  missing)
+    problem "generated/ and argocd/ are not built yet in $PLATFORM_ROOT." "npm run build"
+    exit 1 ;;
+  *)
+    problem "generated/ and argocd/ are not what platform.yaml and teams/ build (${#OUTPUT_FILES[@]} file(s), first: ${OUTPUT_FILES[0]})." \
+      "npm run build, then commit and push: Argo CD syncs from the repository, not from this checkout"
+    exit 1 ;;
+esac
 
 # ---------------------------------------------------------------- 1. preflight
 FAILURES=0
@@ -181,7 +194,7 @@ preflight() {
     fail_check "kubectl is not installed (version $MIN_KUBECTL or newer is needed)." \
       "brew install kubectl   or see https://kubernetes.io/docs/tasks/tools/"
   else
-    out=$(kubectl version --client -o json 2>/dev/null | node "$CONFIG_HELPER" json-get clientVersion.gitVersion) || out=''
+    out=$(kubectl version --client -o json 2>/dev/null | node "$STATUS_HELPER" version clientVersion) || out=''
     if ! version=$(semver_in "$out"); then
       fail_check "could not read the kubectl version (kubectl version --client -o json)." \
         "reinstall kubectl $MIN_KUBECTL or newer: https://kubernetes.io/docs/tasks/tools/"
@@ -197,7 +210,7 @@ preflight() {
   if [ "$docker_ok" = 1 ] && [ "$k3d_ok" = 1 ]; then
     # stdout only: k3d logs warnings on stderr, which would spoil the JSON.
     if out=$(k3d cluster list -o json 2>/dev/null); then
-      eval "$(printf '%s' "$out" | node "$CONFIG_HELPER" cluster-state "$CLUSTER_NAME" "$CLUSTER_SERVERS" "$CLUSTER_AGENTS")"
+      eval "$(printf '%s' "$out" | node "$STATUS_HELPER" k3d-cluster "$CLUSTER_NAME" "$CLUSTER_SERVERS" "$CLUSTER_AGENTS")"
     else
       out=$(k3d cluster list -o json 2>&1 >/dev/null | tail -n 1) || true
       fail_check "k3d could not list clusters: $out" "k3d cluster list"
@@ -211,7 +224,7 @@ preflight() {
   elif [ "$CLUSTER_STATE" = match ]; then
     ok "cluster '$CLUSTER_NAME' exists ($CLUSTER_DETAIL): it will be reused"
   else
-    fail_check "cluster '$CLUSTER_NAME' exists with $CLUSTER_DETAIL, but generated/cluster/k3d.yaml wants $CLUSTER_SERVERS server(s) and $CLUSTER_AGENTS agent(s)." \
+    fail_check "cluster '$CLUSTER_NAME' exists with $CLUSTER_DETAIL, but $CLUSTER_CONFIG wants $CLUSTER_SERVERS server(s) and $CLUSTER_AGENTS agent(s)." \
       "npm run bootstrap -- --recreate   (deletes the cluster and everything in it)"
   fi
 
@@ -228,7 +241,7 @@ create_cluster() {
 
 ensure_cluster() {
   CURRENT_STEP="creating the cluster $CLUSTER_NAME"
-  step "[2/6] Cluster $CLUSTER_NAME ($CLUSTER_SERVERS server(s), $CLUSTER_AGENTS agent(s), ${CLUSTER_IMAGE:-default image})"
+  step "[2/6] Cluster $CLUSTER_NAME ($CLUSTER_SERVERS server(s), $CLUSTER_AGENTS agent(s), $CLUSTER_K3S_IMAGE)"
   if [ "$DRY_RUN" = 1 ]; then
     if [ "$RECREATE" = 1 ]; then
       info "# if it exists (--recreate):"
@@ -253,14 +266,12 @@ ensure_cluster() {
   run kubectl config use-context "$CONTEXT"
   ok "kubectl context: $CONTEXT (every command below names it explicitly)"
 
-  if [ "$DRY_RUN" != 1 ] && [ "$CLUSTER_STATE" = match ] && [ "$RECREATE" != 1 ] && [ -n "$CLUSTER_IMAGE" ]; then
+  if [ "$DRY_RUN" != 1 ] && [ "$CLUSTER_STATE" = match ] && [ "$RECREATE" != 1 ]; then
     # A reused cluster must run the Kubernetes version the config pins.
-    local want have_version
-    want=${CLUSTER_IMAGE##*:}
-    want=${want//-k3s/+k3s}
-    have_version=$("${KC[@]}" version -o json 2>/dev/null | node "$CONFIG_HELPER" json-get serverVersion.gitVersion) || have_version=''
-    if [ -n "$have_version" ] && [ "$want" != latest ] && [ "$have_version" != "$want" ]; then
-      problem "cluster '$CLUSTER_NAME' runs Kubernetes $have_version, but generated/cluster/k3d.yaml pins $CLUSTER_IMAGE." \
+    local have_version
+    have_version=$("${KC[@]}" version -o json 2>/dev/null | node "$STATUS_HELPER" version serverVersion) || have_version=''
+    if [ -n "$have_version" ] && [ "$have_version" != "$CLUSTER_SERVER_VERSION" ]; then
+      problem "cluster '$CLUSTER_NAME' runs Kubernetes $have_version, but $CLUSTER_CONFIG pins $CLUSTER_K3S_IMAGE." \
         "npm run bootstrap -- --recreate   (deletes the cluster and everything in it)"
       exit 1
     fi
@@ -282,19 +293,18 @@ argocd_diagnostics() {
 
 install_argocd() {
   CURRENT_STEP='installing Argo CD'
-  step "[3/6] Argo CD (argocd/, server-side apply, namespace $ARGOCD_NAMESPACE)"
-  run "${KC[@]}" apply --server-side --force-conflicts "--field-manager=$FIELD_MANAGER" -k "$PLATFORM_ROOT/argocd"
+  step "[3/6] Argo CD $ARGOCD_VERSION ($ARGOCD_DIR/, server-side apply, namespace $ARGOCD_NAMESPACE)"
+  run "${KC[@]}" apply --server-side --force-conflicts "--field-manager=$FIELD_MANAGER" -k "$PLATFORM_ROOT/$ARGOCD_DIR"
 
-  local deadline=$((SECONDS + TIMEOUT)) crd crds=''
-  for crd in $ARGOCD_CRDS; do crds="$crds crd/$crd"; done
+  local deadline=$((SECONDS + TIMEOUT)) crd crds=()
+  for crd in "${ARGOCD_CRDS[@]}"; do crds+=("crd/$crd"); done
   info "waiting for the Argo CD CRDs to be established (timeout ${TIMEOUT}s)"
-  # shellcheck disable=SC2086 # $crds: one word per CRD
-  run "${KC[@]}" wait --for=condition=Established $crds "--timeout=$(seconds_left "$deadline")s" ||
+  run "${KC[@]}" wait --for=condition=Established "${crds[@]}" "--timeout=$(seconds_left "$deadline")s" ||
     argocd_diagnostics "the Argo CD CRDs were not established in time."
   info "waiting for the Argo CD deployments to be available"
   run "${KC[@]}" -n "$ARGOCD_NAMESPACE" wait --for=condition=Available deployment --all "--timeout=$(seconds_left "$deadline")s" ||
     argocd_diagnostics "the Argo CD deployments did not become available within ${TIMEOUT}s."
-  run "${KC[@]}" -n "$ARGOCD_NAMESPACE" rollout status "statefulset/$ARGOCD_STATEFULSET" "--timeout=$(seconds_left "$deadline")s" ||
+  run "${KC[@]}" -n "$ARGOCD_NAMESPACE" rollout status "statefulset/$ARGOCD_CONTROLLER" "--timeout=$(seconds_left "$deadline")s" ||
     argocd_diagnostics "the Argo CD application controller did not become ready within ${TIMEOUT}s."
   [ "$DRY_RUN" = 1 ] || ok "Argo CD is up"
 }
@@ -310,25 +320,29 @@ json_string() {
 # The Secret as JSON, with $1 as the (JSON-encoded) password. Built with printf,
 # never a here-document: bash may write a here-document to a temporary file.
 repo_secret_manifest() {
+  local i labels=''
+  for i in "${!REPOSITORY_SECRET_LABELS_NAME[@]}"; do
+    labels="$labels${labels:+, }$(json_string "${REPOSITORY_SECRET_LABELS_NAME[$i]}"): $(json_string "${REPOSITORY_SECRET_LABELS_VALUE[$i]}")"
+  done
   printf '{\n  "apiVersion": "v1",\n  "kind": "Secret",\n'
-  printf '  "metadata": {\n    "name": "%s",\n    "namespace": "%s",\n' "$REPO_SECRET_NAME" "$ARGOCD_NAMESPACE"
-  printf '    "labels": { "argocd.argoproj.io/secret-type": "repository", "app.kubernetes.io/part-of": "spark-platform" }\n  },\n'
+  printf '  "metadata": {\n    "name": "%s",\n    "namespace": "%s",\n' "$REPOSITORY_SECRET" "$ARGOCD_NAMESPACE"
+  printf '    "labels": { %s }\n  },\n' "$labels"
   printf '  "type": "Opaque",\n  "stringData": {\n    "type": "git",\n'
   printf '    "url": %s,\n    "username": %s,\n    "password": %s\n  }\n}\n' \
-    "$(json_string "$EFFECTIVE_REPO_URL")" "$(json_string "$REPO_USERNAME")" "$1"
+    "$(json_string "$REPOSITORY_URL")" "$(json_string "$REPO_USERNAME")" "$1"
 }
 
 repository_access() {
   CURRENT_STEP='giving Argo CD access to the repository'
-  step "[4/6] Repository access: $EFFECTIVE_REPO_URL @ $EFFECTIVE_REVISION"
+  step "[4/6] Repository access: $REPOSITORY_URL @ $REPOSITORY_REVISION"
   if [ -z "$REPO_TOKEN" ]; then
     ok "no GIT_TOKEN set: Argo CD reads the repository anonymously (fine for a public repository)"
     info "for a private one: export GIT_TOKEN=<token> (and GIT_USERNAME if not 'git'), then run this again"
     return 0
   fi
-  case $EFFECTIVE_REPO_URL in
+  case $REPOSITORY_URL in
     https://*) ;;
-    *) die "GIT_TOKEN is set, but a token only works with an https:// repository URL (got $EFFECTIVE_REPO_URL). Use an https URL, or unset GIT_TOKEN and configure SSH credentials in Argo CD." ;;
+    *) die "GIT_TOKEN is set, but a token only works with an https:// repository URL (got $REPOSITORY_URL). Use an https URL, or unset GIT_TOKEN and configure SSH credentials in Argo CD." ;;
   esac
   case $REPO_TOKEN$REPO_USERNAME in
     *[[:cntrl:]]*) die "GIT_TOKEN or GIT_USERNAME contains a control character (a stray newline?)." ;;
@@ -336,30 +350,27 @@ repository_access() {
   # Server-side apply: no last-applied-configuration annotation holding the token.
   pipe_to "$(repo_secret_manifest '"<redacted>"')" "$(repo_secret_manifest "$(json_string "$REPO_TOKEN")")" \
     "${KC[@]}" apply --server-side --force-conflicts "--field-manager=$FIELD_MANAGER" -f -
-  [ "$DRY_RUN" = 1 ] || ok "repository Secret $ARGOCD_NAMESPACE/$REPO_SECRET_NAME applied (the token was passed on stdin only)"
+  [ "$DRY_RUN" = 1 ] || ok "repository Secret $ARGOCD_NAMESPACE/$REPOSITORY_SECRET applied (the token was passed on stdin only)"
 }
 
 # ---------------------------------------------------------------- 5. root Application, sync
 root_application() {
   CURRENT_STEP='applying the root Application'
-  step "[5/6] Root Application '$ROOT_APP_NAME' and every Application it creates"
+  step "[5/6] Root Application '$ROOT_NAME' and every Application it creates"
   if [ -n "$OVERRIDE_REPO_URL$OVERRIDE_REVISION" ]; then
-    local manifest
-    manifest=$(node "$CONFIG_HELPER" root-app --root "$PLATFORM_ROOT" \
-      --repo-url "$EFFECTIVE_REPO_URL" --revision "$EFFECTIVE_REVISION")
-    info "overriding the root Application's source: $EFFECTIVE_REPO_URL @ $EFFECTIVE_REVISION"
-    pipe_to "$manifest" "$manifest" "${KC[@]}" apply --server-side --force-conflicts "--field-manager=$FIELD_MANAGER" -f -
+    info "overriding the root Application's source: $REPOSITORY_URL @ $REPOSITORY_REVISION"
+    pipe_to "$ROOT_MANIFEST" "$ROOT_MANIFEST" "${KC[@]}" apply --server-side --force-conflicts "--field-manager=$FIELD_MANAGER" -f -
   else
-    run "${KC[@]}" apply --server-side --force-conflicts "--field-manager=$FIELD_MANAGER" -f "$PLATFORM_ROOT/argocd/root-application.yaml"
+    run "${KC[@]}" apply --server-side --force-conflicts "--field-manager=$FIELD_MANAGER" -f "$PLATFORM_ROOT/$ROOT_FILE"
   fi
 }
 
 wait_for_applications() {
   CURRENT_STEP='waiting for the Applications to sync'
   local get_apps
-  get_apps=("${KC[@]}" -n "$ROOT_APP_NAMESPACE" get applications.argoproj.io -o json)
+  get_apps=("${KC[@]}" -n "$ROOT_NAMESPACE" get applications.argoproj.io -o json)
   if [ "$DRY_RUN" = 1 ]; then
-    info "# every ${POLL_INTERVAL}s, until all of $EXPECTED_APPS are Synced and Healthy (timeout ${TIMEOUT}s):"
+    info "# every ${POLL_INTERVAL}s, until all of ${APPLICATIONS[*]} are Synced and Healthy (timeout ${TIMEOUT}s):"
     show_cmd "${get_apps[@]}"
     return 0
   fi
@@ -370,7 +381,7 @@ wait_for_applications() {
   while :; do
     rc=0
     json=$("${get_apps[@]}" 2>/dev/null) || json='{"items":[]}'
-    table=$(printf '%s' "$json" | node "$CONFIG_HELPER" apps --expected "$EXPECTED_APPS" --width "$width") || rc=$?
+    table=$(printf '%s' "$json" | node "$STATUS_HELPER" applications --width "$width" "${APPLICATIONS[@]}") || rc=$?
     if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then die "could not read the Applications (exit $rc)"; fi
     if [ -t 1 ]; then
       # Redraw the table in place.
@@ -387,11 +398,11 @@ wait_for_applications() {
     [ "$rc" -eq 0 ] && break
     if [ "$SECONDS" -ge "$deadline" ]; then
       err "not every Application was Synced and Healthy within ${TIMEOUT}s."
-      printf '%s' "$json" | node "$CONFIG_HELPER" apps --expected "$EXPECTED_APPS" --namespace "$ROOT_APP_NAMESPACE" --report | sed '1,/^$/d' >&2 || true
+      printf '%s' "$json" | node "$STATUS_HELPER" applications --namespace "$ROOT_NAMESPACE" --report "${APPLICATIONS[@]}" | sed '1,/^$/d' >&2 || true
       {
         printf '\nNext:\n'
-        printf '  kubectl -n %s get applications                 # the current state\n' "$ROOT_APP_NAMESPACE"
-        printf '  kubectl -n %s port-forward svc/argocd-server 8081:443   # then https://localhost:8081 (Argo CD UI)\n' "$ARGOCD_NAMESPACE"
+        printf '  kubectl -n %s get applications                 # the current state\n' "$ROOT_NAMESPACE"
+        printf '  kubectl -n %s port-forward svc/%s 8081:443   # then https://localhost:8081 (Argo CD UI)\n' "$ARGOCD_NAMESPACE" "$ARGOCD_SERVER"
         printf '  npm run bootstrap -- --timeout %s                # keep waiting: re-running is safe\n' "$((TIMEOUT * 2))"
         if [ -z "$REPO_TOKEN" ]; then
           printf '  if the repository is private: export GIT_TOKEN=<token> and run the bootstrap again\n'
@@ -411,30 +422,22 @@ next_steps() {
   cat <<EOF
 
 Argo CD UI:
-  kubectl -n $ARGOCD_NAMESPACE port-forward svc/argocd-server 8081:443
+  kubectl -n $ARGOCD_NAMESPACE port-forward svc/$ARGOCD_SERVER 8081:443
   then open https://localhost:8081 (self-signed certificate), user: admin
-EOF
-  if [ -n "$ARGOCD_INGRESS_HOST" ] && [ -n "$HTTP_HOST_PORT" ]; then
-    printf '  or, through the ingress: http://%s:%s\n' "$ARGOCD_INGRESS_HOST" "$HTTP_HOST_PORT"
-  fi
-  cat <<EOF
   initial admin password:
-    kubectl -n $ARGOCD_NAMESPACE get secret argocd-initial-admin-secret -o jsonpath='{.data.password}' | base64 --decode; echo
+    kubectl -n $ARGOCD_NAMESPACE get secret $ARGOCD_ADMIN_SECRET -o jsonpath='{.data.password}' | base64 --decode; echo
 
 Run a team's example Spark job:
 EOF
-  local ex rest team ns name file count=0
-  for ex in ${EXAMPLES[@]+"${EXAMPLES[@]}"}; do
-    team=${ex%%|*} rest=${ex#*|}
-    ns=${rest%%|*} rest=${rest#*|}
-    name=${rest%%|*} file=${rest#*|}
-    count=$((count + 1))
-    printf '  %s:\n' "$team"
-    printf '    kubectl apply -f %s\n' "$file"
+  local i ns
+  for i in ${EXAMPLES_TEAM[@]+"${!EXAMPLES_TEAM[@]}"}; do
+    ns=${EXAMPLES_NAMESPACE[$i]}
+    printf '  %s:\n' "${EXAMPLES_TEAM[$i]}"
+    printf '    kubectl apply -f %s\n' "${EXAMPLES_FILE[$i]}"
     printf '    kubectl -n %s get sparkapplications -w\n' "$ns"
-    printf '    kubectl -n %s logs -f %s-driver        # once the driver pod runs\n' "$ns" "$name"
+    printf '    kubectl -n %s logs -f %s-driver        # once the driver pod runs\n' "$ns" "${EXAMPLES_NAME[$i]}"
   done
-  if [ "$count" -eq 0 ]; then info "(no examples in generated/examples: run npm run build)"; fi
+  if [ -z "${EXAMPLES_TEAM[*]:-}" ]; then info "(no teams in teams/: no examples to run)"; fi
   cat <<EOF
 
 Remove everything: npm run teardown

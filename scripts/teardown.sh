@@ -10,7 +10,7 @@ usage() {
   cat <<'EOF'
 Usage: npm run teardown -- [options]       (or: bash scripts/teardown.sh [options])
 
-Deletes the k3d cluster named in generated/cluster/k3d.yaml and its kubectl
+Deletes the k3d cluster that platform.yaml names (cluster.name) and its kubectl
 context. Asks first; without a terminal to ask on, it refuses unless --yes.
 
 Options:
@@ -38,7 +38,13 @@ if [ "$DRY_RUN" = 1 ]; then
   printf '%sDry run: commands are printed, none is run.%s\n' "$C_BOLD" "$C_RESET"
 fi
 
-load_platform_config cluster-only
+# The name only: platform.yaml has it even before a build.
+ensure_compiled
+CLUSTER_NAME=$(spark_platform config cluster.name --dir "$PLATFORM_ROOT") || {
+  problem "could not read the cluster's name from platform.yaml in $PLATFORM_ROOT (see above)." \
+    "correct platform.yaml, or delete the cluster by its name: k3d cluster list; k3d cluster delete NAME"
+  exit 1
+}
 
 step "Teardown: k3d cluster $CLUSTER_NAME"
 if [ "$DRY_RUN" = 1 ]; then
@@ -59,7 +65,7 @@ if ! out=$(k3d cluster list -o json 2>/dev/null); then
     "start Docker Desktop, or on Linux: sudo systemctl start docker"
   exit 1
 fi
-eval "$(printf '%s' "$out" | node "$CONFIG_HELPER" cluster-state "$CLUSTER_NAME" 0 0)"
+eval "$(printf '%s' "$out" | node "$STATUS_HELPER" k3d-cluster "$CLUSTER_NAME" 0 0)"
 if [ "$CLUSTER_STATE" = absent ]; then
   ok "no cluster named '$CLUSTER_NAME': nothing to delete"
   exit 0

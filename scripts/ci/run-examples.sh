@@ -23,21 +23,19 @@ while [ "$#" -gt 0 ]; do
 done
 case $TIMEOUT in '' | *[!0-9]*) err "--timeout needs a whole number of seconds"; exit 2 ;; esac
 
-load_platform_config all
-KC=(kubectl --context "k3d-$CLUSTER_NAME")
+# shellcheck disable=SC2119 # the root Application's source is not overridden here
+load_platform_config
+KC=(kubectl --context "$CLUSTER_CONTEXT")
 
-# EXAMPLES entries: team|namespace|name|file
 names=() namespaces=() states=()
 step "Submit one example SparkApplication per team"
-for ex in ${EXAMPLES[@]+"${EXAMPLES[@]}"}; do
-  rest=${ex#*|}
-  namespaces+=("${rest%%|*}")
-  rest=${rest#*|}
-  names+=("${rest%%|*}")
+for i in ${EXAMPLES_TEAM[@]+"${!EXAMPLES_TEAM[@]}"}; do
+  namespaces+=("${EXAMPLES_NAMESPACE[$i]}")
+  names+=("${EXAMPLES_NAME[$i]}")
   states+=("")
-  run "${KC[@]}" apply -f "$PLATFORM_ROOT/${rest#*|}"
+  run "${KC[@]}" apply -f "$PLATFORM_ROOT/${EXAMPLES_FILE[$i]}"
 done
-if [ "${#names[@]}" -eq 0 ]; then die "no examples in generated/examples: run npm run build"; fi
+if [ "${#names[@]}" -eq 0 ]; then die "no teams in teams/: no examples to run"; fi
 if [ "$DRY_RUN" = 1 ]; then
   info "# then, every ${POLL_INTERVAL}s until all are COMPLETED (timeout ${TIMEOUT}s):"
   show_cmd "${KC[@]}" -n "${namespaces[0]}" get sparkapplication "${names[0]}" -o 'jsonpath={.status.applicationState.state}'

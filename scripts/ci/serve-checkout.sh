@@ -53,7 +53,7 @@ cd "$PLATFORM_ROOT"
 URL="git://$HOST:$PORT/platform.git"
 
 step "Point platform.yaml at $URL ($BRANCH), and rebuild"
-run node "$CONFIG_HELPER" set-gitops --root "$PLATFORM_ROOT" --repo-url "$URL" --revision "$BRANCH"
+run node "$SCRIPTS_DIR/lib/set-gitops.mjs" --root "$PLATFORM_ROOT" --repo-url "$URL" --revision "$BRANCH"
 run bash -c "${E2E_BUILD_CMD:-npm run build}"
 
 step "Commit the working tree and serve it"

@@ -9,7 +9,10 @@
 # or running the scripts against another checkout).
 SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PLATFORM_ROOT=${SPARK_PLATFORM_ROOT:-$(cd "$SCRIPTS_DIR/.." && pwd)}
-CONFIG_HELPER="$SCRIPTS_DIR/lib/platform-config.mjs"
+# The checkout whose compiled library answers the scripts' questions (dist/).
+CLI_ROOT=$(cd "$SCRIPTS_DIR/.." && pwd)
+# shellcheck disable=SC2034 # used by the scripts that source this file
+STATUS_HELPER="$SCRIPTS_DIR/lib/cluster-status.mjs"
 
 DRY_RUN=${DRY_RUN:-0}
 
@@ -120,19 +123,55 @@ seconds_left() {
   printf '%s\n' "$left"
 }
 
-# Reads the compiler's output into shell variables (see platform-config.mjs env).
-# load_platform_config all|cluster-only (cluster-only: just CLUSTER_NAME, which
-# platform.yaml has even before a build).
-load_platform_config() {
-  local cfg mode=()
-  if [ "${1:-}" = cluster-only ]; then mode=(--cluster-only); fi
+require_node() {
   if ! have node; then
-    problem "Node.js is not installed: the scripts read the generated files with it." \
-      "install Node.js 20 or newer (https://nodejs.org), then run: npm ci"
+    problem "Node.js is not installed: the scripts ask the compiled library for every name, port and URL." \
+      "install Node.js 20.19 or newer (https://nodejs.org), then run: npm ci"
     exit 1
   fi
-  cfg=$(node "$CONFIG_HELPER" env --root "$PLATFORM_ROOT" ${mode[@]+"${mode[@]}"}) || {
-    err "could not read the generated platform files in $PLATFORM_ROOT (see above)."
+}
+
+# The compiled command line (dist/), compiled first when it is missing (a fresh
+# `npm ci`) or older than a source, so that the scripts never read the
+# platform with an outdated compiler. SPARK_PLATFORM_CLI names another build
+# of it, used as it is (the tests).
+ensure_compiled() {
+  require_node
+  if [ -n "${SPARK_PLATFORM_CLI:-}" ]; then return 0; fi
+  local main="$CLI_ROOT/dist/src/cli/main.js" newer=''
+  if [ -f "$main" ]; then
+    # -newer compares modification times; head ends the search at the first hit.
+    newer=$(find "$CLI_ROOT/src" "$CLI_ROOT/schemas" "$CLI_ROOT/tsconfig.json" "$CLI_ROOT/package-lock.json" \
+      -type f -newer "$main" -print 2>/dev/null | head -n 1) || true
+    [ -z "$newer" ] && return 0
+    info "compiling the command line: ${newer#"$CLI_ROOT"/} changed since the last compile"
+  else
+    info "compiling the command line (dist/ does not exist yet)"
+  fi
+  if [ ! -f "$CLI_ROOT/node_modules/typescript/bin/tsc" ]; then
+    problem "the project's dependencies are not installed in $CLI_ROOT." "npm ci"
+    exit 1
+  fi
+  (cd "$CLI_ROOT" && node node_modules/typescript/bin/tsc -p tsconfig.json) || {
+    problem "the command line does not compile (see above)." "npm ci, then: npm run compile"
+    exit 1
+  }
+}
+
+# spark_platform ARGS...: the compiled command line (call ensure_compiled first).
+spark_platform() {
+  node "${SPARK_PLATFORM_CLI:-$CLI_ROOT/dist/src/cli/main.js}" "$@"
+}
+
+# load_platform_config [--repo-url URL] [--revision REV]: every name, port, path
+# and URL of the platform as shell variables (`spark-platform config --format
+# env`: CLUSTER_NAME, HOST_PORTS_API, ARGOCD_CRDS=(...), ...), from the validated
+# platform.yaml and teams/.
+load_platform_config() {
+  local cfg
+  ensure_compiled
+  cfg=$(spark_platform config --dir "$PLATFORM_ROOT" --format env "$@") || {
+    err "could not read the platform in $PLATFORM_ROOT (see above)."
     exit 1
   }
   eval "$cfg"

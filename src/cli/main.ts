@@ -7,6 +7,7 @@
 import { Command, CommanderError } from "commander";
 import * as build from "./commands/build.js";
 import * as check from "./commands/check.js";
+import * as config from "./commands/config.js";
 import * as newTeam from "./commands/new-team.js";
 import * as policy from "./commands/policy.js";
 import * as review from "./commands/review.js";
@@ -14,7 +15,7 @@ import * as validate from "./commands/validate.js";
 import { inert, visible } from "../format/escape.js";
 import { endQuietlyWhenTheReaderGoes, EXIT, paint } from "./output.js";
 
-const COMMANDS: Array<{ register(cli: Command): void }> = [build, check, validate, policy, review, newTeam];
+const COMMANDS: Array<{ register(cli: Command): void }> = [build, check, validate, policy, review, newTeam, config];
 
 export function program(): Command {
   const cli = new Command("spark-platform")

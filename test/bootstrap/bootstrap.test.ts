@@ -1,10 +1,9 @@
 // scripts/bootstrap.sh against stand-in docker, k3d and kubectl.
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:net";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
-  ALL_APPS,
-  CHILD_APPS,
   type Call,
   type Fixture,
   filesContaining,
@@ -16,7 +15,7 @@ import {
   occupy,
   type Result,
   Sandbox,
-  TEAMS,
+  type Scenario,
 } from "./harness.js";
 
 const TOKEN = "ghp_T0k3nThatMustNeverLeak_1234567890";
@@ -24,18 +23,20 @@ const CONTEXT = "k3d-data-platform-cluster";
 
 let sandbox: Sandbox;
 let fx: Fixture;
+/** The root appears first, then every Application of the build, all Synced and Healthy. */
+let synced: Scenario;
 const servers: Server[] = [];
 
 beforeAll(async () => {
   sandbox = new Sandbox();
   fx = await makeFixture(sandbox.base);
+  synced = { applications: [[], [{ name: "root", sync: "Synced", health: "Healthy" }], healthyApps(fx.applications)] };
 });
 afterAll(() => sandbox.cleanup());
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
 });
 
-const synced = { applications: [[], [{ name: "root", sync: "Synced", health: "Healthy" }], healthyApps()] };
 const find = (calls: Call[], re: RegExp) => calls.findIndex((c) => re.test(line(c)));
 const kubectlCalls = (calls: Call[]) => calls.filter((c) => c.tool === "kubectl");
 /** Shown when an exit code is not the expected one. */
@@ -63,7 +64,7 @@ describe("a fresh laptop: no cluster yet", () => {
       new RegExp(`^kubectl config use-context ${CONTEXT}$`),
       /wait --for=condition=Ready nodes --all/,
       new RegExp(`apply --server-side --force-conflicts .*-k ${fx.root}/argocd$`),
-      /wait --for=condition=Established crd\/applications\.argoproj\.io crd\/appprojects\.argoproj\.io crd\/applicationsets\.argoproj\.io --timeout=\d+s$/,
+      /wait --for=condition=Established crd\/applications\.argoproj\.io crd\/appprojects\.argoproj\.io --timeout=\d+s$/,
       /-n argocd wait --for=condition=Available deployment --all --timeout=\d+s$/,
       /-n argocd rollout status statefulset\/argocd-application-controller --timeout=\d+s$/,
       new RegExp(`apply --server-side .*-f ${fx.root}/argocd/root-application\\.yaml$`),
@@ -93,17 +94,19 @@ describe("a fresh laptop: no cluster yet", () => {
     expect(r.exitCode, dump(r)).toBe(0);
     expect(r.stdout).toMatch(/NAME\s+SYNC\s+HEALTH\s+MESSAGE/);
     expect(r.stdout).toMatch(/spark-operator\s+-\s+-\s+not created yet/);
-    expect(r.stdout).toContain(`0/${ALL_APPS.length} Applications Synced and Healthy`);
-    expect(r.stdout).toContain(`1/${ALL_APPS.length} Applications Synced and Healthy`);
-    expect(r.stdout).toContain(`${ALL_APPS.length}/${ALL_APPS.length} Applications Synced and Healthy`);
-    for (const app of ALL_APPS) expect(r.stdout).toMatch(new RegExp(`${app}\\s+Synced\\s+Healthy`));
+    const all = fx.applications.length;
+    expect(all).toBeGreaterThan(5);
+    expect(r.stdout).toContain(`0/${all} Applications Synced and Healthy`);
+    expect(r.stdout).toContain(`1/${all} Applications Synced and Healthy`);
+    expect(r.stdout).toContain(`${all}/${all} Applications Synced and Healthy`);
+    for (const app of fx.applications) expect(r.stdout).toMatch(new RegExp(`${app}\\s+Synced\\s+Healthy`));
   });
 
   it("does not declare success while an Application of generated/applications is still missing", async () => {
     // Every Application that exists is Synced/Healthy, but volcano never appears.
     const r = await sandbox.run("bootstrap.sh", ["--timeout", "1"], {
       fixture: fx,
-      scenario: { applications: [healthyApps(ALL_APPS.filter((a) => a !== "volcano"))] },
+      scenario: { applications: [healthyApps(fx.applications.filter((a) => a !== "volcano"))] },
     });
     expect(r.exitCode, dump(r)).toBe(1);
     expect(r.stderr).toMatch(/volcano: sync=- health=-/);
@@ -115,21 +118,23 @@ describe("a fresh laptop: no cluster yet", () => {
     expect(r.exitCode, dump(r)).toBe(0);
     expect(r.stdout).toContain("kubectl -n argocd port-forward svc/argocd-server 8081:443");
     expect(r.stdout).toContain("kubectl -n argocd get secret argocd-initial-admin-secret -o jsonpath='{.data.password}' | base64 --decode");
-    for (const team of TEAMS) {
-      expect(r.stdout).toContain(`kubectl apply -f generated/examples/${team}/spark-application.yaml`);
-      expect(r.stdout).toContain(`kubectl -n team-${team} get sparkapplications -w`);
-      expect(r.stdout).toContain(`kubectl -n team-${team} logs -f spark-pi-${team}-driver`);
+    expect(fx.examples.map((e) => e.team)).toEqual(fx.teams);
+    for (const example of fx.examples) {
+      expect(r.stdout).toContain(`kubectl apply -f ${example.file}`);
+      expect(r.stdout).toContain(`kubectl -n ${example.namespace} get sparkapplications -w`);
+      expect(r.stdout).toContain(`kubectl -n ${example.namespace} logs -f ${example.name}-driver`);
     }
     expect(r.stdout).toContain("npm run teardown");
-    // No ingress in argocd/: no ingress URL promised.
-    expect(r.stdout).not.toContain("through the ingress");
   });
 
-  it("mentions the ingress URL when argocd/ has an Ingress", async () => {
-    const withIngress = await makeFixture(`${sandbox.base}/ingress`, { ingress: true });
-    const r = await sandbox.run("bootstrap.sh", [], { fixture: withIngress, scenario: synced });
+  it("takes every name and port from platform.yaml: another cluster name gives another cluster, context and port check", async () => {
+    const other = await makeFixture(`${sandbox.base}/other`, { clusterName: "other-name" });
+    const r = await sandbox.run("bootstrap.sh", ["--dry-run"], { fixture: other });
     expect(r.exitCode, dump(r)).toBe(0);
-    expect(r.stdout).toContain(`through the ingress: http://argocd.localhost:${withIngress.ports.http}`);
+    expect(r.stdout).toContain("+ k3d kubeconfig merge other-name --kubeconfig-merge-default --kubeconfig-switch-context");
+    expect(r.stdout).toContain("+ kubectl --context k3d-other-name wait --for=condition=Ready nodes --all");
+    expect(r.stdout).toContain(`host ports ${other.ports.api} ${other.ports.http} ${other.ports.https} must be free`);
+    expect(r.stdout).not.toContain("data-platform-cluster");
   });
 });
 
@@ -279,13 +284,36 @@ describe("preflight: every problem is reported with its fix, and nothing is crea
     assertNothingCreated(r.calls);
   });
 
-  it("the generated files are missing: says to build first", async () => {
-    const empty = { ...fx, root: `${sandbox.base}/nothing-built` };
-    mkdirSync(empty.root, { recursive: true });
-    const r = await sandbox.run("bootstrap.sh", [], { fixture: empty });
+  it("nothing built yet: says to build first, and runs nothing", async () => {
+    const unbuilt = await makeFixture(`${sandbox.base}/unbuilt`, { unbuilt: true });
+    const r = await sandbox.run("bootstrap.sh", [], { fixture: unbuilt });
     expect(r.exitCode, dump(r)).toBe(1);
-    expect(r.stderr).toContain("generated/cluster/k3d.yaml not found");
-    expect(r.stderr).toContain("npm run build");
+    expect(r.stderr).toContain("generated/ and argocd/ are not built yet");
+    expect(r.stderr).toContain("fix: npm run build");
+    expect(r.calls).toEqual([]);
+  });
+
+  it("generated/ older than platform.yaml: refuses to apply it, in a dry run too", async () => {
+    const stale = await makeFixture(`${sandbox.base}/stale`);
+    const file = join(stale.root, "platform.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("targetRevision: main", "targetRevision: release"));
+    for (const args of [[], ["--dry-run"]]) {
+      const r = await sandbox.run("bootstrap.sh", args, { fixture: stale });
+      expect(r.exitCode, dump(r)).toBe(1);
+      expect(r.stderr).toMatch(/generated\/ and argocd\/ are not what platform\.yaml and teams\/ build \(\d+ file\(s\), first: \S+\)/);
+      expect(r.stderr).toContain("fix: npm run build, then commit and push");
+      expect(r.calls).toEqual([]);
+    }
+  });
+
+  it("an invalid platform.yaml: the compiler's diagnostic, at its line, and nothing runs", async () => {
+    const invalid = await makeFixture(`${sandbox.base}/invalid`);
+    const file = join(invalid.root, "platform.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("name: data-platform-cluster", "name: Data_Platform"));
+    const r = await sandbox.run("bootstrap.sh", [], { fixture: invalid });
+    expect(r.exitCode, dump(r)).toBe(1);
+    expect(r.stderr).toMatch(/platform\.yaml:\d+:\d+/);
+    expect(r.stderr).toContain("could not read the platform");
     expect(r.calls).toEqual([]);
   });
 });
@@ -410,7 +438,7 @@ describe("waiting, timeouts and failures", () => {
 
   it("an Application stuck Degraded: times out, prints its conditions and resources, and the next command", async () => {
     const stuck = [
-      ...healthyApps(ALL_APPS.filter((a) => a !== "spark-operator")),
+      ...healthyApps(fx.applications.filter((a) => a !== "spark-operator")),
       {
         name: "spark-operator",
         sync: "Synced",
@@ -444,7 +472,7 @@ describe("waiting, timeouts and failures", () => {
     expect(r.stderr).toContain("investigate: kubectl -n argocd describe application spark-operator");
     expect(r.stderr).toContain("if the repository is private: export GIT_TOKEN");
     // Healthy ones are not reported as failing.
-    for (const app of CHILD_APPS.filter((a) => a !== "spark-operator")) expect(r.stderr).not.toContain(`✗ ${app}:`);
+    for (const app of fx.applications.filter((a) => a !== "spark-operator")) expect(r.stderr).not.toContain(`✗ ${app}:`);
     // It kept polling until the deadline.
     expect(r.calls.filter((c) => /get applications/.test(line(c))).length).toBeGreaterThanOrEqual(2);
   });
@@ -482,7 +510,7 @@ describe("--dry-run, --help and bad usage", () => {
       `kubectl config use-context ${CONTEXT}`,
       `kubectl --context ${CONTEXT} wait --for=condition=Ready nodes --all --timeout=900s`,
       `kubectl --context ${CONTEXT} apply --server-side --force-conflicts --field-manager=spark-platform-bootstrap -k ${fx.root}/argocd`,
-      `kubectl --context ${CONTEXT} wait --for=condition=Established crd/applications.argoproj.io crd/appprojects.argoproj.io crd/applicationsets.argoproj.io --timeout=900s`,
+      `kubectl --context ${CONTEXT} wait --for=condition=Established crd/applications.argoproj.io crd/appprojects.argoproj.io --timeout=900s`,
       `kubectl --context ${CONTEXT} -n argocd wait --for=condition=Available deployment --all --timeout=900s`,
       `kubectl --context ${CONTEXT} -n argocd rollout status statefulset/argocd-application-controller --timeout=900s`,
       `kubectl --context ${CONTEXT} apply --server-side --force-conflicts --field-manager=spark-platform-bootstrap -f -`,

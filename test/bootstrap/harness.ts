@@ -1,16 +1,24 @@
 // Runs scripts/bootstrap.sh and scripts/teardown.sh against stand-in docker,
 // k3d and kubectl (test/bootstrap/fakes/: fake.sh, which hands the stateful
-// calls to fake-tool.mjs) in a throwaway copy of
-// the compiler's output, and reads back what the stand-ins were asked to do.
+// calls to fake-tool.mjs) in a throwaway copy of the project, built by the
+// compiled CLI, and reads back what the stand-ins were asked to do.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { delimiter, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseAllDocuments, parseDocument } from "yaml";
+import { k3dClusterEntry } from "./fakes/k3d-cluster.mjs";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const fakesDir = join(repoRoot, "test/bootstrap/fakes");
+/**
+ * The compiled CLI the scripts ask (SPARK_PLATFORM_CLI): `npm test` compiles it
+ * first (pretest). Named explicitly so that a run never compiles it again
+ * while other tests read it.
+ */
+export const cli = join(repoRoot, "dist/src/cli/main.js");
 export const TOOLS = ["docker", "k3d", "kubectl"] as const;
 export type Tool = (typeof TOOLS)[number];
 
@@ -39,7 +47,7 @@ export interface Scenario {
   waitTimeout?: string[];
   /** One list per `kubectl get applications` poll; the last repeats. */
   applications?: AppSpec[][];
-  /** Per SparkApplication name: its .status.applicationState.state at each poll; the last repeats. */
+  /** Per SparkApplication `namespace/name`: its .status.applicationState.state at each poll; the last repeats. */
   sparkStates?: Record<string, string[]>;
 }
 
@@ -74,111 +82,83 @@ export function filesContaining(dir: string, needle: string): string[] {
   return hits;
 }
 
-/** Entries of `k3d cluster list -o json` for a cluster. */
-export function k3dCluster(name: string, servers: number, agents: number, running = true): Record<string, unknown> {
-  const nodes: Record<string, unknown>[] = [];
-  for (let i = 0; i < servers; i++) nodes.push({ name: `k3d-${name}-server-${i}`, role: "server", State: { Running: running } });
-  for (let i = 0; i < agents; i++) nodes.push({ name: `k3d-${name}-agent-${i}`, role: "agent", State: { Running: running } });
-  return {
-    name,
-    nodes,
-    serversCount: servers,
-    serversRunning: running ? servers : 0,
-    agentsCount: agents,
-    agentsRunning: running ? agents : 0,
-    hasLoadbalancer: true,
-  };
+/** An entry of `k3d cluster list -o json` for a cluster (the stand-in k3d lists the same). */
+export const k3dCluster = (name: string, servers: number, agents: number, running = true): Record<string, unknown> =>
+  k3dClusterEntry(name, servers, agents, running);
+
+export function healthyApps(names: readonly string[]): AppSpec[] {
+  return names.map((name) => ({ name, sync: "Synced", health: "Healthy", operationState: { phase: "Succeeded" } }));
 }
 
-export const TEAMS = ["alpha", "beta", "theta", "delta"];
-export const CHILD_APPS = ["spark-operator", "volcano", ...TEAMS.map((t) => `team-${t}`)];
-export const ALL_APPS = ["root", ...CHILD_APPS];
-
-export function healthyApps(names = ALL_APPS): AppSpec[] {
-  return names.map((name) => ({ name, sync: "Synced", health: "Healthy", operationState: { phase: "Succeeded" } }));
+export interface Example {
+  team: string;
+  namespace: string;
+  name: string;
+  /** Relative to the project root. */
+  file: string;
 }
 
 export interface Fixture {
   root: string;
   ports: { api: number; http: number; https: number };
   clusterName: string;
+  /** Read from the built files themselves, not from the command under test. */
+  teams: string[];
+  /** Every Application the build makes, the root first. */
+  applications: string[];
+  examples: Example[];
 }
 
 export interface FixtureOptions {
   clusterName?: string;
   repoURL?: string;
   revision?: string;
-  ingress?: boolean;
+  /** Leave generated/ and argocd/ unbuilt. */
+  unbuilt?: boolean;
 }
 
 /**
- * A small copy of what `npm run build` produces (the files the scripts read),
+ * A copy of the project (platform.yaml and teams/) built by the compiled CLI,
  * with host ports that are free on this machine so that tests never depend on
  * 6443/8080/8443 being unused.
  */
 export async function makeFixture(base: string, options: FixtureOptions = {}): Promise<Fixture> {
+  if (!existsSync(cli)) throw new Error(`${cli} not found: run \`npm run compile\` first (npm test does)`);
   const root = join(base, "repo");
-  const name = options.clusterName ?? "data-platform-cluster";
-  const repoURL = options.repoURL ?? "https://github.com/example-org/spark-data-platform.git";
-  const revision = options.revision ?? "main";
-  const [api, http, https] = [await freePort(), await freePort(), await freePort()];
-  const write = (rel: string, text: string) => {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), text);
+  mkdirSync(root, { recursive: true });
+  cpSync(join(repoRoot, "teams"), join(root, "teams"), { recursive: true });
+  const ports = { api: await freePort(), http: await freePort(), https: await freePort() };
+  const platform = parseDocument(readFileSync(join(repoRoot, "platform.yaml"), "utf8"));
+  platform.setIn(["cluster", "ports"], ports);
+  if (options.clusterName) platform.setIn(["cluster", "name"], options.clusterName);
+  if (options.repoURL) platform.setIn(["gitops", "repoURL"], options.repoURL);
+  if (options.revision) platform.setIn(["gitops", "targetRevision"], options.revision);
+  writeFileSync(join(root, "platform.yaml"), platform.toString());
+  const fixture = { root, ports, clusterName: String(platform.getIn(["cluster", "name"])), teams: [], applications: [], examples: [] };
+  if (options.unbuilt) return fixture;
+
+  const build = spawnSync(process.execPath, [cli, "build", "--dir", root], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  if (build.status !== 0) throw new Error(`the fixture does not build:\n${build.stdout}${build.stderr}`);
+  const objects = (dir: string) =>
+    yamlFiles(join(root, dir)).flatMap((file) =>
+      parseAllDocuments(readFileSync(file, "utf8")).map((d) => ({ file: relative(root, file), object: d.toJS() as Record<string, any> })),
+    );
+  const rootApp = parseDocument(readFileSync(join(root, "argocd/root-application.yaml"), "utf8")).toJS();
+  return {
+    ...fixture,
+    teams: readdirSync(join(root, "teams")).filter((f) => f.endsWith(".yaml")).map((f) => f.slice(0, -".yaml".length)).sort(),
+    applications: [rootApp.metadata.name, ...objects("generated/applications").filter(({ object }) => object?.kind === "Application").map(({ object }) => object.metadata.name)],
+    examples: objects("generated/examples")
+      .filter(({ object }) => object?.kind === "SparkApplication")
+      .map(({ file, object }) => ({ team: file.split("/")[2], namespace: object.metadata.namespace, name: object.metadata.name, file })),
   };
-  write(
-    "platform.yaml",
-    `cluster:\n  name: ${name}\n  k3sImage: rancher/k3s:v1.28.15-k3s1\ngitops:\n  repoURL: ${repoURL}\n  targetRevision: ${revision}\n  argocdVersion: v2.14.21\n`,
-  );
-  write(
-    "generated/cluster/k3d.yaml",
-    [
-      "apiVersion: k3d.io/v1alpha5",
-      "kind: Simple",
-      "metadata:",
-      `  name: ${name}`,
-      "servers: 1",
-      "agents: 2",
-      "image: rancher/k3s:v1.28.15-k3s1",
-      "kubeAPI:",
-      `  hostPort: "${api}"`,
-      "ports:",
-      `  - port: ${http}:80`,
-      "    nodeFilters: [loadbalancer]",
-      `  - port: ${https}:443`,
-      "    nodeFilters: [loadbalancer]",
-      "",
-    ].join("\n"),
-  );
-  write(
-    "argocd/kustomization.yaml",
-    "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: argocd\nresources:\n  - https://raw.githubusercontent.com/argoproj/argo-cd/v2.14.21/manifests/install.yaml\n" +
-      (options.ingress ? "  - argocd-server-ingress.yaml\n" : ""),
-  );
-  if (options.ingress) {
-    write(
-      "argocd/argocd-server-ingress.yaml",
-      "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: argocd-server\nspec:\n  rules:\n    - host: argocd.localhost\n",
-    );
-  }
-  write(
-    "argocd/root-application.yaml",
-    `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: root\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: ${repoURL}\n    targetRevision: ${revision}\n    path: generated/applications\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: argocd\n  syncPolicy:\n    automated: { prune: true, selfHeal: true }\n`,
-  );
-  for (const app of CHILD_APPS) {
-    write(
-      `generated/applications/${app}.yaml`,
-      `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ${app}\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: ${repoURL}\n    targetRevision: ${revision}\n    path: generated/${app}\n`,
-    );
-  }
-  write("generated/applications/kustomization.yaml", `resources:\n${CHILD_APPS.map((a) => `  - ${a}.yaml`).join("\n")}\n`);
-  for (const team of TEAMS) {
-    write(
-      `generated/examples/${team}/spark-application.yaml`,
-      `apiVersion: sparkoperator.k8s.io/v1beta2\nkind: SparkApplication\nmetadata:\n  name: spark-pi-${team}\n  namespace: team-${team}\nspec:\n  type: Scala\n`,
-    );
-  }
-  return { root, ports: { api, http, https }, clusterName: name };
+}
+
+function yamlFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((e) => (e.isDirectory() ? yamlFiles(join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [join(dir, e.name)] : []));
 }
 
 /**
@@ -281,6 +261,7 @@ export class Sandbox {
       HOME: home,
       LANG: "C.UTF-8",
       SPARK_PLATFORM_ROOT: options.fixture.root,
+      SPARK_PLATFORM_CLI: cli,
       BOOTSTRAP_POLL_INTERVAL: "0.1",
       FAKE_LOG: log,
       FAKE_DIR: work,

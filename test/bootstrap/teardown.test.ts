@@ -1,6 +1,5 @@
 // scripts/teardown.sh against stand-in docker, k3d and kubectl; and the
 // bootstrap's behaviour on a real (pseudo-)terminal.
-import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Fixture, hasScriptCommand, healthyApps, k3dCluster, line, makeFixture, type Result, Sandbox } from "./harness.js";
 
@@ -17,7 +16,7 @@ const exists = { clusters: [k3dCluster("data-platform-cluster", 1, 2), k3dCluste
 const deletes = (r: Result) => r.calls.filter((c) => c.tool === "k3d" && c.args[0] === "cluster" && c.args[1] === "delete").map(line);
 
 describe("teardown", () => {
-  it("--yes deletes the cluster named in generated/cluster/k3d.yaml, and nothing else", async () => {
+  it("--yes deletes the cluster platform.yaml names, and nothing else", async () => {
     const r = await sandbox.run("teardown.sh", ["--yes"], { fixture: fx, scenario: exists });
     expect(r.exitCode, dump(r)).toBe(0);
     expect(deletes(r)).toEqual(["k3d cluster delete data-platform-cluster"]);
@@ -63,8 +62,7 @@ describe("teardown", () => {
   });
 
   it("reads the cluster name from platform.yaml when nothing is built yet", async () => {
-    const unbuilt = await makeFixture(`${sandbox.base}/unbuilt`, { clusterName: "other-name" });
-    rmSync(`${unbuilt.root}/generated`, { recursive: true });
+    const unbuilt = await makeFixture(`${sandbox.base}/unbuilt`, { clusterName: "other-name", unbuilt: true });
     const r = await sandbox.run("teardown.sh", ["--yes"], { fixture: unbuilt, scenario: { clusters: [k3dCluster("other-name", 1, 2)] } });
     expect(r.exitCode, dump(r)).toBe(0);
     expect(deletes(r)).toEqual(["k3d cluster delete other-name"]);
@@ -97,11 +95,11 @@ describe.skipIf(!hasScriptCommand())("on a terminal", () => {
   });
 
   it("bootstrap redraws the Application table in place instead of scrolling", async () => {
-    const scenario = { applications: [[], [{ name: "root", sync: "Synced", health: "Healthy" }], healthyApps()] };
+    const scenario = { applications: [[], [{ name: "root", sync: "Synced", health: "Healthy" }], healthyApps(fx.applications)] };
     const r = await sandbox.run("bootstrap.sh", [], { fixture: fx, scenario, tty: true, env: { NO_COLOR: "1" } });
     expect(r.exitCode, dump(r)).toBe(0);
-    // Cursor up over the previous table (header, 7 rows, summary = 9 lines), then clear to the end.
-    expect(r.stdout).toContain("\u001b[9A\u001b[J");
+    // Cursor up over the previous table (header, a row per Application, summary), then clear to the end.
+    expect(r.stdout).toContain(`\u001b[${fx.applications.length + 2}A\u001b[J`);
     expect(r.stdout).not.toMatch(/^\[\d+s\] /m); // the log-style timestamps are for non-terminals
   });
 

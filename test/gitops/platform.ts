@@ -64,7 +64,7 @@ export async function startGitOpsPlatform(): Promise<GitOpsPlatform> {
     const tree = await WorkTree.snapshotOf(repoRoot, join(cluster.workDir, "platform"), home);
 
     // The one declared difference: the repository URL, set the way scripts/ci/serve-checkout.sh sets it.
-    await run("node", [join(repoRoot, "scripts/lib/platform-config.mjs"), "set-gitops", "--root", tree.dir, "--repo-url", repoURL, "--revision", BRANCH]);
+    await run("node", [join(repoRoot, "scripts/lib/set-gitops.mjs"), "--root", tree.dir, "--repo-url", repoURL, "--revision", BRANCH]);
     const compile = async (): Promise<void> => {
       const result = await run("node", [join(repoRoot, "dist/src/cli/main.js"), "build", "--dir", tree.dir], { reject: false });
       if (result.exitCode !== 0) throw new Error(`the compiler refused ${tree.dir} (exit ${result.exitCode}):\n${result.stdout}${result.stderr}`);

@@ -12,6 +12,7 @@
 //   FAKE_SCENARIO  JSON file, see test/bootstrap/harness.ts (Scenario)
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { k3dClusterEntry as clusterEntry } from "./k3d-cluster.mjs";
 
 const [tool, ...args] = process.argv.slice(2);
 const dir = process.env.FAKE_DIR;
@@ -72,23 +73,6 @@ function docker() {
   if (scenario.stderrNoise) errOut("WARNING: bridge-nf-call-iptables is disabled");
   out("28.2.2");
   finish(0);
-}
-
-function clusterEntry(name, servers, agents, running = true) {
-  const nodes = [];
-  for (let i = 0; i < servers; i++) nodes.push({ name: `k3d-${name}-server-${i}`, role: "server", State: { Running: running } });
-  for (let i = 0; i < agents; i++) nodes.push({ name: `k3d-${name}-agent-${i}`, role: "agent", State: { Running: running } });
-  nodes.push({ name: `k3d-${name}-serverlb`, role: "loadbalancer", State: { Running: running } });
-  return {
-    name,
-    nodes,
-    serversCount: servers,
-    serversRunning: running ? servers : 0,
-    agentsCount: agents,
-    agentsRunning: running ? agents : 0,
-    hasLoadbalancer: true,
-    imageVolume: `k3d-${name}-images`,
-  };
 }
 
 async function k3d() {
@@ -201,8 +185,8 @@ function kubectl() {
     return finish(0);
   }
   if (verb === "get" && /^sparkapplications?(\.sparkoperator\.k8s\.io)?$/.test(pos[1] ?? "")) {
-    // `get sparkapplication NAME -o jsonpath={.status.applicationState.state}`: one state per poll.
-    const name = pos[2];
+    // `-n NS get sparkapplication NAME -o jsonpath={.status.applicationState.state}`: one state per poll.
+    const name = `${flag("-n")}/${pos[2]}`;
     const seq = scenario.sparkStates?.[name] ?? ["COMPLETED"];
     state.sparkPolls ??= {};
     const n = state.sparkPolls[name] ?? 0;

@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// Reads what k3d and kubectl say about the running cluster, for the bootstrap
+// and teardown scripts. Every name it compares with comes from the caller,
+// who has it from `spark-platform config`; nothing here reads platform.yaml.
+//
+//   cluster-status.mjs k3d-cluster NAME SERVERS AGENTS < `k3d cluster list -o json`
+//       shell assignments: CLUSTER_STATE=absent|match|mismatch, CLUSTER_RUNNING=yes|no, CLUSTER_DETAIL
+//   cluster-status.mjs version clientVersion|serverVersion < `kubectl version -o json`
+//   cluster-status.mjs applications [--report] [--namespace NS] [--width N] NAME... < `kubectl get applications -o json`
+//       a table of the Applications; exits 3 while one of them (or one of NAME...) is not Synced and Healthy
+//
+// Exit codes: 0 ok; 1 unreadable input (message on stderr); 2 bad usage.
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { textTable } from "../../dist/src/format/table.js";
+
+function fail(message, code = 1) {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+function stdinJson(what, empty) {
+  let text = "";
+  try {
+    text = readFileSync(0, "utf8");
+  } catch {
+    /* no stdin: as empty */
+  }
+  try {
+    return JSON.parse(text || empty);
+  } catch (error) {
+    return fail(`could not read ${what}: ${error.message}`);
+  }
+}
+
+// Single-quoted shell word: safe to eval.
+const sq = (value) => `'${String(value).replace(/'/g, `'\\''`)}'`;
+
+function k3dCluster([name, servers, agents]) {
+  if (!name || !/^\d+$/.test(servers ?? "") || !/^\d+$/.test(agents ?? "")) fail("usage: cluster-status.mjs k3d-cluster NAME SERVERS AGENTS", 2);
+  const list = stdinJson("`k3d cluster list -o json`", "[]");
+  const cluster = (Array.isArray(list) ? list : []).find((c) => c?.name === name);
+  if (!cluster) {
+    process.stdout.write(`CLUSTER_STATE=absent\nCLUSTER_RUNNING=no\nCLUSTER_DETAIL=''\n`);
+    return;
+  }
+  const nodes = Array.isArray(cluster.nodes) ? cluster.nodes : [];
+  const count = (role) => nodes.filter((n) => n?.role === role).length;
+  const s = Number(cluster.serversCount ?? count("server"));
+  const a = Number(cluster.agentsCount ?? count("agent"));
+  const sRunning = Number(cluster.serversRunning ?? 0);
+  const aRunning = Number(cluster.agentsRunning ?? 0);
+  const matches = s === Number(servers) && a === Number(agents);
+  const running = sRunning === s && aRunning === a;
+  const detail = `${s} server(s) and ${a} agent(s), ${sRunning + aRunning} of ${s + a} running`;
+  process.stdout.write(`CLUSTER_STATE=${matches ? "match" : "mismatch"}\nCLUSTER_RUNNING=${running ? "yes" : "no"}\nCLUSTER_DETAIL=${sq(detail)}\n`);
+}
+
+function version([field]) {
+  if (field !== "clientVersion" && field !== "serverVersion") fail("usage: cluster-status.mjs version clientVersion|serverVersion", 2);
+  const gitVersion = stdinJson("`kubectl version -o json`", "{}")?.[field]?.gitVersion;
+  if (typeof gitVersion !== "string") process.exit(1);
+  process.stdout.write(`${gitVersion}\n`);
+}
+
+function firstLine(text, max = 90) {
+  const line = String(text ?? "").split("\n")[0].trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+function applications(args) {
+  const { values, positionals: expected } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { report: { type: "boolean" }, namespace: { type: "string" }, width: { type: "string" } },
+  });
+  const list = stdinJson("the Applications", "{}");
+  const items = Array.isArray(list.items) ? list.items : [];
+  const byName = new Map(items.map((a) => [a.metadata?.name, a]));
+  const names = [...new Set([...expected, ...items.map((a) => a.metadata?.name).filter(Boolean)])];
+  const rows = names.map((name) => {
+    const app = byName.get(name);
+    if (!app) return { name, sync: "-", health: "-", note: "not created yet", ok: false };
+    const sync = app.status?.sync?.status ?? "Unknown";
+    const health = app.status?.health?.status ?? "Unknown";
+    const condition = (app.status?.conditions ?? [])[0];
+    const operation = app.status?.operationState;
+    let note = "";
+    if (condition) note = `${condition.type}: ${condition.message ?? ""}`;
+    else if (operation && operation.phase !== "Succeeded") note = `${operation.phase}: ${operation.message ?? ""}`;
+    else if (health !== "Healthy" && app.status?.health?.message) note = app.status.health.message;
+    return { name, sync, health, note: firstLine(note), ok: sync === "Synced" && health === "Healthy", app };
+  });
+  const done = rows.length > 0 && rows.every((r) => r.ok);
+  const table = textTable(["NAME", "SYNC", "HEALTH", "MESSAGE"], rows.map((r) => [r.name, r.sync, r.health, r.note]), "");
+  const lines = [...table.split("\n"), `${rows.filter((r) => r.ok).length}/${rows.length} Applications Synced and Healthy`];
+  // On a terminal the caller redraws the table in place: a line as wide as the terminal would wrap and spoil it.
+  const width = Number(values.width ?? 0);
+  process.stdout.write(`${lines.map((l) => (width > 1 && l.length >= width ? l.slice(0, width - 1) : l)).join("\n")}\n`);
+
+  if (values.report && !done) {
+    const out = ["", "Applications that are not Synced and Healthy:"];
+    for (const r of rows.filter((x) => !x.ok)) {
+      out.push(`  ✗ ${r.name}: sync=${r.sync} health=${r.health}`);
+      if (!r.app) {
+        out.push("      not created: the root Application has not synced it yet");
+        continue;
+      }
+      const status = r.app.status ?? {};
+      for (const c of status.conditions ?? []) out.push(`      condition ${c.type}: ${firstLine(c.message, 300)}`);
+      if (status.operationState && status.operationState.phase !== "Succeeded") out.push(`      last sync ${status.operationState.phase}: ${firstLine(status.operationState.message, 300)}`);
+      if (status.health?.message) out.push(`      health: ${firstLine(status.health.message, 300)}`);
+      for (const res of status.resources ?? []) {
+        const health = res.health?.status;
+        if ((health && health !== "Healthy") || res.status === "OutOfSync") {
+          const kind = `${res.group ? `${res.group}/` : ""}${res.kind}`;
+          const where = `${res.namespace ? `${res.namespace}/` : ""}${res.name}`;
+          const message = res.health?.message ? ` (${firstLine(res.health.message, 200)})` : "";
+          out.push(`      resource ${kind} ${where}: ${res.status ?? "?"}/${health ?? "?"}${message}`);
+        }
+      }
+      out.push(`      investigate: kubectl -n ${values.namespace ?? r.app.metadata?.namespace} describe application ${r.name}`);
+    }
+    process.stdout.write(`${out.join("\n")}\n`);
+  }
+  // exitCode, not exit(): lets a piped stdout drain (pipes are asynchronous on macOS).
+  process.exitCode = done ? 0 : 3;
+}
+
+const [command, ...rest] = process.argv.slice(2);
+if (command === "k3d-cluster") k3dCluster(rest);
+else if (command === "version") version(rest);
+else if (command === "applications") applications(rest);
+else fail(`usage: cluster-status.mjs k3d-cluster|version|applications ... (got '${command ?? ""}')`, 2);
