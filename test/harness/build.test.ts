@@ -4,15 +4,17 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { kubernetesPinOf, requireSamePin } from "./build.js";
 import { kubernetesGoModule } from "./paths.js";
-import { kubernetesVersionOfK3sImage, platformTarget } from "./platform.js";
+import { kubernetesVersionOfK3sImage } from "../../src/compat/versions.js";
+import { platformTarget } from "./platform.js";
 
 const goMod = readFileSync(join(kubernetesGoModule, "go.mod"), "utf8");
 
 describe("Kubernetes version of the harness", () => {
-  it("reads the Kubernetes version of a k3s image", () => {
-    expect(kubernetesVersionOfK3sImage("rancher/k3s:v1.28.15-k3s1")).toBe("v1.28.15");
-    expect(kubernetesVersionOfK3sImage("registry.local/rancher/k3s:v1.31.2-k3s2")).toBe("v1.31.2");
-    expect(() => kubernetesVersionOfK3sImage("rancher/k3s:latest")).toThrow(/vX\.Y\.Z/);
+  it("targets the Kubernetes version the compiler reads from the k3s image (the one parser, src/compat/versions.ts)", () => {
+    expect(kubernetesVersionOfK3sImage("rancher/k3s:v1.28.15-k3s1")?.gitVersion).toBe("v1.28.15");
+    expect(kubernetesVersionOfK3sImage("registry.local/rancher/k3s:v1.31.2-k3s2")?.gitVersion).toBe("v1.31.2");
+    expect(kubernetesVersionOfK3sImage("rancher/k3s:latest")).toBeUndefined();
+    expect(platformTarget().kubernetes).toMatch(/^v\d+\.\d+\.\d+$/);
   });
 
   it("go.mod pins the version platform.yaml targets", () => {

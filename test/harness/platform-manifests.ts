@@ -4,6 +4,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sta
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { parseAllDocuments } from "yaml";
+import { installManifestURL } from "../../src/synth/bootstrap/argocd.js";
 import type { Cluster } from "./cluster.js";
 import { installUpstreamCrds } from "./crds.js";
 import { repoRoot, upstreamDir } from "./paths.js";
@@ -79,7 +80,7 @@ export async function kustomize(dir: string, extraArgs: readonly string[] = []):
  */
 export async function renderArgoCdOffline(): Promise<string> {
   const { argocd } = platformTarget();
-  const remote = `https://raw.githubusercontent.com/argoproj/argo-cd/${argocd}/manifests/install.yaml`;
+  const remote = installManifestURL(argocd);
   const local = join(upstreamDir, `argo-cd-${argocd}`, "install.yaml");
   if (!existsSync(local)) throw new Error(`${local} not found: the offline Argo CD layer needs install.yaml of ${argocd}`);
 

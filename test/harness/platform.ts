@@ -1,11 +1,13 @@
-// What the harness must match, read from the platform definition (platform.yaml).
-import { existsSync, readFileSync } from "node:fs";
+// What the harness must match: the platform as the compiler validates and
+// models it (platform.yaml), never a second reading of the file.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
-import type { Platform } from "../../src/types/platform.js";
+import { hasErrors } from "../../src/diagnostics/diagnostic.js";
+import { PLATFORM_FILE } from "../../src/load/inputs.js";
+import { parseSource } from "../../src/load/source.js";
+import type { PlatformModel } from "../../src/model/platform-model.js";
+import { validateInputs } from "../../src/validate/index.js";
 import { repoRoot } from "./paths.js";
-
-const PLATFORM_FILE = join(repoRoot, "platform.yaml");
 
 export interface PlatformTarget {
   /** Kubernetes version of the k3s image, e.g. v1.28.15. */
@@ -20,37 +22,32 @@ export interface PlatformTarget {
   componentNamespaces: string[];
 }
 
-/** Used only while platform.yaml does not exist yet (bootstrapping the project). */
-const FALLBACK: PlatformTarget = {
-  kubernetes: "v1.28.15",
-  sparkOperator: "2.3.0",
-  volcano: "1.8.2",
-  argocd: "v2.14.21",
-  componentNamespaces: ["argocd", "spark-operator", "volcano-system"],
-};
+/**
+ * Chart versions whose CRDs the harness installs for a component the platform
+ * does not install: the harness serves every tenant kind.
+ */
+const CRDS_WITHOUT_COMPONENT = { sparkOperator: "2.3.0", volcano: "1.8.2" } as const;
 
-export function platformTarget(): PlatformTarget {
-  if (!existsSync(PLATFORM_FILE)) {
-    console.warn(`[harness] ${PLATFORM_FILE} not found: assuming Kubernetes ${FALLBACK.kubernetes}`);
-    return FALLBACK;
+/** platform.yaml as the compiler models it; throws with the compiler's diagnostics when it is invalid. */
+export function platformModelOf(root = repoRoot): PlatformModel {
+  const { source, diagnostics: parsed } = parseSource(PLATFORM_FILE, readFileSync(join(root, PLATFORM_FILE), "utf8"));
+  const { model, diagnostics } = validateInputs({ root, platform: source, teams: [], diagnostics: parsed });
+  if (!model || hasErrors(diagnostics)) {
+    const problems = diagnostics.map((d) => `${d.file}:${d.line ?? 0}:${d.column ?? 0}: ${d.message}`);
+    throw new Error(`${join(root, PLATFORM_FILE)} is not valid (npm run validate):\n${problems.join("\n")}`);
   }
-  const platform = parse(readFileSync(PLATFORM_FILE, "utf8")) as Partial<Platform> | null;
-  const k3sImage = platform?.cluster?.k3sImage;
-  if (typeof k3sImage !== "string") throw new Error(`${PLATFORM_FILE}: cluster.k3sImage is missing`);
-  const { sparkOperator, volcano } = platform?.components ?? {};
-  return {
-    kubernetes: kubernetesVersionOfK3sImage(k3sImage),
-    sparkOperator: sparkOperator?.chart.version ?? FALLBACK.sparkOperator,
-    // The CRDs are installed even when a platform runs without Volcano: the harness serves every tenant kind.
-    volcano: volcano?.chart.version ?? FALLBACK.volcano,
-    argocd: platform?.gitops?.argocdVersion ?? FALLBACK.argocd,
-    componentNamespaces: ["argocd", ...[sparkOperator, volcano].flatMap((component) => (component ? [component.namespace] : []))],
-  };
+  return model;
 }
 
-/** rancher/k3s:v1.28.15-k3s1 -> v1.28.15 */
-export function kubernetesVersionOfK3sImage(image: string): string {
-  const match = /:(v\d+\.\d+\.\d+)(?:[-+].*)?$/.exec(image);
-  if (!match) throw new Error(`cannot read a Kubernetes version vX.Y.Z from k3s image "${image}"`);
-  return match[1];
+export function platformTarget(): PlatformTarget {
+  const model = platformModelOf();
+  const { platform } = model;
+  const { sparkOperator, volcano } = platform.components;
+  return {
+    kubernetes: model.kubernetes.gitVersion,
+    sparkOperator: sparkOperator?.chart.version ?? CRDS_WITHOUT_COMPONENT.sparkOperator,
+    volcano: volcano?.chart.version ?? CRDS_WITHOUT_COMPONENT.volcano,
+    argocd: platform.gitops.argocdVersion,
+    componentNamespaces: ["argocd", ...[sparkOperator, volcano].flatMap((component) => (component ? [component.namespace] : []))],
+  };
 }
