@@ -131,29 +131,20 @@ require_node() {
   fi
 }
 
-# The compiled command line (dist/), compiled first when it is missing (a fresh
-# `npm ci`) or older than a source, so that the scripts never read the
-# platform with an outdated compiler. SPARK_PLATFORM_CLI names another build
-# of it, used as it is (the tests).
+# The compiled command line (dist/), compiled first when the sources changed
+# since the last compile, or never were (scripts/compile.mjs, as `npm run`
+# does): `bash scripts/bootstrap.sh` works from a fresh checkout too.
+# SPARK_PLATFORM_CLI names another build of it, used as it is (the tests).
 ensure_compiled() {
   require_node
   if [ -n "${SPARK_PLATFORM_CLI:-}" ]; then return 0; fi
-  local main="$CLI_ROOT/dist/src/cli/main.js" newer=''
-  if [ -f "$main" ]; then
-    # -newer compares modification times; head ends the search at the first hit.
-    newer=$(find "$CLI_ROOT/src" "$CLI_ROOT/schemas" "$CLI_ROOT/tsconfig.json" "$CLI_ROOT/package-lock.json" \
-      -type f -newer "$main" -print 2>/dev/null | head -n 1) || true
-    [ -z "$newer" ] && return 0
-    info "compiling the command line: ${newer#"$CLI_ROOT"/} changed since the last compile"
+  if [ -f "$CLI_ROOT/dist/src/cli/main.js" ]; then
+    node "$CLI_ROOT/scripts/compile.mjs" --if-stale
   else
-    info "compiling the command line (dist/ does not exist yet)"
-  fi
-  if [ ! -f "$CLI_ROOT/node_modules/typescript/bin/tsc" ]; then
-    problem "the project's dependencies are not installed in $CLI_ROOT." "npm ci"
-    exit 1
-  fi
-  (cd "$CLI_ROOT" && node node_modules/typescript/bin/tsc -p tsconfig.json) || {
-    problem "the command line does not compile (see above)." "npm ci, then: npm run compile"
+    node "$CLI_ROOT/scripts/compile.mjs"
+  fi || {
+    problem "the command line could not be compiled (see above)." \
+      "npm ci (installs TypeScript), or correct the compile errors above"
     exit 1
   }
 }
