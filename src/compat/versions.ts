@@ -1,64 +1,26 @@
 /**
- * Which versions of each component work with which Kubernetes minor: the one
- * place this data lives, with where each fact comes from. Validation and the
- * README's version matrix both read it.
+ * Which versions of each component work with which Kubernetes minor, gathered
+ * from the component descriptors (src/components), each fact with where it
+ * comes from. Validation, the version-compatibility policy rule and the
+ * README's version matrix all read it.
  */
+import { ARGOCD } from "../components/argocd.js";
+import type { KubernetesRange, VersionSupport } from "../components/component.js";
+import { installedComponents } from "../components/installed.js";
+import { COMPONENTS } from "../components/registry.js";
 import type { Platform } from "../types/platform.js";
 
-export interface KubernetesRange {
-  /** Lowest supported minor of Kubernetes 1.x. */
-  minMinor: number;
-  /** Highest supported minor of Kubernetes 1.x. */
-  maxMinor: number;
-  /** Minors inside the range that are known not to be supported. */
-  gaps?: number[];
+export type { KubernetesRange };
+
+export interface ComponentSupport extends VersionSupport {
+  /** The component's key (under `components:` in platform.yaml), or `argocd`. */
+  component: string;
 }
 
-export interface ComponentSupport {
-  component: "volcano" | "sparkOperator" | "argocd";
-  /** Matches the version as written in platform.yaml (chart version, or Argo CD tag). */
-  versions: RegExp;
-  label: string;
-  kubernetes: KubernetesRange;
-  source: string;
-}
-
+/** Every registered component's releases, then Argo CD's. */
 export const SUPPORT_MATRIX: readonly ComponentSupport[] = [
-  {
-    component: "volcano",
-    versions: /^1\.8\./,
-    label: "Volcano 1.8",
-    kubernetes: { minMinor: 19, maxMinor: 28 },
-    source: "volcano-sh/volcano README at v1.8.2, Kubernetes compatibility table (1.26 marked supported in later READMEs; 1.29+ not supported before v1.9)",
-  },
-  {
-    component: "volcano",
-    versions: /^1\.9\./,
-    label: "Volcano 1.9",
-    kubernetes: { minMinor: 21, maxMinor: 29 },
-    source: "volcano-sh/volcano README at v1.9.0, Kubernetes compatibility table",
-  },
-  {
-    component: "sparkOperator",
-    versions: /^2\./,
-    label: "Spark Operator 2.x",
-    kubernetes: { minMinor: 16, maxMinor: 33 },
-    source: "kubeflow/spark-operator chart README (Kubernetes >= 1.16); 2.3.0 is built with client-go 0.32",
-  },
-  {
-    component: "argocd",
-    versions: /^v2\.14\./,
-    label: "Argo CD 2.14",
-    kubernetes: { minMinor: 28, maxMinor: 31 },
-    source: "argoproj/argo-cd docs/operator-manual/tested-kubernetes-versions.md at v2.14 (v1.31, v1.30, v1.29, v1.28)",
-  },
-  {
-    component: "argocd",
-    versions: /^v3\./,
-    label: "Argo CD 3.x",
-    kubernetes: { minMinor: 29, maxMinor: 34 },
-    source: "argoproj/argo-cd tested Kubernetes versions for 3.x (1.29 or newer)",
-  },
+  ...COMPONENTS.flatMap((c) => c.compatibility.map((s) => ({ component: c.key, ...s }))),
+  ...ARGOCD.compatibility.map((s) => ({ component: ARGOCD.key, ...s })),
 ];
 
 export interface KubernetesVersion {
@@ -81,7 +43,7 @@ export type Compatibility =
   | { ok: true; support: ComponentSupport }
   | { ok: false; reason: string; support?: ComponentSupport };
 
-export function checkCompatibility(component: ComponentSupport["component"], version: string, kubernetes: KubernetesVersion): Compatibility {
+export function checkCompatibility(component: string, version: string, kubernetes: KubernetesVersion): Compatibility {
   const support = SUPPORT_MATRIX.find((s) => s.component === component && s.versions.test(version));
   if (!support) {
     const known = SUPPORT_MATRIX.filter((s) => s.component === component).map((s) => s.label).join(", ");
@@ -101,7 +63,7 @@ export function checkCompatibility(component: ComponentSupport["component"], ver
 
 /** A component whose version does not support the cluster's Kubernetes, with the JSON pointer of that version in platform.yaml. */
 export interface Incompatibility {
-  component: ComponentSupport["component"];
+  component: string;
   path: string;
   reason: string;
   /** "Volcano 1.8: 1.19–1.28; Volcano 1.9: 1.21–1.29" */
@@ -110,11 +72,9 @@ export interface Incompatibility {
 
 /** Checks every component platform.yaml installs (shared by validation and the version-compatibility policy rule). */
 export function incompatibleComponents(platform: Pick<Platform, "components" | "gitops">, kubernetes: KubernetesVersion): Incompatibility[] {
-  const { components, gitops } = platform;
   const checks = [
-    { component: "argocd" as const, version: gitops.argocdVersion, path: "/gitops/argocdVersion" },
-    { component: "sparkOperator" as const, version: components.sparkOperator.chart.version, path: "/components/sparkOperator/chart/version" },
-    ...(components.volcano ? [{ component: "volcano" as const, version: components.volcano.chart.version, path: "/components/volcano/chart/version" }] : []),
+    { component: ARGOCD.key, version: platform.gitops.argocdVersion, path: ARGOCD.versionPointer },
+    ...installedComponents(platform).map((c) => ({ component: c.descriptor.key, version: c.settings.chart.version, path: `${c.pointer}/chart/version` })),
   ];
   return checks.flatMap(({ component, version, path }) => {
     const result = checkCompatibility(component, version, kubernetes);

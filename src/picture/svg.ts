@@ -63,8 +63,7 @@ function element(name: string, attributes: Attributes, children: string[] | stri
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => ` ${k}="${typeof v === "number" ? num(v) : xml(v!)}"`)
     .join("");
-  // One element a line, so that a change to the picture is a readable diff.
-  const content = typeof children === "string" ? xml(children) : children.map((c) => `\n${c}`).join("") + (children.length ? "\n" : "");
+  const content = typeof children === "string" ? xml(children) : children.join("");
   return content === "" ? `<${name}${attrs}/>` : `<${name}${attrs}>${content}</${name}>`;
 }
 

@@ -2,6 +2,7 @@
  * Synthesis: the validated model → every object the platform will contain,
  * laid out as the files of generated/ and argocd/ (nothing is written here).
  */
+import { COMPONENTS } from "../components/registry.js";
 import { PLATFORM_FILE } from "../load/inputs.js";
 import type { PlatformModel, TeamModel } from "../model/platform-model.js";
 import { argocdConfigPatch, argocdKustomization, argocdNamespace, rootApplication } from "./bootstrap/argocd.js";
@@ -13,7 +14,7 @@ import { exampleSparkApplication } from "./platform/examples.js";
 import { guardrails } from "./platform/guardrails.js";
 import { tenantNamespace } from "./platform/namespaces.js";
 import { queueReader, volcanoQueues } from "./platform/queues.js";
-import { tenantBase, volcanoComponent, type BaseFile, type Component } from "./tenant/base.js";
+import { schedulerComponent, tenantBase, type BaseFile, type KustomizeComponent } from "./tenant/base.js";
 import { teamOverlay, type Overlay } from "./tenant/overlay.js";
 import { renderOverlay } from "./tenant/render.js";
 
@@ -33,17 +34,19 @@ export function synthesize(model: PlatformModel): Synthesis {
 
   // tenants: base, components, one overlay per team
   const base = tenantBase(model);
-  const components: Record<string, Component> = { volcano: volcanoComponent() };
+  // One Kustomize Component per scheduling component, named after the `scheduler:` value that picks it.
+  const components: Record<string, KustomizeComponent> = Object.fromEntries(COMPONENTS.flatMap((c) => (c.scheduler ? [[c.scheduler, schedulerComponent(c)]] : [])));
   writeResourceDir(add, `${TENANTS}/base`, [PLATFORM_FILE], base, { apiVersion: KUSTOMIZE_API, kind: "Kustomization" });
   // Patches are files of their own, never YAML text inside YAML (src/synth/tenant/overlay.ts).
-  const volcano = components.volcano;
-  const volcanoDir = `${TENANTS}/components/volcano`;
-  for (const p of volcano.patches) add(`${volcanoDir}/${componentPatchFile(p)}`, [PLATFORM_FILE], p.ops);
-  writeResourceDir(add, volcanoDir, [PLATFORM_FILE], volcano.resources, {
-    apiVersion: "kustomize.config.k8s.io/v1alpha1",
-    kind: "Component",
-    patches: volcano.patches.map((p) => ({ path: componentPatchFile(p), target: p.target })),
-  });
+  for (const [name, component] of Object.entries(components)) {
+    const dir = `${TENANTS}/components/${name}`;
+    for (const p of component.patches) add(`${dir}/${componentPatchFile(p)}`, [PLATFORM_FILE], p.ops);
+    writeResourceDir(add, dir, [PLATFORM_FILE], component.resources, {
+      apiVersion: "kustomize.config.k8s.io/v1alpha1",
+      kind: "Component",
+      patches: component.patches.map((p) => ({ path: componentPatchFile(p), target: p.target })),
+    });
+  }
   const baseObjects = base.flatMap((f) => f.objects);
   for (const team of model.teams) {
     const overlay = teamOverlay(team);
@@ -149,6 +152,6 @@ function kindsOf(objects: KubeObject[]): Array<{ group: string; kind: string }> 
   return [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, k]) => k);
 }
 
-const componentPatchFile = (p: Component["patches"][number]) => `${p.target.kind.toLowerCase()}-${p.target.name}.patch.yaml`;
+const componentPatchFile = (p: KustomizeComponent["patches"][number]) => `${p.target.kind.toLowerCase()}-${p.target.name}.patch.yaml`;
 const pick = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.filter((k) => k in o).map((k) => [k, o[k]]));
 const omit = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));

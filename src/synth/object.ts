@@ -71,18 +71,22 @@ export const ARGO = {
 } as const;
 
 /**
- * The order in which Argo CD brings the platform up. Volcano's webhooks fail
- * closed (no pod outside volcano-system can start while they are down), so
- * Volcano is healthy before anything else runs pods; its Queue CRD must exist
- * before the queues; a tenant's objects need its namespace; the Spark
- * Operator's chart expects the job namespaces to exist before it is installed.
+ * The order in which Argo CD brings the platform up: the platform's own
+ * Applications, and the phases a component's descriptor picks its wave from
+ * (src/components). Volcano's webhooks fail closed (no pod outside
+ * volcano-system can start while they are down), so it is healthy before
+ * anything else runs pods; its Queue CRD must exist before the queues; a
+ * tenant's objects need its namespace; the Spark Operator's chart expects the
+ * job namespaces to exist before it is installed.
  */
 export const SYNC_WAVES = {
   projects: -1,
-  volcano: 0,
+  /** Components that must be healthy before anything runs pods or uses their kinds. */
+  infrastructure: 0,
   queues: 1,
   guardrails: 1,
   namespaces: 1,
   tenants: 2,
-  sparkOperator: 3,
+  /** Components that need the tenants' namespaces to exist. */
+  operators: 3,
 } as const;

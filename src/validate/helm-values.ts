@@ -3,17 +3,12 @@
  * values.yaml by scripts/chart-keys.mjs), since Helm silently ignores a
  * misspelt key such as `controller.worker`.
  */
-import sparkOperator230 from "../../schemas/charts/spark-operator-2.3.0.keys.json" with { type: "json" };
-import volcano182 from "../../schemas/charts/volcano-1.8.2.keys.json" with { type: "json" };
+import type { KeyTree } from "../components/component.js";
+import { COMPONENTS } from "../components/registry.js";
 import { suggest } from "./schema.js";
 
-type KeyTree = { [key: string]: KeyTree | true | "*" };
-
-/** One line per chart version we know the keys of. */
-const CHART_KEYS: Record<string, KeyTree> = {
-  [sparkOperator230.chart]: sparkOperator230.keys as KeyTree,
-  [volcano182.chart]: volcano182.keys as KeyTree,
-};
+/** The chart versions whose keys we know: each component descriptor lists its own (`chartKeys`). */
+const CHART_KEYS: Record<string, KeyTree> = Object.fromEntries(COMPONENTS.flatMap((c) => c.chartKeys.map((k) => [k.chart, k.keys as KeyTree])));
 
 export const knownChartVersions = (): string[] => Object.keys(CHART_KEYS).sort();
 

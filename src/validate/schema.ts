@@ -8,6 +8,7 @@ import { closest, distance } from "fastest-levenshtein";
 import definitions from "../../schemas/definitions.schema.json" with { type: "json" };
 import platformSchema from "../../schemas/platform.schema.json" with { type: "json" };
 import teamSchema from "../../schemas/team.schema.json" with { type: "json" };
+import { withRegisteredComponents } from "../components/schema.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { locate, type SourceDocument } from "../load/source.js";
 import { currentValidators } from "../precompiled/current.js";
@@ -17,9 +18,12 @@ export type InputKind = "platform" | "team";
 
 let validators: Record<InputKind, ValidateFunction> | undefined;
 
-/** Precompiled at development time (scripts/gen-validators.mjs): compiling them costs a start-up. */
+/**
+ * Precompiled at development time (scripts/gen-validators.mjs): compiling them costs a start-up.
+ * platform.yaml's `components` come from the component registry, which the committed schema copies.
+ */
 function compiled(): Record<InputKind, ValidateFunction> {
-  validators ??= currentValidators(precompiled, [definitions], { platform: platformSchema, team: teamSchema });
+  validators ??= currentValidators(precompiled, [definitions], { platform: withRegisteredComponents(platformSchema), team: teamSchema });
   return validators;
 }
 

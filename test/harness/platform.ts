@@ -2,6 +2,7 @@
 // models it (platform.yaml), never a second reading of the file.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { componentNamespaces } from "../../src/components/installed.js";
 import { hasErrors } from "../../src/diagnostics/diagnostic.js";
 import { PLATFORM_FILE } from "../../src/load/inputs.js";
 import { parseSource } from "../../src/load/source.js";
@@ -48,6 +49,7 @@ export function platformTarget(): PlatformTarget {
     sparkOperator: sparkOperator?.chart.version ?? CRDS_WITHOUT_COMPONENT.sparkOperator,
     volcano: volcano?.chart.version ?? CRDS_WITHOUT_COMPONENT.volcano,
     argocd: platform.gitops.argocdVersion,
-    componentNamespaces: ["argocd", ...[sparkOperator, volcano].flatMap((component) => (component ? [component.namespace] : []))],
+    // The registry's reading of platform.yaml: Argo CD's namespace, then each installed component's.
+    componentNamespaces: componentNamespaces(platform),
   };
 }

@@ -1,10 +1,12 @@
 /**
  * Argo CD AppProjects and Applications: the platform's components from their
- * Helm charts, the Volcano queues, and one Application per team overlay, in
- * sync waves (see SYNC_WAVES).
+ * Helm charts (src/components), the Volcano queues, and one Application per
+ * team overlay, in sync waves (see SYNC_WAVES).
  */
+import type { InstalledComponent } from "../../components/component.js";
+import { installedComponents } from "../../components/installed.js";
+import { COMPONENTS } from "../../components/registry.js";
 import type { PlatformModel, TeamModel } from "../../model/platform-model.js";
-import type { Component } from "../../types/platform.js";
 import { ARGO, LABELS, MANAGED_BY, PART_OF, SYNC_WAVES, type KubeObject } from "../object.js";
 
 export const ARGO_API = "argoproj.io/v1alpha1";
@@ -21,9 +23,6 @@ export const PATHS = {
   overlay: (team: string) => `generated/tenants/overlays/${team}`,
 } as const;
 
-/** Volcano admission paths. `/pods/mutate` is a no-op with the chart's config, yet fails closed on every pod in the cluster while the webhook is down. */
-export const VOLCANO_ADMISSIONS = ["/jobs/mutate", "/jobs/validate", "/podgroups/mutate", "/pods/validate", "/queues/mutate", "/queues/validate"];
-
 const labels = (extra: Record<string, string> = {}) => ({ ...extra, [LABELS.managedBy]: MANAGED_BY, [LABELS.partOf]: PART_OF });
 
 /** Both operators write their own caBundle into their webhook configurations. */
@@ -37,8 +36,7 @@ const AUTOMATED = {
 };
 
 export function platformProject(model: PlatformModel): KubeObject {
-  const { components, gitops } = model.platform;
-  const repos = [gitops.repoURL, components.sparkOperator.chart.repoURL, ...(components.volcano ? [components.volcano.chart.repoURL] : [])];
+  const repos = [model.platform.gitops.repoURL, ...installedComponents(model.platform).map((c) => c.settings.chart.repoURL)];
   return {
     apiVersion: ARGO_API, kind: "AppProject",
     metadata: { name: PLATFORM_PROJECT, namespace: ARGO.namespace, labels: labels(), annotations: { [ARGO.syncWave]: String(SYNC_WAVES.projects) } },
@@ -78,20 +76,23 @@ export function teamAppProject(model: PlatformModel, team: TeamModel, kinds: Arr
   };
 }
 
-function helmApplication(name: string, wave: number, component: Component, values: Record<string, unknown>, extraSyncOptions: string[]): KubeObject {
+/** A component's Application: its chart, with the values the compiler owns merged over platform.yaml's. */
+function helmApplication(model: PlatformModel, component: InstalledComponent): KubeObject {
+  const { descriptor, settings } = component;
+  const name = descriptor.application;
   return {
     apiVersion: ARGO_API, kind: "Application",
-    metadata: { name, namespace: ARGO.namespace, labels: labels(), annotations: { [ARGO.syncWave]: String(wave) } },
+    metadata: { name, namespace: ARGO.namespace, labels: labels(), annotations: { [ARGO.syncWave]: String(descriptor.wave.wave) } },
     spec: {
       project: PLATFORM_PROJECT,
       source: {
-        repoURL: component.chart.repoURL,
-        chart: component.chart.name,
-        targetRevision: component.chart.version,
-        helm: { releaseName: name, valuesObject: values },
+        repoURL: settings.chart.repoURL,
+        chart: settings.chart.name,
+        targetRevision: settings.chart.version,
+        helm: { releaseName: name, valuesObject: componentValues(model, component) },
       },
-      destination: { server: ARGO.inCluster, namespace: component.namespace },
-      syncPolicy: { ...AUTOMATED, syncOptions: ["CreateNamespace=true", ...extraSyncOptions] },
+      destination: { server: ARGO.inCluster, namespace: settings.namespace },
+      syncPolicy: { ...AUTOMATED, syncOptions: ["CreateNamespace=true", ...descriptor.syncOptions] },
       ignoreDifferences: IGNORE_WEBHOOK_CA,
     },
   };
@@ -115,39 +116,28 @@ function gitApplication(model: PlatformModel, name: string, wave: number, path: 
   };
 }
 
-/** Chart values the compiler owns, merged over platform.yaml's. */
-export function sparkOperatorValues(model: PlatformModel): Record<string, unknown> {
-  return deepMerge(model.platform.components.sparkOperator.values ?? {}, {
-    spark: {
-      jobNamespaces: model.teams.map((t) => t.namespace),
-      // The tenant overlays own each team's service account and RBAC.
-      serviceAccount: { create: false },
-      rbac: { create: false },
-    },
-    // Reject a SparkApplication that cannot fit its namespace's quota when it is
-    // submitted, instead of failing later when the driver pod is refused.
-    webhook: { resourceQuotaEnforcement: { enable: true } },
-  });
+/** The chart values of a component: platform.yaml's, with the ones the compiler owns merged over them. */
+export function componentValues(model: PlatformModel, { descriptor, settings }: InstalledComponent): Record<string, unknown> {
+  return deepMerge(settings.values ?? {}, descriptor.values(model, settings));
 }
 
-export function volcanoValues(model: PlatformModel): Record<string, unknown> {
-  return deepMerge(model.platform.components.volcano?.values ?? {}, { custom: { enabled_admissions: VOLCANO_ADMISSIONS.join(",") } });
-}
-
+/** The components' Applications and the platform's own, in sync-wave order (components in registry order within a wave). */
 export function platformApplications(model: PlatformModel): KubeObject[] {
-  const { components } = model.platform;
-  const apps: KubeObject[] = [];
-  if (components.volcano) {
-    // Server-side apply: the jobtemplates CRD is too large for client-side apply's annotation.
-    apps.push(helmApplication("volcano", SYNC_WAVES.volcano, components.volcano, volcanoValues(model), ["ServerSideApply=true"]));
-    apps.push(gitApplication(model, "volcano-queues", SYNC_WAVES.queues, PATHS.queues, components.volcano.namespace, { syncOptions: ["ServerSideApply=true"] }));
+  const components = installedComponents(model.platform);
+  const apps = components.map((component) => helmApplication(model, component));
+  const volcano = components.find((c) => c.descriptor.key === "volcano");
+  if (volcano) {
+    // The queues are Volcano's kind: their Application exists with Volcano, in its namespace.
+    apps.push(gitApplication(model, "volcano-queues", SYNC_WAVES.queues, PATHS.queues, volcano.settings.namespace, { syncOptions: ["ServerSideApply=true"] }));
   }
   // Admission policies and Namespaces are cluster-scoped; the destination namespace is unused.
   apps.push(gitApplication(model, "tenant-guardrails", SYNC_WAVES.guardrails, PATHS.guardrails, "default", {}));
   apps.push(gitApplication(model, "tenant-namespaces", SYNC_WAVES.namespaces, PATHS.namespaces, "default", {}));
-  apps.push(helmApplication("spark-operator", SYNC_WAVES.sparkOperator, components.sparkOperator, sparkOperatorValues(model), ["ServerSideApply=true"]));
-  return apps;
+  // Array.prototype.sort is stable: equal waves keep the order above.
+  return apps.sort((a, b) => waveOf(a) - waveOf(b));
 }
+
+const waveOf = (app: KubeObject): number => Number(app.metadata.annotations![ARGO.syncWave]);
 
 /** Removing a team prunes its objects (the finalizer); its Namespace is the platform's and is kept (./namespaces.ts). */
 export function tenantApplicationFor(model: PlatformModel, team: TeamModel): KubeObject {
@@ -163,3 +153,30 @@ export function deepMerge(base: Record<string, unknown>, override: Record<string
   return out;
 }
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** The platform's own Applications, for the sync-order table (the components' rows come from their descriptors). */
+const OWN_APPLICATIONS = [
+  { wave: SYNC_WAVES.projects, name: "AppProjects `platform` and `team-<name>`", why: "Applications need their project" },
+  { wave: SYNC_WAVES.queues, name: "`volcano-queues`", why: "the Queue CRD comes from Volcano's wave (`SkipDryRunOnMissingResource`)" },
+  { wave: SYNC_WAVES.guardrails, name: "`tenant-guardrails`" },
+  { wave: SYNC_WAVES.namespaces, name: "`tenant-namespaces`", why: "a tenant's objects need its namespace" },
+  { wave: SYNC_WAVES.tenants, name: "`tenant-<name>` (project `team-<name>`)", why: "namespaces before the operator that watches them" },
+];
+
+/** The README's "Argo CD sync order" table: one row per wave (a test keeps them equal). */
+export function syncOrderMarkdown(): string {
+  const entries = [
+    ...OWN_APPLICATIONS,
+    ...COMPONENTS.map((c) => ({
+      wave: c.wave.wave,
+      name: `\`${c.application}\` (Helm${c.syncOptions.includes("ServerSideApply=true") ? ", server-side apply" : ""})`,
+      why: c.wave.why,
+    })),
+  ];
+  const waves = [...new Set(entries.map((e) => e.wave))].sort((a, b) => a - b);
+  const rows = waves.map((wave) => {
+    const here = entries.filter((e) => e.wave === wave);
+    return `| ${wave} | ${here.map((e) => e.name).join(", ")} | ${here.flatMap((e) => (e.why ? [e.why] : [])).join("; ")} |`;
+  });
+  return ["| wave | Application | why this order |", "| --- | --- | --- |", ...rows].join("\n");
+}

@@ -1,10 +1,12 @@
 /**
- * The tenant base and the Volcano component: what every team namespace has in
- * common. Names here are before the overlay's `namePrefix: <team>-`, and
+ * The tenant base and the schedulers' Kustomize Components: what every team
+ * namespace has in common, and what a team scheduled by Volcano adds. Names here are before the overlay's `namePrefix: <team>-`, and
  * namespaced objects get their namespace from the overlay, so one base serves
  * every team. Subjects name the namespace `default`, which Kustomize's
  * namespace transformer rewrites to the team's namespace.
  */
+import type { ComponentDescriptor, NetworkPath } from "../../components/component.js";
+import { installedComponents } from "../../components/installed.js";
 import { API_SERVER_PORT } from "../../model/network.js";
 import type { PlatformModel } from "../../model/platform-model.js";
 import type { KubeObject } from "../object.js";
@@ -26,7 +28,7 @@ const CRUD = ["get", "list", "watch", "create", "update", "patch", "delete", "de
 const READ = ["get", "list", "watch"];
 
 export function tenantBase(model: PlatformModel): BaseFile[] {
-  const sparkOperatorNamespace = model.platform.components.sparkOperator.namespace;
+  const components = installedComponents(model.platform);
   return [
     {
       name: "resource-quota.yaml",
@@ -63,8 +65,8 @@ export function tenantBase(model: PlatformModel): BaseFile[] {
           rules: [
             { apiGroups: [""], resources: ["pods", "services", "configmaps", "persistentvolumeclaims"], verbs: CRUD },
             { apiGroups: [""], resources: ["pods/log", "events"], verbs: READ },
-            { apiGroups: ["sparkoperator.k8s.io"], resources: ["sparkapplications", "scheduledsparkapplications"], verbs: CRUD },
-            { apiGroups: ["sparkoperator.k8s.io"], resources: ["sparkapplications/status", "scheduledsparkapplications/status"], verbs: READ },
+            // What each component lets the teams use of it (its descriptor's `tenants.rbac`).
+            ...components.flatMap((c) => structuredClone(c.descriptor.tenants.rbac ?? [])),
           ],
         },
         {
@@ -93,14 +95,8 @@ export function tenantBase(model: PlatformModel): BaseFile[] {
           }],
         }),
         allowApiServer(model),
-        // The operator's UI Service and Ingress reach the driver's Spark UI.
-        networkPolicy("allow-spark-operator", {
-          podSelector: { matchLabels: { "spark-role": "driver" } }, policyTypes: ["Ingress"],
-          ingress: [{
-            from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": sparkOperatorNamespace } } }],
-            ports: [{ protocol: "TCP", port: 4040 }],
-          }],
-        }),
+        // The paths each component opens to or from the teams' pods (its descriptor's `tenants.network`).
+        ...components.flatMap((c) => (c.descriptor.tenants.network ?? []).map((path) => componentPath(path, c.settings.namespace))),
       ],
     },
   ];
@@ -108,6 +104,18 @@ export function tenantBase(model: PlatformModel): BaseFile[] {
 
 function networkPolicy(name: string, spec: Record<string, unknown>): KubeObject {
   return { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name }, spec };
+}
+
+/** A component's path through the default deny: its namespace (and pods) on the other end, on its ports only. */
+function componentPath(path: NetworkPath, namespace: string): KubeObject {
+  const peer = {
+    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } },
+    ...(path.componentPods ? { podSelector: { matchLabels: path.componentPods } } : {}),
+  };
+  const podSelector = path.teamPods ? { matchLabels: path.teamPods } : {};
+  return path.direction === "ingress"
+    ? networkPolicy(path.name, { podSelector, policyTypes: ["Ingress"], ingress: [{ from: [peer], ports: structuredClone(path.ports) }] })
+    : networkPolicy(path.name, { podSelector, policyTypes: ["Egress"], egress: [{ to: [peer], ports: structuredClone(path.ports) }] });
 }
 
 /**
@@ -137,20 +145,22 @@ function allowApiServer(model: PlatformModel): KubeObject {
   });
 }
 
-/** What a Volcano team adds to its namespace: read access to its PodGroups (its Queue, and who may read it, are the platform's: ../platform/queues.ts). */
-export interface Component {
+/**
+ * A Kustomize Component (kind Component, not a platform component): what a
+ * team scheduled by a scheduling component adds to its namespace, e.g. read
+ * access to its PodGroups for a Volcano team (its Queue, and who may read it,
+ * are the platform's: ../platform/queues.ts).
+ */
+export interface KustomizeComponent {
   resources: BaseFile[];
   /** RFC 6902 patches: Kustomize applies them to the base's objects. */
   patches: Array<{ target: { kind: string; name: string }; ops: Array<{ op: "add"; path: string; value: unknown }> }>;
 }
 
-export function volcanoComponent(): Component {
+export function schedulerComponent(descriptor: ComponentDescriptor): KustomizeComponent {
+  const rules = descriptor.tenants.scheduledTeamRbac ?? [];
   return {
     resources: [],
-    patches: [{
-      target: { kind: "Role", name: BASE_NAMES.driverRole },
-      // The Spark Operator creates the PodGroups; the team only reads them.
-      ops: [{ op: "add", path: "/rules/-", value: { apiGroups: ["scheduling.volcano.sh"], resources: ["podgroups"], verbs: READ } }],
-    }],
+    patches: rules.length ? [{ target: { kind: "Role", name: BASE_NAMES.driverRole }, ops: rules.map((rule) => ({ op: "add" as const, path: "/rules/-", value: structuredClone(rule) })) }] : [],
   };
 }

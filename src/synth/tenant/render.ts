@@ -5,13 +5,13 @@
  * objects, and the round-trip test proves them equal to real Kustomize's.
  */
 import type { KubeObject } from "../object.js";
-import type { Component } from "./base.js";
+import type { KustomizeComponent } from "./base.js";
 import type { Overlay } from "./overlay.js";
 
 const CLUSTER_SCOPED = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding", "Queue", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
 export const isClusterScoped = (kind: string): boolean => CLUSTER_SCOPED.has(kind);
 
-export function renderOverlay(overlay: Overlay, base: KubeObject[], components: Record<string, Component>): KubeObject[] {
+export function renderOverlay(overlay: Overlay, base: KubeObject[], components: Record<string, KustomizeComponent>): KubeObject[] {
   let objects = base.map(clone);
   for (const name of overlay.components) {
     const component = components[name];
@@ -52,7 +52,7 @@ function strategicMerge(target: unknown, patch: unknown): unknown {
   return out;
 }
 
-function applyJsonPatch(objects: KubeObject[], patch: Component["patches"][number]): KubeObject[] {
+function applyJsonPatch(objects: KubeObject[], patch: KustomizeComponent["patches"][number]): KubeObject[] {
   return objects.map((object) => {
     if (object.kind !== patch.target.kind || object.metadata.name !== patch.target.name) return object;
     const o = clone(object);

@@ -1,5 +1,5 @@
 import { incompatibleComponents } from "../../compat/versions.js";
-import { componentOf } from "../../components/registry.js";
+import { componentOf } from "../../components/installed.js";
 import { PLATFORM_FILE } from "../../load/inputs.js";
 import { knownChartVersions, unknownValueKeys } from "../helm-values.js";
 import { VALIDATION_DOCS, type SemanticRule } from "./rule.js";

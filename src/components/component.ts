@@ -1,0 +1,120 @@
+/**
+ * A platform component: software Argo CD installs from a Helm chart, named by
+ * one key under `components:` in platform.yaml. Everything the compiler knows
+ * about it lives in its descriptor (one file in this folder) so that adding a
+ * component is that file plus one line in ./registry.ts, the way Kustomize
+ * lists a chart as a `helmCharts:` entry rather than as code.
+ *
+ * The schema, the Argo CD Applications and AppProject, the sync waves, the
+ * version matrix, the Helm values check, the tenants' RBAC and NetworkPolicies,
+ * the README's tables and the test harness all read the registry.
+ */
+import type { PlatformModel } from "../model/platform-model.js";
+import type { Component as ComponentSettings } from "../types/platform.js";
+
+/** A Kubernetes minor range, 1.x. */
+export interface KubernetesRange {
+  /** Lowest supported minor of Kubernetes 1.x. */
+  minMinor: number;
+  /** Highest supported minor of Kubernetes 1.x. */
+  maxMinor: number;
+  /** Minors inside the range that are known not to be supported. */
+  gaps?: number[];
+}
+
+/** Which Kubernetes minors one line of a component's releases supports, and where that fact comes from. */
+export interface VersionSupport {
+  /** Matches the version as written in platform.yaml (chart version, or Argo CD tag). */
+  versions: RegExp;
+  /** "Volcano 1.8" */
+  label: string;
+  kubernetes: KubernetesRange;
+  source: string;
+}
+
+/** The keys a chart's values accept, derived from its values.yaml by scripts/chart-keys.mjs. */
+export type KeyTree = { [key: string]: KeyTree | true | "*" };
+export interface ChartKeys {
+  /** name@version */
+  chart: string;
+  keys: unknown;
+}
+
+/** A Helm value the compiler sets; platform.yaml setting it (or anything below it) is an error. */
+export interface OwnedValue {
+  /** JSON pointer below `values`, e.g. /spark/jobNamespaces */
+  pointer: string;
+  /** Why the compiler owns it (README, "Who owns what"). */
+  why: string;
+}
+
+/** An RBAC rule a tenant's driver Role gets. */
+export interface RbacRule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+}
+
+/**
+ * A path the tenants' default-deny NetworkPolicy opens between the component's
+ * namespace and a team's pods: `ingress` for the component reaching the
+ * team's pods, `egress` for the team's pods reaching the component.
+ */
+export interface NetworkPath {
+  /** The NetworkPolicy's name (before the overlay's `<team>-` prefix). */
+  name: string;
+  direction: "ingress" | "egress";
+  /** The team's pods it applies to (labels); every pod when absent. */
+  teamPods?: Record<string, string>;
+  /** The component's pods on the other end (labels); every pod of its namespace when absent. */
+  componentPods?: Record<string, string>;
+  ports: Array<{ protocol: "TCP" | "UDP"; port: number }>;
+  why: string;
+}
+
+/** What the tenants may reach of a component. */
+export interface TenantReach {
+  /** Added to every team's driver Role (the tenant base). */
+  rbac?: RbacRule[];
+  /** Added to the driver Role of the teams this component schedules (`scheduler`), by a Kustomize Component of that name. */
+  scheduledTeamRbac?: RbacRule[];
+  /** NetworkPolicies in the tenant base, to or from the component's namespace. */
+  network?: NetworkPath[];
+}
+
+export interface ComponentDescriptor {
+  /** Its key under `components:` in platform.yaml, e.g. sparkOperator. */
+  key: string;
+  /** As a person names it: "Spark Operator". */
+  title: string;
+  /** The Argo CD Application and Helm release, e.g. spark-operator. */
+  application: string;
+  /** Whether platform.yaml must install it. */
+  required: boolean;
+  /** A sentence for the schema's `components` description, e.g. when an optional component is needed. */
+  note?: string;
+  /** The chart and namespace the platform is tested with (platform.yaml names its own). */
+  defaults: { chart: { repoURL: string; name: string; version: string }; namespace: string };
+  /** Argo CD sync wave of its Application, and why there (README, "Argo CD sync order"). */
+  wave: { wave: number; why: string };
+  /** Extra Argo CD sync options of its Application (CreateNamespace is always on). */
+  syncOptions: string[];
+  /** The Helm values the compiler owns, and how it computes them: merged over platform.yaml's. */
+  ownedValues: OwnedValue[];
+  values(model: PlatformModel, settings: ComponentSettings): Record<string, unknown>;
+  /** The value keys of each chart version the compiler can check. */
+  chartKeys: ChartKeys[];
+  /** Its releases and the Kubernetes minors they support. */
+  compatibility: VersionSupport[];
+  /** The `scheduler:` value a team writes to have its pods scheduled by this component, if it is a scheduler. */
+  scheduler?: string;
+  tenants: TenantReach;
+}
+
+/** A component platform.yaml installs, with the settings it gives it. */
+export interface InstalledComponent {
+  descriptor: ComponentDescriptor;
+  settings: ComponentSettings;
+  /** JSON pointer of its settings in platform.yaml, e.g. /components/volcano. */
+  pointer: string;
+}

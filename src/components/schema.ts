@@ -1,0 +1,25 @@
+/**
+ * The `components` part of platform.yaml's schema, made from the registry.
+ * scripts/gen-types.mjs writes it into schemas/platform.schema.json (the copy
+ * editors and the generated types read), and validation uses it as made here,
+ * so the schema accepts exactly the registered components.
+ */
+import type { ComponentDescriptor } from "./component.js";
+import { COMPONENTS } from "./registry.js";
+
+export function componentsSchema(components: readonly ComponentDescriptor[] = COMPONENTS): Record<string, unknown> {
+  const notes = components.flatMap((c) => (c.note ? [c.note] : []));
+  return {
+    title: "Components",
+    type: "object",
+    additionalProperties: false,
+    required: components.filter((c) => c.required).map((c) => c.key),
+    properties: Object.fromEntries(components.map((c) => [c.key, { $ref: "#/definitions/Component" }])),
+    description: ["Platform components installed by Argo CD from their Helm charts.", ...notes].join(" "),
+  };
+}
+
+/** platform.yaml's schema with its `components` made from the registry. */
+export function withRegisteredComponents<S extends { properties: Record<string, unknown> }>(schema: S, components: readonly ComponentDescriptor[] = COMPONENTS): S {
+  return { ...schema, properties: { ...schema.properties, components: componentsSchema(components) } };
+}
