@@ -32,5 +32,6 @@ export type { ReportContext, ResourceChange, FieldChange, CapacityLine, QueueSha
 export { POLICY_RULES, runPolicy, checkPolicy, policyOf, type PolicyRule, type PolicyContext, type PolicyResult } from "./policy/index.js";
 export { reviewPlatform, reviewCompiled, diffResources, DESTRUCTIVE_CHECKS, type ReviewResult } from "./review/index.js";
 export { scaffoldTeam, writeScaffold, type NewTeamOptions } from "./scaffold/new-team.js";
+export * as picture from "./picture/index.js";
 export type { Platform } from "./types/platform.js";
 export type { Team } from "./types/team.js";
