@@ -6,14 +6,11 @@ import type { Platform, Resources } from "../types/platform.js";
 import type { Team } from "../types/team.js";
 import type { SourceDocument } from "../load/source.js";
 import { kubernetesVersionOfK3sImage, type KubernetesVersion } from "../compat/versions.js";
+import type { Capacity } from "./capacity.js";
 import { clusterNetwork, type NetworkPlan } from "./network.js";
 import { bytes, milliCPU, sparkMemoryBytes } from "./quantity.js";
 
-/** CPU in millicores and memory in bytes. */
-export interface Capacity {
-  cpu: number;
-  memory: number;
-}
+export { capacityOf, type Capacity } from "./capacity.js";
 
 export interface TeamModel {
   name: string;
@@ -58,11 +55,6 @@ export interface PlatformModel {
 export const TEAM_NAMESPACE_PREFIX = "team-";
 export const namespaceOf = (team: string): string => `${TEAM_NAMESPACE_PREFIX}${team}`;
 export const serviceAccountOf = (team: string): string => `${team}-sa`;
-
-export const capacityOf = (r: Resources | { cpu: string | number; memory: string | number }): Capacity => ({
-  cpu: milliCPU(r.cpu),
-  memory: bytes(r.memory),
-});
 
 /** Spark adds max(10 %, 384 MiB) of memory overhead to each pod (spark.{driver,executor}.memoryOverhead). */
 export function sparkPodMemory(jvmMemory: string): number {

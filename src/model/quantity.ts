@@ -89,6 +89,12 @@ export function parseQuantity(value: string | number): number {
 export const milliCPU = (value: string | number): number => Math.round(parseQuantity(value) * 1000);
 export const bytes = (value: string | number): number => Math.round(parseQuantity(value));
 
+/*
+ * Quantities as text, all here: exact for messages that state a limit,
+ * rounded for shares nobody writes down, and as Kubernetes quantities for
+ * the files the tool writes.
+ */
+
 /** "8 CPU", "2.5 CPU", "500m CPU" */
 export function formatCPU(milli: number): string {
   return milli % 1000 === 0 ? `${milli / 1000} CPU` : milli > 1000 ? `${(milli / 1000).toFixed(2).replace(/0+$/, "")} CPU` : `${milli}m CPU`;
@@ -101,6 +107,33 @@ export function formatMemory(byteCount: number): string {
   }
   return `${byteCount}`;
 }
+
+/** Exactly: what a message says a quota, a guarantee or a job needs. */
+export const formatQuantity = (unit: QuantityUnit, amount: number): string => (unit === "cpu" ? formatCPU(amount) : formatMemory(amount));
+
+/** Rounded to what a reader needs where the exact number is noise (a weight's share of the cluster): "8 CPU", "2.7Gi", "896Mi". */
+export function formatApproximate(unit: QuantityUnit, amount: number): string {
+  if (unit === "cpu") return formatCPU(Math.round(amount));
+  if (amount === 0) return "0";
+  const exact = formatMemory(amount);
+  if (!/^\d+$/.test(exact)) return exact;
+  return amount >= 2 ** 30 ? `${Number((amount / 2 ** 30).toFixed(1))}Gi` : `${Math.round(amount / 2 ** 20)}Mi`;
+}
+
+/** As a Kubernetes quantity, exact, in the largest suffix that keeps it whole: "4", "500m", "8Gi", "1536Mi". */
+export function quantityText(unit: QuantityUnit, amount: number): string {
+  if (unit === "cpu") return amount % 1000 === 0 ? String(amount / 1000) : `${amount}m`;
+  for (const [suffix, size] of [["Gi", 2 ** 30], ["Mi", 2 ** 20], ["Ki", 2 ** 10]] as const) {
+    if (amount % size === 0 && amount > 0) return `${amount / size}${suffix}`;
+  }
+  return String(amount);
+}
+
+/** "2.5×" */
+export const formatRatio = (r: number): string => (Number.isFinite(r) ? `${Number(r.toFixed(2))}×` : "∞×");
+
+/** "40 %" */
+export const formatPercent = (fraction: number): string => `${Number((fraction * 100).toFixed(1))} %`;
 
 const SPARK_MEMORY = /^([0-9]+)([kmgt])$/;
 

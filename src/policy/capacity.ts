@@ -5,24 +5,16 @@
  * plugin sees them (see shared/research/volcano-1.8.2.md §4).
  */
 import { PLATFORM_FILE } from "../load/inputs.js";
-import { capacityOf, type Capacity, type PlatformModel, type TeamModel } from "../model/platform-model.js";
-import { formatCapacity } from "../format/amounts.js";
+import { add, capacityOf, formatCapacity, minimum, subtract, sum, ZERO, type Capacity } from "../model/capacity.js";
+import type { PlatformModel, TeamModel } from "../model/platform-model.js";
 
-export { formatCapacity, formatRatio } from "../format/amounts.js";
+/** The arithmetic is the model's; re-exported for the picture of the platform, which reads it from here. */
+export { add, minimum, subtract, sum, ZERO } from "../model/capacity.js";
 
 export const DEFAULT_OVERCOMMIT = { requests: 3, limits: 4 } as const;
 
 export type QuotaKind = "requests" | "limits";
 export const QUOTA_KINDS: readonly QuotaKind[] = ["requests", "limits"];
-export const DIMENSIONS = ["cpu", "memory"] as const;
-
-export const ZERO: Capacity = { cpu: 0, memory: 0 };
-export const add = (a: Capacity, b: Capacity): Capacity => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory });
-export const subtract = (a: Capacity, b: Capacity): Capacity => ({ cpu: a.cpu - b.cpu, memory: a.memory - b.memory });
-export const minimum = (a: Capacity, b: Capacity): Capacity => ({ cpu: Math.min(a.cpu, b.cpu), memory: Math.min(a.memory, b.memory) });
-export const sum = (items: Capacity[]): Capacity => items.reduce(add, ZERO);
-/** The dimensions in which `small` does not fit in `large`. */
-export const exceeds = (small: Capacity, large: Capacity): Array<"cpu" | "memory"> => DIMENSIONS.filter((d) => small[d] > large[d]);
 
 export function overcommitThresholds(model: PlatformModel): Record<QuotaKind, number> {
   const configured = model.platform.policy?.overcommit ?? {};

@@ -1,11 +1,10 @@
 /** The policy stage after compile: its findings and the report around them. */
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
-import type { ReportContext } from "../format/report.js";
 import type { PlatformModel } from "../model/platform-model.js";
 import { compile, type CompileResult } from "../pipeline.js";
 import type { Synthesis } from "../synth/object.js";
 import { POLICY_RULES } from "./registry.js";
-import { policyReport } from "./report.js";
+import { policyReport, type PolicyReport } from "./report.js";
 import type { PolicyRule } from "./rule.js";
 import { runPolicy } from "./run.js";
 
@@ -13,7 +12,7 @@ export interface PolicyResult {
   /** The compiler's own diagnostics, then the policy findings, sorted by file and line. */
   diagnostics: Diagnostic[];
   /** Absent when the platform does not compile (then only the compiler's errors are reported). */
-  context?: ReportContext;
+  context?: PolicyReport;
   model?: PlatformModel;
   synthesis?: Synthesis;
 }

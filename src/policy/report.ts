@@ -2,13 +2,62 @@
  * What the policy report shows besides the findings: the rules, the capacity
  * table (before → after when a base is given) and the Volcano queue shares.
  */
-import type { CapacityLine, QueueShareLine, ReportContext } from "../format/report.js";
-import type { PlatformModel } from "../model/platform-model.js";
+import type { Capacity, PlatformModel } from "../model/platform-model.js";
+import type { RuleDescription } from "../rules/rule.js";
 import { overcommitThresholds, quotaTotals, queueShares, QUOTA_KINDS } from "./capacity.js";
 import { ruleDescriptions } from "../rules/describe.js";
 import type { PolicyRule } from "./rule.js";
 
 export { docsUrl, ruleDescriptions } from "../rules/describe.js";
+
+/** What `policy` reports besides its diagnostics; `review` adds to it (src/review/report.ts). */
+export interface PolicyReport {
+  /** e.g. "Policy" or "Review against main". */
+  title: string;
+  /** The rules behind the diagnostics' codes, for links and SARIF metadata. */
+  rules?: RuleDescription[];
+  capacity?: CapacityLine[];
+  queues?: QueueShareLine[];
+}
+
+export type Dimension = "cpu" | "memory" | "pods";
+
+export interface Amount {
+  /** Millicores, bytes or a count. */
+  amount: number;
+  /** What it is measured against, in the same unit (workers, cluster). */
+  available?: number;
+}
+
+/** One row of the capacity table: a summed resource against what the nodes offer. */
+export interface CapacityLine {
+  /** e.g. "quota requests", "queue guarantees". */
+  resource: string;
+  dimension: Dimension;
+  /** e.g. "workers", "all nodes". */
+  against?: string;
+  /** Largest acceptable ratio of amount to available. */
+  threshold?: number;
+  before?: Amount;
+  after: Amount;
+}
+
+/** One Volcano queue, as the proportion plugin of Volcano 1.8.2 sees it. */
+export interface QueueShareLine {
+  queue: string;
+  team?: string;
+  weight: number;
+  /** weight / the sum of all weights (0..1). */
+  weightShare: number;
+  /** That share of the cluster: what the queue deserves when every queue is busy. */
+  share: Capacity;
+  guarantee: Capacity;
+  capability?: Capacity;
+  /** min(cluster − all guarantees + own guarantee, capability): the most the queue can ever get. */
+  realCapability: Capacity;
+  /** The team's job (driver + executors), which must fit realCapability. */
+  job?: Capacity;
+}
 
 /** Summed quotas against the workers, and guarantees against the whole cluster: after, and before when given. */
 export function capacityLines(after: PlatformModel, before?: PlatformModel): CapacityLine[] {
@@ -46,6 +95,6 @@ export function queueLines(model: PlatformModel): QueueShareLine[] {
   }));
 }
 
-export function policyReport(model: PlatformModel, rules: readonly PolicyRule[]): ReportContext {
+export function policyReport(model: PlatformModel, rules: readonly PolicyRule[]): PolicyReport {
   return { title: "Policy", rules: ruleDescriptions(rules, model), capacity: capacityLines(model), queues: queueLines(model) };
 }

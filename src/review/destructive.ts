@@ -6,17 +6,26 @@
  * reports one error per owner (a team, or the platform) unless the review
  * is told to allow that owner's destructive changes.
  */
-import { resourceId, type Allowance, type ResourceChange } from "../format/report.js";
 import { PLATFORM_FILE, TEAMS_DIR } from "../load/inputs.js";
+import { objectId } from "../model/object-id.js";
 import { parseQuantity, QuantityError } from "../model/quantity.js";
 import type { Finding, Rule } from "../rules/rule.js";
 import { ARGO, type KubeObject } from "../synth/object.js";
 import { PLATFORM_OWNER } from "./ownership.js";
+import type { ResourceChange } from "./diff.js";
 import type { Resource } from "./resources.js";
 
 /** Allows every owner's destructive changes. */
 export const ALL = "*";
 export const DESTRUCTIVE_DOCS = "README.md#destructive-changes";
+
+/** Destructive changes the pull request is explicitly allowed to make. */
+export interface Allowance {
+  /** Team names, `platform` for the platform's own objects, or `*`. */
+  teams: string[];
+  /** Where the allowance comes from, as shown in the report. */
+  source: string;
+}
 
 /** What the destructive checks look at: the changed objects, each as it was and as it is. */
 export interface ChangeSubject {
@@ -52,7 +61,7 @@ const allows = (allowance: Allowance | undefined, owner: string) => Boolean(allo
 function damageByOwner(check: DamageDetector, { changes, before, after }: ChangeSubject): Map<string, Damage[]> {
   const owners = new Map<string, Damage[]>();
   for (const change of changes) {
-    const id = resourceId(change);
+    const id = objectId(change);
     const damage = check.detect(change, before.get(id), after.get(id));
     if (damage.length) owners.set(ownerOf(change), [...(owners.get(ownerOf(change)) ?? []), ...damage]);
   }
@@ -90,7 +99,7 @@ function destructiveCheck(detector: DamageDetector): DestructiveCheck {
 export const damagedOwners = (subject: ChangeSubject): Set<string> =>
   new Set(DESTRUCTIVE_CHECKS.flatMap((check) => [...damageByOwner(check, subject).keys()]));
 
-const id = (c: ResourceChange) => `${c.kind} ${c.namespace ? `${c.namespace}/` : ""}${c.name}`;
+const id = (c: ResourceChange) => objectId(c, " ");
 const removed = (c: ResourceChange, kind: string) => c.change === "removed" && c.kind === kind;
 const syncOptions = (o?: KubeObject) => o?.metadata.annotations?.[ARGO.syncOptions] ?? "";
 
@@ -188,7 +197,7 @@ function permissions(object: KubeObject): Set<string> {
   return out;
 }
 
-const subjects = (object: KubeObject) => new Set(((object.subjects as Array<{ kind: string; name: string; namespace?: string }>) ?? []).map((s) => `${s.kind} ${s.namespace ? `${s.namespace}/` : ""}${s.name}`));
+const subjects = (object: KubeObject) => new Set(((object.subjects as Array<{ kind: string; name: string; namespace?: string }>) ?? []).map((s) => objectId(s, " ")));
 
 export const rbacRemoved = destructiveCheck({
   id: "review/rbac-removed",

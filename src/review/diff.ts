@@ -3,8 +3,33 @@
  * or changed, and for a change, the paths of the fields that differ (not a
  * text diff of YAML, so key order and formatting never show).
  */
-import type { FieldChange, ResourceChange } from "../format/report.js";
 import type { Resource } from "./resources.js";
+
+export type ChangeKind = "added" | "removed" | "changed";
+
+export interface FieldChange {
+  /** Dotted path, with [n] for list items and ["a.b"] for keys with dots. */
+  path: string;
+  /** Absent when the field is added. */
+  before?: unknown;
+  /** Absent when the field is removed. */
+  after?: unknown;
+}
+
+/** A generated object that the change adds, removes or changes. */
+export interface ResourceChange {
+  change: ChangeKind;
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  /** The team it belongs to; absent for the platform's own objects. */
+  team?: string;
+  /** Where it is generated (a Kustomize directory or a file). */
+  source: string;
+  /** For "changed" only. */
+  fields?: FieldChange[];
+}
 
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 const isScalar = (v: unknown) => v === null || typeof v !== "object";

@@ -6,20 +6,21 @@
  * result, and the capacity before → after.
  */
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
-import type { Allowance, ReportContext, ResourceChange, RuleDescription } from "../format/report.js";
 import type { PlatformModel } from "../model/platform-model.js";
 import { compile, type CompileResult } from "../pipeline.js";
 import { POLICY_RULES } from "../policy/index.js";
 import { capacityLines, docsUrl, queueLines, ruleDescriptions } from "../policy/report.js";
 import { policyOf } from "../policy/check.js";
 import type { PolicyRule } from "../policy/rule.js";
+import type { RuleDescription } from "../rules/rule.js";
 import { runRules } from "../rules/run.js";
 import { changedBuilds, checkWithKustomize } from "../verify/kustomize.js";
 import { changedFiles, inputsAtRef } from "./base.js";
-import { ALL, damagedOwners, DESTRUCTIVE_CHECKS, DESTRUCTIVE_DOCS, type ChangeSubject } from "./destructive.js";
-import { diffResources } from "./diff.js";
+import { ALL, damagedOwners, DESTRUCTIVE_CHECKS, DESTRUCTIVE_DOCS, type Allowance, type ChangeSubject } from "./destructive.js";
+import { diffResources, type ResourceChange } from "./diff.js";
 import { OTHER_TEAM_QUOTA, otherTeamQuotas, SEVERAL_OWNERS, severalOwners, touchesSeveralOwners } from "./owner-findings.js";
 import { describeOwners, ownershipOf } from "./ownership.js";
+import type { ReviewReport } from "./report.js";
 import { resourcesOf, type Resource } from "./resources.js";
 
 export { GitError } from "./base.js";
@@ -58,7 +59,7 @@ export interface ReviewOptions {
 
 export interface ReviewResult {
   diagnostics: Diagnostic[];
-  context: ReportContext;
+  context: ReviewReport;
   changes: ResourceChange[];
 }
 

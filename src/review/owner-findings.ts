@@ -9,12 +9,11 @@
  * its own team's pull request, which its owners review.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { formatCapacity } from "../format/amounts.js";
-import type { Ownership } from "../format/report.js";
 import { locate } from "../load/source.js";
-import { capacityOf, type PlatformModel } from "../model/platform-model.js";
+import { capacityOf, formatCapacity } from "../model/capacity.js";
+import type { PlatformModel } from "../model/platform-model.js";
 import type { Team } from "../types/team.js";
-import { PLATFORM_OWNER, shownPath } from "./ownership.js";
+import { PLATFORM_OWNER, shownPath, type Ownership } from "./ownership.js";
 
 export const SEVERAL_OWNERS = "review/several-owners";
 export const OTHER_TEAM_QUOTA = "review/other-team-quota";

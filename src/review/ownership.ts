@@ -12,10 +12,28 @@
  * that changed while the compiler's output did not (edited by hand, or a
  * stray file in an output folder) counts for the owner of its folder.
  */
-import type { ChangedFile, Ownership } from "../format/report.js";
 import { TEAMS_DIR } from "../load/inputs.js";
 import type { PlatformModel } from "../model/platform-model.js";
 import type { OutputFile, Synthesis } from "../synth/object.js";
+
+/** A file the change adds, removes or modifies, and whose it is. */
+export interface ChangedFile {
+  /** Relative to the project root (`../` for the repository's files outside it). */
+  path: string;
+  /** A team's name, or `platform`. */
+  owner: string;
+}
+
+export interface Ownership {
+  /** Teams whose files change, sorted. */
+  teams: string[];
+  /** Whether files of the platform change (its inputs, code, CI or shared generated files). */
+  platform: boolean;
+  /** The files that count: inputs, code, and generated files the compiler's output does not explain. */
+  files: ChangedFile[];
+  /** Generated files that changed because the compiler's output did: they follow from the files above. */
+  generated: number;
+}
 
 /** The owner name of everything that is not a team's. */
 export const PLATFORM_OWNER = "platform";

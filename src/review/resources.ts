@@ -3,7 +3,7 @@
  * name: what Kustomize builds (tenants, queues, guardrails, Applications), the
  * examples, and the argocd/ and cluster files applied by bootstrap.
  */
-import { resourceId } from "../format/report.js";
+import { objectId } from "../model/object-id.js";
 import { LABELS, type KubeObject, type Synthesis } from "../synth/object.js";
 
 export interface Resource {
@@ -26,7 +26,7 @@ const isObject = (d: unknown): d is KubeObject =>
 export function resourcesOf(synthesis: Synthesis): Map<string, Resource> {
   const resources = new Map<string, Resource>();
   const add = (object: KubeObject, source: string) => {
-    const id = resourceId({ kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace });
+    const id = objectId(object);
     resources.set(id, { id, object, source, team: object.metadata.labels?.[LABELS.team] });
   };
   for (const build of synthesis.builds) for (const object of build.objects) add(object, build.dir);

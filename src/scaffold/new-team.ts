@@ -10,8 +10,10 @@ import path from "node:path";
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { loadInputs, TEAMS_DIR, type LoadedInputs } from "../load/inputs.js";
 import { parseSource } from "../load/source.js";
-import { jobShape, type Capacity, type PlatformModel } from "../model/platform-model.js";
-import { overcommitThresholds, quotaTotals, roomForNewQueue, formatCapacity, exceeds, minimum } from "../policy/capacity.js";
+import { exceeds, formatCapacity, minimum, type Capacity } from "../model/capacity.js";
+import { jobShape, type PlatformModel } from "../model/platform-model.js";
+import { quantityText } from "../model/quantity.js";
+import { overcommitThresholds, quotaTotals, roomForNewQueue } from "../policy/capacity.js";
 import { POLICY_RULES } from "../policy/index.js";
 import { runPolicy } from "../policy/run.js";
 import { compileInputs, type CompiledObjects } from "../pipeline.js";
@@ -43,13 +45,11 @@ const STANDARD = { requests: { cpu: 4000, memory: 8 * 2 ** 30 }, pods: 10, weigh
 const EXECUTORS = 2;
 const NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
-const cpuQuantity = (milli: number): string => (milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`);
-const memoryQuantity = (bytes: number): string => (bytes % 2 ** 30 === 0 ? `${bytes / 2 ** 30}Gi` : `${Math.floor(bytes / 2 ** 20)}Mi`);
 /** Rounds up to whole CPUs and whole GiB, as people write quotas. */
 const roundUp = (c: Capacity): Capacity => ({ cpu: Math.ceil(c.cpu / 1000) * 1000, memory: Math.ceil(c.memory / 2 ** 30) * 2 ** 30 });
 /** Rounds down to 100m and 256Mi: the most a bound may say without promising more than there is. */
 const roundDown = (c: Capacity): Capacity => ({ cpu: Math.floor(c.cpu / 100) * 100, memory: Math.floor(c.memory / 2 ** 28) * 2 ** 28 });
-const flow = (c: Capacity) => `{ cpu: "${cpuQuantity(c.cpu)}", memory: ${memoryQuantity(c.memory)} }`;
+const flow = (c: Capacity) => `{ cpu: "${quantityText("cpu", c.cpu)}", memory: ${quantityText("memory", c.memory)} }`;
 
 const refusal = (message: string, hint: string, file?: string): Diagnostic => ({ severity: "error", code: "new-team/refused", message, hint, ...(file ? { file } : {}) });
 

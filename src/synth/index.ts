@@ -54,7 +54,7 @@ export function synthesize(model: PlatformModel): Synthesis {
     const sources = [PLATFORM_FILE, team.file];
     for (const patch of overlay.patches) add(`${dir}/${patch.file}`, sources, patch.object);
     add(`${dir}/kustomization.yaml`, sources, overlayKustomization(overlay));
-    builds.push({ dir, sources, objects: renderOverlay(overlay, baseObjects, components) });
+    builds.push({ dir, team: team.name, sources, objects: renderOverlay(overlay, baseObjects, components) });
   }
 
   // What is cluster-scoped about a tenant, so the platform's and not the tenant Application's:

@@ -34,6 +34,8 @@ export interface OutputFile {
 /** A directory that `kubectl kustomize` builds, and the objects it must produce. */
 export interface KustomizeBuild {
   dir: string;
+  /** The team whose tenant overlay this is; absent for the platform's builds. */
+  team?: string;
   objects: KubeObject[];
   /** Input files the build derives from. */
   sources: string[];
@@ -46,8 +48,7 @@ export interface Synthesis {
   standalone: Array<{ file: string; object: KubeObject }>;
 }
 
-export const objectId = (o: KubeObject): string =>
-  `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`;
+export { objectId } from "../model/object-id.js";
 
 /** Label keys the platform puts on what it generates. */
 export const LABELS = {

@@ -1,6 +1,6 @@
 import { PLATFORM_FILE } from "../../load/inputs.js";
-import { formatCPU, formatMemory } from "../../model/quantity.js";
-import { formatRatio, overcommit, type Overcommit } from "../capacity.js";
+import { formatCPU, formatMemory, formatRatio } from "../../model/quantity.js";
+import { overcommit, type Overcommit } from "../capacity.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
 
 /** "CPU 20 CPU / 8 CPU = 2.5×, memory 40Gi / 16Gi = 2.5×" */

@@ -1,5 +1,6 @@
 import { PLATFORM_FILE } from "../../load/inputs.js";
-import { formatRatio, overcommit } from "../capacity.js";
+import { formatRatio } from "../../model/quantity.js";
+import { overcommit } from "../capacity.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
 import { describeOvercommit, OVERCOMMIT_EFFECT } from "./capacity-overcommit.js";
 

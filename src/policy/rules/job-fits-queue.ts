@@ -1,4 +1,5 @@
-import { formatCapacity, describeJob, exceeds, queueShares } from "../capacity.js";
+import { exceeds, formatCapacity } from "../../model/capacity.js";
+import { describeJob, queueShares } from "../capacity.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
 
 /**

@@ -1,6 +1,6 @@
-import { capacityOf } from "../../model/platform-model.js";
-import { formatCPU, formatMemory } from "../../model/quantity.js";
-import { describeJob, exceeds } from "../capacity.js";
+import { capacityOf, exceeds } from "../../model/capacity.js";
+import { formatQuantity } from "../../model/quantity.js";
+import { describeJob } from "../capacity.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
 
 /**
@@ -18,7 +18,7 @@ export const jobFitsQuota: PolicyRule = {
     for (const team of model.teams) {
       const requests = capacityOf(team.spec.quota.requests);
       for (const d of exceeds(team.job.total, requests)) {
-        const format = d === "cpu" ? formatCPU : formatMemory;
+        const format = (amount: number) => formatQuantity(d, amount);
         report({
           file: team.file, path: `/quota/requests/${d}`,
           message: `team \`${team.name}\`'s job needs ${format(team.job.total[d])} of ${d} (${describeJob(team)}), more than its quota requests.${d} of ${format(requests[d])}: the ResourceQuota would refuse some of its pods`,

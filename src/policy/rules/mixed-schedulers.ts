@@ -1,6 +1,6 @@
 import { PLATFORM_FILE } from "../../load/inputs.js";
-import { capacityOf } from "../../model/platform-model.js";
-import { formatCapacity, queueShares, subtract, sum } from "../capacity.js";
+import { capacityOf, formatCapacity, subtract, sum } from "../../model/capacity.js";
+import { queueShares } from "../capacity.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
 
 const names = (teams: Array<{ name: string }>): string => `team${teams.length === 1 ? "" : "s"} ${teams.map((t) => t.name).join(", ")}`;

@@ -1,8 +1,8 @@
 import { PLATFORM_FILE } from "../../load/inputs.js";
+import { isClusterScoped } from "../../model/cluster-scoped.js";
+import { objectId } from "../../model/object-id.js";
 import type { TeamModel } from "../../model/platform-model.js";
 import { LABELS, MANAGED_BY, PART_OF, type KubeObject } from "../../synth/object.js";
-import { PATHS } from "../../synth/platform/applications.js";
-import { isClusterScoped } from "../../synth/tenant/render.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
@@ -50,10 +50,9 @@ export const namingLabels: PolicyRule = {
   description: "Generated objects have valid names and the platform's labels; a tenant's objects are prefixed with its team, in its namespace and labelled with it.",
   docs: docsAnchor("naming-labels"),
   check({ model, synthesis, report }) {
-    const overlays = new Map(model.teams.map((t) => [PATHS.overlay(t.name), t]));
     const teams = new Map(model.teams.map((t) => [t.name, t]));
     for (const build of synthesis.builds) {
-      const tenant = overlays.get(build.dir);
+      const tenant = build.team === undefined ? undefined : teams.get(build.team);
       for (const object of build.objects) {
         const labelled = object.metadata.labels?.[LABELS.team];
         const team = tenant ?? (labelled ? teams.get(labelled) : undefined);
@@ -62,7 +61,7 @@ export const namingLabels: PolicyRule = {
         if (found.length === 0) continue;
         report({
           file: team?.file ?? PLATFORM_FILE, path: team ? "/name" : "",
-          message: `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name} (${build.dir}): ${found.join("; ")}`,
+          message: `${objectId(object, " ")} (${build.dir}): ${found.join("; ")}`,
           hint: "Names and labels come from the generator (src/synth): fix it there, not in the generated files.",
         });
       }

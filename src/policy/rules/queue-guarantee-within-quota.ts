@@ -1,6 +1,5 @@
-import { capacityOf } from "../../model/platform-model.js";
-import { formatCPU, formatMemory } from "../../model/quantity.js";
-import { exceeds } from "../capacity.js";
+import { capacityOf, exceeds } from "../../model/capacity.js";
+import { formatQuantity } from "../../model/quantity.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
 
 /**
@@ -19,7 +18,7 @@ export const queueGuaranteeWithinQuota: PolicyRule = {
       if (!guarantee) continue;
       const requests = capacityOf(team.spec.quota.requests);
       for (const d of exceeds(capacityOf(guarantee), requests)) {
-        const format = d === "cpu" ? formatCPU : formatMemory;
+        const format = (amount: number) => formatQuantity(d, amount);
         report({
           file: team.file, path: `/queue/guarantee/${d}`,
           message: `queue \`${team.queueName}\` guarantees ${format(capacityOf(guarantee)[d])} of ${d}, more than the quota lets team \`${team.name}\` request (${format(requests[d])}): the rest of the guarantee is reserved for nobody`,

@@ -1,6 +1,6 @@
-import { capacityOf } from "../../model/platform-model.js";
-import { formatCPU, formatMemory } from "../../model/quantity.js";
-import { exceeds, formatCapacity, QUOTA_KINDS } from "../capacity.js";
+import { capacityOf, exceeds, formatCapacity } from "../../model/capacity.js";
+import { formatQuantity } from "../../model/quantity.js";
+import { QUOTA_KINDS } from "../capacity.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
 
 /**
@@ -24,7 +24,7 @@ export const quotaWithinCluster: PolicyRule = {
       for (const kind of QUOTA_KINDS) {
         const quota = capacityOf(team.spec.quota[kind]);
         for (const d of exceeds(quota, cluster)) {
-          const format = d === "cpu" ? formatCPU : formatMemory;
+          const format = (amount: number) => formatQuantity(d, amount);
           report({
             file: team.file, path: `/quota/${kind}/${d}`,
             message: `${team.file}: team \`${team.name}\`'s quota ${kind}.${d} of ${format(quota[d])} is more than the whole cluster can allocate (${format(cluster[d])} of ${d}: ${nodes}), so it limits nothing and the team could take every node from the other teams`,

@@ -1,7 +1,7 @@
+import { isClusterScoped, isClusterScopedResource } from "../../model/cluster-scoped.js";
 import type { TeamModel } from "../../model/platform-model.js";
 import { teamProject } from "../../synth/platform/applications.js";
 import { LABELS, type KubeObject, type Synthesis } from "../../synth/object.js";
-import { isClusterScoped } from "../../synth/tenant/render.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
 
 interface RbacRule {
@@ -13,8 +13,6 @@ interface RbacRule {
 
 const WRITE = ["create", "update", "patch", "delete", "deletecollection"];
 const PRIVILEGED = ["escalate", "bind", "impersonate"];
-/** Cluster-scoped resources a tenant's Role could name; `namespaces` lets a Role change its own Namespace, and so the labels the guardrails trust. */
-const CLUSTER_SCOPED = ["namespaces", "nodes", "persistentvolumes", "clusterroles", "clusterrolebindings", "customresourcedefinitions", "storageclasses", "priorityclasses", "queues", "validatingadmissionpolicies", "validatingadmissionpolicybindings", "mutatingwebhookconfigurations", "validatingwebhookconfigurations"];
 
 const has = (list: string[] | undefined, ...values: string[]) => (list ?? []).some((v) => values.includes(v));
 const writes = (rule: RbacRule) => has(rule.verbs, "*", ...WRITE);
@@ -31,7 +29,8 @@ function problems(rule: RbacRule, clusterWide: boolean): string[] {
   if (writes(rule)) {
     if (clusterWide) found.push(`cluster-wide write (${(rule.verbs ?? []).filter((v) => v === "*" || WRITE.includes(v)).join(", ")} on ${(rule.resources ?? []).join(", ")})`);
     else {
-      const scoped = (rule.resources ?? []).filter((r) => CLUSTER_SCOPED.includes(r));
+      // `namespaces` among them would let a Role change its own Namespace, and so the labels the guardrails trust.
+      const scoped = (rule.resources ?? []).filter(isClusterScopedResource);
       if (scoped.length) found.push(`write to cluster-scoped ${scoped.join(", ")}`);
     }
   }

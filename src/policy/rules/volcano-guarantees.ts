@@ -1,4 +1,5 @@
-import { exceeds, formatCapacity, queueShares, subtract } from "../capacity.js";
+import { exceeds, formatCapacity, subtract } from "../../model/capacity.js";
+import { queueShares } from "../capacity.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
 
 /**

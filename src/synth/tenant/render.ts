@@ -4,12 +4,10 @@
  * components, patches, namespace, name prefix, labels. Lint validates these
  * objects, and the round-trip test proves them equal to real Kustomize's.
  */
+import { isClusterScoped } from "../../model/cluster-scoped.js";
 import type { KubeObject } from "../object.js";
 import type { KustomizeComponent } from "./base.js";
 import type { Overlay } from "./overlay.js";
-
-const CLUSTER_SCOPED = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding", "Queue", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
-export const isClusterScoped = (kind: string): boolean => CLUSTER_SCOPED.has(kind);
 
 export function renderOverlay(overlay: Overlay, base: KubeObject[], components: Record<string, KustomizeComponent>): KubeObject[] {
   let objects = base.map(clone);

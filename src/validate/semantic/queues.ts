@@ -1,6 +1,6 @@
 import { PLATFORM_FILE } from "../../load/inputs.js";
-import { capacityOf, type Capacity } from "../../model/platform-model.js";
-import { formatCPU, formatMemory } from "../../model/quantity.js";
+import { capacityOf, sum } from "../../model/capacity.js";
+import { formatCPU, formatMemory, formatQuantity } from "../../model/quantity.js";
 import { VALIDATION_DOCS, type SemanticRule } from "./rule.js";
 import { exceeding } from "./resources.js";
 
@@ -69,11 +69,11 @@ export const guaranteesFitCluster: SemanticRule = {
       ...model.teams.filter((t) => t.spec.queue?.guarantee).map((t) => ({ name: t.name, file: t.file, path: "/queue/guarantee", guarantee: capacityOf(t.spec.queue!.guarantee!) })),
       ...(model.platform.volcano?.defaultQueue?.guarantee ? [{ name: "default", file: PLATFORM_FILE, path: "/volcano/defaultQueue/guarantee", guarantee: capacityOf(model.platform.volcano.defaultQueue.guarantee) }] : []),
     ];
-    const total: Capacity = holders.reduce((sum, h) => ({ cpu: sum.cpu + h.guarantee.cpu, memory: sum.memory + h.guarantee.memory }), { cpu: 0, memory: 0 });
+    const total = sum(holders.map((h) => h.guarantee));
     const over = exceeding(total, model.clusterCapacity);
     if (over.length === 0) return;
-    const breakdown = (key: "cpu" | "memory", format: (n: number) => string) => holders.map((h) => `${h.name} ${format(h.guarantee[key])}`).join(" + ");
-    const detail = over.map((d) => `${d.key}: ${d.key === "cpu" ? breakdown("cpu", formatCPU) : breakdown("memory", formatMemory)} = ${d.small} > ${d.large}`).join("; ");
+    const breakdown = (key: "cpu" | "memory") => holders.map((h) => `${h.name} ${formatQuantity(key, h.guarantee[key])}`).join(" + ");
+    const detail = over.map((d) => `${d.key}: ${breakdown(d.key)} = ${d.small} > ${d.large}`).join("; ");
     const cluster = `${formatCPU(model.clusterCapacity.cpu)} / ${formatMemory(model.clusterCapacity.memory)}`;
     // Report on each team that takes part, newest concern first: a reviewer sees it on the changed file.
     for (const holder of holders) {

@@ -1,16 +1,10 @@
-import { capacityOf, type Capacity } from "../../model/platform-model.js";
-import { formatCPU, formatMemory } from "../../model/quantity.js";
+import { capacityOf, exceeds, type Capacity } from "../../model/capacity.js";
+import { formatQuantity } from "../../model/quantity.js";
 import { VALIDATION_DOCS, type SemanticRule } from "./rule.js";
 
-const DIMENSIONS = [
-  { key: "cpu", format: formatCPU },
-  { key: "memory", format: formatMemory },
-] as const;
-
-/** Each dimension in which `small` exceeds `large`. */
-export function exceeding(small: Capacity, large: Capacity) {
-  return DIMENSIONS.filter((d) => small[d.key] > large[d.key]).map((d) => ({ ...d, small: d.format(small[d.key]), large: d.format(large[d.key]) }));
-}
+/** Each dimension in which `small` exceeds `large`, with both amounts as messages say them. */
+export const exceeding = (small: Capacity, large: Capacity) =>
+  exceeds(small, large).map((key) => ({ key, small: formatQuantity(key, small[key]), large: formatQuantity(key, large[key]) }));
 
 export const quotaRequestsWithinLimits: SemanticRule = {
   id: "quota/requests-exceed-limits",

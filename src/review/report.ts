@@ -1,0 +1,17 @@
+/** What `review` reports besides its diagnostics: the policy's report, and what the change does. */
+import type { PolicyReport } from "../policy/report.js";
+import type { Allowance } from "./destructive.js";
+import type { ResourceChange } from "./diff.js";
+import type { Ownership } from "./ownership.js";
+
+export interface ReviewReport extends PolicyReport {
+  changes?: ResourceChange[];
+  allowance?: Allowance;
+  /** Whose files the change touches. */
+  owners?: Ownership;
+  /**
+   * Why a person must read the change before it is merged, even without
+   * errors (several owners' files, no base to compare with): the verdict names them.
+   */
+  attention?: string[];
+}
