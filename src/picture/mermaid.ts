@@ -128,12 +128,13 @@ interface Entry {
 }
 
 function entries(after: PlatformPicture, base?: PlatformPicture): Entry[] {
-  const names = new Set([...after.teams.map((t) => t.name), ...(base?.teams.map((t) => t.name) ?? [])]);
-  return [...names].map((name) => {
-    const team = after.teams.find((t) => t.name === name);
-    const was = base?.teams.find((t) => t.name === name);
-    const queue = team?.queue === undefined ? undefined : after.queues.find((q) => q.name === team.queue);
-    const wasQueue = was?.queue === undefined ? undefined : base?.queues.find((q) => q.name === was.queue);
+  const byKey = <T>(items: T[] | undefined, key: (item: T) => string) => new Map((items ?? []).map((item) => [key(item), item]));
+  const [teams, wasTeams] = [byKey(after.teams, (t) => t.name), byKey(base?.teams, (t) => t.name)];
+  const [queues, wasQueues] = [byKey(after.queues, (q) => q.name), byKey(base?.queues, (q) => q.name)];
+  return [...new Set([...teams.keys(), ...wasTeams.keys()])].map((name) => {
+    const [team, was] = [teams.get(name), wasTeams.get(name)];
+    const queue = team?.queue === undefined ? undefined : queues.get(team.queue);
+    const wasQueue = was?.queue === undefined ? undefined : wasQueues.get(was.queue);
     return {
       name, team, was, queue, wasQueue,
       teamState: base && state(was, team, (a, b) => a.scheduler === b.scheduler && sameCapacity(a.requests, b.requests) && sameCapacity(a.limits, b.limits)),

@@ -14,7 +14,7 @@
 import type { PlatformModel } from "../model/platform-model.js";
 import { visible } from "../format/escape.js";
 import { formatAmount, formatRatio } from "../format/amounts.js";
-import { amount, nodeName, percent, platformPicture, type PlatformPicture, type QueuePicture } from "./layout.js";
+import { amount, byName, nodeName, percent, platformPicture, type PlatformPicture, type QueuePicture, type TeamPicture } from "./layout.js";
 
 /** Queues drawn one row each; more are counted on one line. */
 export const MAX_QUEUE_ROWS = 10;
@@ -63,7 +63,8 @@ function element(name: string, attributes: Attributes, children: string[] | stri
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => ` ${k}="${typeof v === "number" ? num(v) : xml(v!)}"`)
     .join("");
-  const content = typeof children === "string" ? xml(children) : children.join("");
+  // One element a line, so that a change to the picture is a readable diff.
+  const content = typeof children === "string" ? xml(children) : children.map((c) => `\n${c}`).join("") + (children.length ? "\n" : "");
   return content === "" ? `<${name}${attrs}/>` : `<${name}${attrs}>${content}</${name}>`;
 }
 
@@ -79,6 +80,9 @@ function segment(x: number, y: number, width: number, fill: string, title: strin
   }
   return out;
 }
+
+/** A white edge between segments of one bar, on those wide enough to keep their colour. */
+const separated = (width: number): Attributes => (width >= 6 ? { stroke: "#ffffff" } : {});
 
 interface Panel {
   dimension: Dimension;
@@ -115,6 +119,18 @@ export function svg(model: PlatformModel): string {
   ].join("\n");
 }
 
+/** The default queue, then the others by weight, guarantee and name: the rows worth a line when there are many. */
+function largestQueues(picture: PlatformPicture): QueuePicture[] {
+  const [first, ...rest] = picture.queues;
+  const order = (a: QueuePicture, b: QueuePicture) =>
+    b.weight - a.weight || b.guarantee.cpu - a.guarantee.cpu || b.guarantee.memory - a.guarantee.memory || byName(a.name, b.name);
+  return first ? [first, ...rest.sort(order)] : [];
+}
+
+/** Default-scheduler teams, then Volcano teams, each by name: one block of colour each, however many teams. */
+const bySchedulers = (teams: TeamPicture[]): TeamPicture[] =>
+  [...teams.filter((t) => t.scheduler === "default"), ...teams.filter((t) => t.scheduler === "volcano")];
+
 /** Everything the panel must fit on its scale. */
 function largest(picture: PlatformPicture, d: Dimension): number {
   return Math.max(
@@ -139,7 +155,7 @@ function panel(body: string[], picture: PlatformPicture, dimension: Dimension, t
   for (const group of picture.nodes) {
     for (let i = 0; i < group.count; i++) {
       const name = nodeName(group.role, i);
-      rows.push(...segment(x(at), y, group.each[dimension] * p.scale, COLORS.node, `${name}: ${fmt(group.each[dimension])}`, name, { stroke: "#ffffff" }));
+      rows.push(...segment(x(at), y, group.each[dimension] * p.scale, COLORS.node, `${name}: ${fmt(group.each[dimension])}`, name, separated(group.each[dimension] * p.scale)));
       at += group.each[dimension];
     }
   }
@@ -151,30 +167,30 @@ function panel(body: string[], picture: PlatformPicture, dimension: Dimension, t
     at = 0;
     for (const queue of picture.queues.filter((q) => q.guarantee[dimension] > 0)) {
       const share = queue.guarantee[dimension];
-      rows.push(...segment(x(at), y, share * p.scale, COLORS.guarantee, `queue ${queue.name}: guarantee ${fmt(share)}`, queue.name, { stroke: "#ffffff" }));
+      rows.push(...segment(x(at), y, share * p.scale, COLORS.guarantee, `queue ${queue.name}: guarantee ${fmt(share)}`, queue.name, separated(share * p.scale)));
       at += share;
     }
     const guaranteed = picture.totals.guarantee[dimension];
     row(rows, y, "queue guarantees", `${fmt(guaranteed)} = ${picture.capacity[dimension] > 0 ? percent(guaranteed / picture.capacity[dimension]) : "–"} of the cluster`);
     y += ROW + GAP;
 
-    for (const queue of picture.queues.slice(0, MAX_QUEUE_ROWS)) {
+    for (const queue of largestQueues(picture).slice(0, MAX_QUEUE_ROWS)) {
       queueRow(rows, queue, p, fmt, y);
       y += ROW + GAP;
     }
     const rest = picture.queues.length - MAX_QUEUE_ROWS;
     if (rest > 0) {
-      rows.push(text(BAR_X, y + ROW - 5, `… ${rest} more queue${rest === 1 ? "" : "s"}, in the guarantees above and the quotas below`, { fill: COLORS.muted }));
+      rows.push(text(BAR_X, y + ROW - 5, `… ${rest} smaller queue${rest === 1 ? "" : "s"}, in the guarantees above and the quotas below`, { fill: COLORS.muted }));
       y += ROW + GAP;
     }
   }
 
   for (const kind of ["requests", "limits"] as const) {
     at = 0;
-    for (const team of picture.teams) {
+    for (const team of bySchedulers(picture.teams)) {
       const share = team[kind][dimension];
       const fill = team.scheduler === "volcano" ? COLORS.volcanoTeam : COLORS.defaultTeam;
-      rows.push(...segment(x(at), y, share * p.scale, fill, `team ${team.name}: quota ${kind} ${fmt(share)}`, team.name, { stroke: "#ffffff" }));
+      rows.push(...segment(x(at), y, share * p.scale, fill, `team ${team.name}: quota ${kind} ${fmt(share)}`, team.name, separated(share * p.scale)));
       at += share;
     }
     const total = picture.totals[kind][dimension];
