@@ -22,6 +22,7 @@ export const SPARK_OPERATOR: ComponentDescriptor = {
     { pointer: "/spark/jobNamespaces", why: "the namespaces of the teams, which the operator watches" },
     { pointer: "/spark/serviceAccount", why: "the overlays own every tenant's service account, so the chart's is off (`create: false`)" },
     { pointer: "/spark/rbac", why: "the overlays own every tenant's RBAC, so the chart's is off (`create: false`)" },
+    { pointer: "/webhook/resourceQuotaEnforcement", why: "on, so a SparkApplication that cannot fit its namespace's quota is refused when it is submitted" },
   ],
   values: (model) => ({
     spark: {
