@@ -130,9 +130,9 @@ export const percent = (fraction: number): string => `${Number((fraction * 100).
 export function change(before: string | undefined, after: string): string {
   if (before === undefined || before === after) return after;
   const [b, a] = [UNIT.exec(before), UNIT.exec(after)];
-  return b && a && b[2] === a[2] && b[2].startsWith(" ") ? `${b[1]} → ${after}` : `${before} → ${after}`;
+  return b && a && b[2] === a[2] && b[2] !== "" ? `${b[1]} → ${after}` : `${before} → ${after}`;
 }
-const UNIT = /^([0-9.]+)(\s?[A-Za-z %]*)$/;
+const UNIT = /^([0-9.]+)(\s?[A-Za-z%]*)$/;
 
 /** "4 → 6 CPU / 8Gi → 12Gi": each dimension with its own arrow, if it changed. */
 export function capacityChange(before: Capacity | undefined, after: Capacity): string {
