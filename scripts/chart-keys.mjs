@@ -7,6 +7,8 @@
 // Tests check that the committed key files match the upstream values.yaml.
 //
 //   node scripts/chart-keys.mjs <values.yaml> <chart>@<version>   > schemas/charts/<chart>-<version>.keys.json
+//
+// then list the file in its component's descriptor (src/components/<component>.ts, `chartKeys`).
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 
