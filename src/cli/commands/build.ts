@@ -1,17 +1,16 @@
-import path from "node:path";
 import type { Command } from "commander";
 import { DiagnosticError } from "../../diagnostics/diagnostic.js";
 import { compile, objectCount } from "../../pipeline.js";
 import { OUTPUT_DIRS, writeTree, type TreeDiff } from "../../write/output-dirs.js";
-import { countErrors, EXIT, paint, plural, report, seconds, summary, withCommonOptions, type CommonOptions } from "../output.js";
+import { countErrors, EXIT, plural, report, seconds, summary, withCommonOptions, type CommonOptions, type Io } from "../output.js";
 
-export async function build(options: CommonOptions): Promise<number> {
+export async function build(io: Io, options: CommonOptions): Promise<number> {
   const start = performance.now();
-  const root = path.resolve(options.dir);
+  const root = io.root(options.dir);
   const result = await compile(root);
   if (!result.tree || !result.synthesis || !result.model) {
-    report(result.diagnostics, options);
-    summary(paint.red(`✖ ${plural(countErrors(result.diagnostics), "error")}; nothing under ${OUTPUT_DIRS.join("/ or ")}/ was changed.`), options);
+    report(io, result.diagnostics, options);
+    summary(io, io.paint.red(`✖ ${plural(countErrors(result.diagnostics), "error")}; nothing under ${OUTPUT_DIRS.join("/ or ")}/ was changed.`), options);
     return EXIT.invalid;
   }
   let diff: TreeDiff;
@@ -20,17 +19,17 @@ export async function build(options: CommonOptions): Promise<number> {
   } catch (error) {
     if (!(error instanceof DiagnosticError)) throw error;
     // One report: the inputs' warnings and why the files could not be written.
-    report([...result.diagnostics, ...error.diagnostics], options);
-    summary(paint.red(`✖ ${plural(countErrors(error.diagnostics), "error")}; the build did not complete (see each fix for what was left as it was).`), options);
+    report(io, [...result.diagnostics, ...error.diagnostics], options);
+    summary(io, io.paint.red(`✖ ${plural(countErrors(error.diagnostics), "error")}; the build did not complete (see each fix for what was left as it was).`), options);
     return EXIT.invalid;
   }
-  report(result.diagnostics, options);
+  report(io, result.diagnostics, options);
   const written = diff.added.length + diff.changed.length;
-  summary(`${paint.green("✔")} ${plural(result.model.teams.length, "team")}, ${plural(objectCount(result.synthesis), "object")}, ${plural(result.tree.size, "file")} (${written} written, ${diff.stale.length} removed) in ${seconds(start)}`, options);
+  summary(io, `${io.paint.green("✔")} ${plural(result.model.teams.length, "team")}, ${plural(objectCount(result.synthesis), "object")}, ${plural(result.tree.size, "file")} (${written} written, ${diff.stale.length} removed) in ${seconds(start)}`, options);
   return EXIT.ok;
 }
 
-export const register = (cli: Command): void => {
+export const register = (cli: Command, io: Io): void => {
   withCommonOptions(cli.command("build").description("validate the inputs, then generate and lint generated/ and argocd/"))
-    .action(async (options) => { process.exitCode = await build(options); });
+    .action(async (options) => { io.exitCode = await build(io, options); });
 };

@@ -12,14 +12,13 @@ import path from "node:path";
 import { Option, type Command } from "commander";
 import { DiagnosticError, hasErrors } from "../../diagnostics/diagnostic.js";
 import { renderTree } from "../../emit/tree.js";
-import { loadInputs } from "../../load/inputs.js";
 import type { PlatformModel } from "../../model/platform-model.js";
-import { compileInputs } from "../../pipeline.js";
+import { compile } from "../../pipeline.js";
 import { rootApplication } from "../../synth/bootstrap/argocd.js";
 import { examplePath } from "../../synth/index.js";
 import { LABELS, PART_OF, type KubeObject, type Synthesis } from "../../synth/object.js";
 import { diffTree, OUTPUT_DIRS } from "../../write/output-dirs.js";
-import { EXIT, report } from "../output.js";
+import { EXIT, report, type Io } from "../output.js";
 
 /** Names in Argo CD's own install.yaml (argocd/ applies it unchanged) that the bootstrap waits on or points the user to. */
 const ARGOCD_INSTALL = {
@@ -188,11 +187,11 @@ interface ConfigOptions {
   revision?: string;
 }
 
-export async function config(key: string | undefined, options: ConfigOptions): Promise<number> {
-  const root = path.resolve(options.dir);
-  const { model, synthesis, diagnostics } = compileInputs(await loadInputs(root));
+export async function config(io: Io, key: string | undefined, options: ConfigOptions): Promise<number> {
+  const root = io.root(options.dir);
+  const { model, synthesis, diagnostics } = await compile(root, { lint: false, render: false });
   if (!model || !synthesis || hasErrors(diagnostics)) {
-    report(diagnostics, { dir: options.dir, format: "text" });
+    report(io, diagnostics, { dir: options.dir, format: "text" });
     return EXIT.invalid;
   }
   let output: BootstrapConfig["output"];
@@ -200,26 +199,26 @@ export async function config(key: string | undefined, options: ConfigOptions): P
     output = await outputState(root, synthesis);
   } catch (error) {
     if (!(error instanceof DiagnosticError)) throw error;
-    report(error.diagnostics, { dir: options.dir, format: "text" });
+    report(io, error.diagnostics, { dir: options.dir, format: "text" });
     return EXIT.invalid;
   }
   const all = bootstrapConfig(model, synthesis, output, { repoURL: options.repoUrl, revision: options.revision });
   if (key === undefined) {
-    process.stdout.write(options.format === "env" ? `${envAssignments(all).join("\n")}\n` : `${JSON.stringify(all, null, 2)}\n`);
+    io.out(options.format === "env" ? `${envAssignments(all).join("\n")}\n` : `${JSON.stringify(all, null, 2)}\n`);
     return EXIT.ok;
   }
   const value = valueAt(all, key);
   if (value === undefined) {
-    process.stderr.write(`unknown key \`${key}\`. Keys: ${keysOf(all).join(", ")}\n`);
+    io.err(`unknown key \`${key}\`. Keys: ${keysOf(all).join(", ")}\n`);
     return EXIT.usage;
   }
-  if (options.format === "env") process.stdout.write(`${envAssignments(value, key.split(".")).join("\n")}\n`);
-  else if (options.format === "json" || isRecord(value) || (Array.isArray(value) && value.some(isRecord))) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-  else process.stdout.write(`${Array.isArray(value) ? value.join("\n") : String(value)}\n`);
+  if (options.format === "env") io.out(`${envAssignments(value, key.split(".")).join("\n")}\n`);
+  else if (options.format === "json" || isRecord(value) || (Array.isArray(value) && value.some(isRecord))) io.out(`${JSON.stringify(value, null, 2)}\n`);
+  else io.out(`${Array.isArray(value) ? value.join("\n") : String(value)}\n`);
   return EXIT.ok;
 }
 
-export const register = (cli: Command): void => {
+export const register = (cli: Command, io: Io): void => {
   cli.command("config")
     .description("print the names, ports and URLs the bootstrap scripts use, from the validated platform (writes nothing)")
     .argument("[key]", "one value, e.g. cluster.name; all of them without")
@@ -229,6 +228,6 @@ export const register = (cli: Command): void => {
     .option("--revision <rev>", "the revision the root Application follows, instead of gitops.targetRevision")
     .action(async (key: string | undefined, options: ConfigOptions) => {
       // Without a key, "value" means all of them, as JSON.
-      process.exitCode = await config(key, options);
+      io.exitCode = await config(io, key, options);
     });
 };

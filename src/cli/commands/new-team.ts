@@ -1,45 +1,44 @@
-import path from "node:path";
 import { Option, type Command } from "commander";
 import { FORMATS } from "../../format/index.js";
 import { scaffoldTeam, writeScaffold, type NewTeamOptions } from "../../scaffold/new-team.js";
-import { color, EXIT, paint, summary, withCommonOptions, type CommonOptions } from "../output.js";
+import { EXIT, summary, withCommonOptions, type CommonOptions, type Io } from "../output.js";
 
 interface NewTeamCommandOptions extends CommonOptions, Omit<NewTeamOptions, "name" | "owners"> {
   owner?: string[];
   dryRun?: boolean;
 }
 
-export async function newTeam(name: string, options: NewTeamCommandOptions): Promise<number> {
-  const root = path.resolve(options.dir);
+export async function newTeam(io: Io, name: string, options: NewTeamCommandOptions): Promise<number> {
+  const root = io.root(options.dir);
   const result = await scaffoldTeam(root, { name, scheduler: options.scheduler, language: options.language, owners: options.owner, description: options.description, contact: options.contact });
   if (!result.scaffold) {
-    const output = FORMATS[options.format](result.diagnostics, color);
+    const output = FORMATS[options.format](result.diagnostics, io.color);
     (options.format === "text" ? process.stderr : process.stdout).write(output + "\n");
-    summary(paint.red(`✖ teams/${name}.yaml was not written.`), options);
+    summary(io, io.paint.red(`✖ teams/${name}.yaml was not written.`), options);
     return EXIT.invalid;
   }
   const { scaffold } = result;
   if (options.dryRun) {
-    process.stdout.write(scaffold.text);
+    io.out(scaffold.text);
     return EXIT.ok;
   }
   try {
     await writeScaffold(root, scaffold);
   } catch (error) {
-    process.stderr.write(`${paint.red("error")}  cannot write ${scaffold.file}: ${(error as Error).message}\n`);
+    io.err(`${io.paint.red("error")}  cannot write ${scaffold.file}: ${(error as Error).message}\n`);
     return EXIT.invalid;
   }
   const lines = [
-    `${paint.green("✔")} wrote ${scaffold.file} (${options.scheduler} scheduler, ${options.language}); it passes validation and policy.`,
-    ...scaffold.notes.map((n) => `  ${paint.cyan("note:")} ${n}`),
-    ...(scaffold.newWarnings.length ? [`  ${paint.yellow("policy warnings with the new team:")}`, FORMATS.text(scaffold.newWarnings, color).replace(/^/gm, "    ")] : []),
+    `${io.paint.green("✔")} wrote ${scaffold.file} (${options.scheduler} scheduler, ${options.language}); it passes validation and policy.`,
+    ...scaffold.notes.map((n) => `  ${io.paint.cyan("note:")} ${n}`),
+    ...(scaffold.newWarnings.length ? [`  ${io.paint.yellow("policy warnings with the new team:")}`, FORMATS.text(scaffold.newWarnings, io.color).replace(/^/gm, "    ")] : []),
     `  next: ${options.owner?.length ? "" : "set the owners, then "}npm run build, and commit ${scaffold.file} with generated/.`,
   ];
-  summary(lines.join("\n"), options);
+  summary(io, lines.join("\n"), options);
   return EXIT.ok;
 }
 
-export const register = (cli: Command): void => {
+export const register = (cli: Command, io: Io): void => {
   withCommonOptions(cli.command("new-team").description("write teams/<name>.yaml with defaults that pass validation and policy on this platform").argument("<name>", "team name (namespace team-<name>)"))
     .addOption(new Option("--scheduler <scheduler>", "who schedules the team's Spark pods").choices(["default", "volcano"]).default("default"))
     .addOption(new Option("--language <language>", "the example job's language").choices(["pyspark", "scala"]).default("pyspark"))
@@ -47,5 +46,5 @@ export const register = (cli: Command): void => {
     .option("--description <text>", "what the team runs")
     .option("--contact <text>", "where to reach the team (default #team-<name>)")
     .option("--dry-run", "print the file instead of writing it")
-    .action(async (name: string, options) => { process.exitCode = await newTeam(name, options); });
+    .action(async (name: string, options) => { io.exitCode = await newTeam(io, name, options); });
 };

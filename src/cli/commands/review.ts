@@ -1,9 +1,8 @@
-import path from "node:path";
 import type { Command } from "commander";
 import { FORMATS } from "../../format/index.js";
 import { countChanges } from "../../format/sections.js";
 import { GitError, reviewPlatform } from "../../review/index.js";
-import { color, countErrors, countWarnings, EXIT, paint, plural, seconds, summary, withCommonOptions, type CommonOptions } from "../output.js";
+import { countErrors, countWarnings, EXIT, plural, seconds, summary, withCommonOptions, type CommonOptions, type Io } from "../output.js";
 
 interface ReviewCommandOptions extends CommonOptions {
   base: string;
@@ -12,35 +11,35 @@ interface ReviewCommandOptions extends CommonOptions {
   allowInvalidBase?: boolean;
 }
 
-export async function review(options: ReviewCommandOptions): Promise<number> {
+export async function review(io: Io, options: ReviewCommandOptions): Promise<number> {
   const start = performance.now();
   let result;
   try {
-    result = await reviewPlatform({ root: path.resolve(options.dir), base: options.base, allowDestructive: options.allowDestructive, allowedBy: options.allowedBy, allowInvalidBase: options.allowInvalidBase });
+    result = await reviewPlatform({ root: io.root(options.dir), base: options.base, allowDestructive: options.allowDestructive, allowedBy: options.allowedBy, allowInvalidBase: options.allowInvalidBase });
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
-    process.stderr.write(`${paint.red("error")}  ${error.message}\n    ${paint.cyan("fix:")} pass --base a branch, tag or commit of this repository (fetch it first in a shallow clone).\n`);
+    io.err(`${io.paint.red("error")}  ${error.message}\n    ${io.paint.cyan("fix:")} pass --base a branch, tag or commit of this repository (fetch it first in a shallow clone).\n`);
     return EXIT.usage;
   }
-  const output = FORMATS[options.format](result.diagnostics, color, result.context);
-  if (output) process.stdout.write(output + "\n");
+  const output = FORMATS[options.format](result.diagnostics, io.color, result.context);
+  if (output) io.out(output + "\n");
   const errors = countErrors(result.diagnostics);
   const counts = countChanges(result.changes);
   // The verdict: never a tick when a person must read the change first.
   const attention = result.context.attention ?? [];
-  const mark = errors ? paint.red("✖") : attention.length ? paint.yellow("⚠") : paint.green("✔");
+  const mark = errors ? io.paint.red("✖") : attention.length ? io.paint.yellow("⚠") : io.paint.green("✔");
   const read = !errors && attention.length ? `; not safe to merge before a platform engineer reads it: ${attention.join("; ")}` : "";
-  summary(`${mark} ${options.base} (${result.baseCommit.slice(0, 12)}) → working tree: ${counts.added} added, ${counts.removed} removed, ${counts.changed} changed; ${plural(errors, "error")}, ${plural(countWarnings(result.diagnostics), "warning")}${read} in ${seconds(start)}`, options);
+  summary(io, `${mark} ${options.base} (${result.baseCommit.slice(0, 12)}) → working tree: ${counts.added} added, ${counts.removed} removed, ${counts.changed} changed; ${plural(errors, "error")}, ${plural(countWarnings(result.diagnostics), "warning")}${read} in ${seconds(start)}`, options);
   return errors ? EXIT.invalid : EXIT.ok;
 }
 
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((s) => s.trim()).filter(Boolean)];
 
-export const register = (cli: Command): void => {
+export const register = (cli: Command, io: Io): void => {
   withCommonOptions(cli.command("review").description("compare the platform at a Git ref with the working tree: changed objects, destructive changes, policy, capacity; exit 1 on errors"))
     .requiredOption("--base <ref>", "Git ref to compare against (e.g. origin/main)")
     .option("--allow-destructive <teams>", "allow destructive changes to these teams (comma-separated; `platform` for the platform's own objects, `*` for all)", list)
     .option("--allowed-by <text>", "where the allowance comes from, as the report shows it (e.g. the pull request label)")
     .option("--allow-invalid-base", "when the base does not build, review the working tree alone (a warning) instead of failing (for a platform's first pull request, or to repair a broken base)")
-    .action(async (options) => { process.exitCode = await review(options); });
+    .action(async (options) => { io.exitCode = await review(io, options); });
 };

@@ -1,23 +1,22 @@
-import path from "node:path";
 import type { Command } from "commander";
 import { hasErrors } from "../../diagnostics/diagnostic.js";
 import { compile } from "../../pipeline.js";
-import { countErrors, EXIT, paint, plural, report, seconds, summary, withCommonOptions, type CommonOptions } from "../output.js";
+import { countErrors, EXIT, plural, report, seconds, summary, withCommonOptions, type CommonOptions, type Io } from "../output.js";
 
-export async function validate(options: CommonOptions): Promise<number> {
+export async function validate(io: Io, options: CommonOptions): Promise<number> {
   const start = performance.now();
   // Synthesis too: a name a team may not take is only known from what it generates.
-  const { model, diagnostics } = await compile(path.resolve(options.dir), { lint: false, render: false });
-  report(diagnostics, options);
+  const { model, diagnostics } = await compile(io.root(options.dir), { lint: false, render: false });
+  report(io, diagnostics, options);
   if (!model || hasErrors(diagnostics)) {
-    summary(paint.red(`✖ ${plural(countErrors(diagnostics), "error")}.`), options);
+    summary(io, io.paint.red(`✖ ${plural(countErrors(diagnostics), "error")}.`), options);
     return EXIT.invalid;
   }
-  summary(`${paint.green("✔")} platform.yaml and ${plural(model.teams.length, "team")} valid in ${seconds(start)}`, options);
+  summary(io, `${io.paint.green("✔")} platform.yaml and ${plural(model.teams.length, "team")} valid in ${seconds(start)}`, options);
   return EXIT.ok;
 }
 
-export const register = (cli: Command): void => {
+export const register = (cli: Command, io: Io): void => {
   withCommonOptions(cli.command("validate").description("validate platform.yaml and teams/*.yaml only; write nothing"))
-    .action(async (options) => { process.exitCode = await validate(options); });
+    .action(async (options) => { io.exitCode = await validate(io, options); });
 };
