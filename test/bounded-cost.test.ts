@@ -10,11 +10,12 @@ import { capPerFile, MAX_PROBLEMS_PER_FILE, type Diagnostic } from "../src/diagn
 import { FORMATS } from "../src/format/index.js";
 import { MAX_INPUT_BYTES, MAX_INPUT_DEPTH, MAX_INPUT_LINES, MAX_INPUT_SYNTAX, parseSource } from "../src/load/source.js";
 import { validateProject } from "../src/validate/index.js";
-import { copyProject, REPO, runCli, type TestProject } from "./support/project.js";
+import { repoRoot } from "./support/paths.js";
+import { copyProject, runCli, type TestProject } from "./support/project.js";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
-const ALPHA = readFileSync(path.join(REPO, "teams/alpha.yaml"), "utf8");
+const ALPHA = readFileSync(path.join(repoRoot, "teams/alpha.yaml"), "utf8");
 const ALPHA_LINES = ALPHA.split("\n").length - 1;
 
 /** alpha.yaml with `n` unknown keys after its own. */

@@ -8,6 +8,7 @@ import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
 import { canonicalText, clusterNetwork, isPrivate, overlaps, parseCidr, parseIpv4 } from "../src/model/network.js";
 import { compile } from "../src/pipeline.js";
 import { validateProject } from "../src/validate/index.js";
+import { expectDiagnostics, type ExpectedDiagnostic } from "./support/diagnostics.js";
 import { copyProject, type TestProject } from "./support/project.js";
 
 let project: TestProject | undefined;
@@ -31,7 +32,7 @@ async function generated(root: string) {
   return { k3d, policies };
 }
 
-async function errorsFor(lines: string): Promise<Diagnostic[]> {
+async function diagnosticsFor(lines: string): Promise<Diagnostic[]> {
   const { diagnostics } = await validateProject((await withCluster(lines)).root);
   return diagnostics;
 }
@@ -106,42 +107,36 @@ describe("the generated k3d config and NetworkPolicy", () => {
 
 describe("diagnostics for the address plan", () => {
   const network = (fields: string) => `  ports: { http: 8080, https: 8443, api: 6443 }\n  network: { ${fields} }\n`;
-  const cases: Array<[string, string, Partial<Diagnostic> & { message: string }]> = [
-    ["host bits set", network("subnet: 172.28.5.0/16"), { code: "platform/cluster-network", line: 11, message: "cluster.network.subnet 172.28.5.0/16 is not a network address: its host bits are set", hint: "Write 172.28.0.0/16." }],
-    ["a public subnet", network("subnet: 8.8.0.0/16"), { code: "platform/cluster-network", message: "cluster.network.subnet 8.8.0.0/16 is not a private range", hint: "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10" }],
-    ["a subnet too small for the nodes", network("subnet: 192.168.77.0/30"), { code: "platform/cluster-network", message: "cluster.network.subnet 192.168.77.0/30 has 4 addresses; k3d needs 8", hint: "a /24" }],
-    ["a service range kube-apiserver refuses", network("serviceCIDR: 10.0.0.0/8"), { code: "platform/cluster-network", message: "cluster.network.serviceCIDR 10.0.0.0/8 is larger than kube-apiserver accepts" }],
-    ["a service range without room for CoreDNS", network("serviceCIDR: 10.43.0.0/29"), { code: "platform/cluster-network", message: "too small for CoreDNS's address" }],
-    ["a pod range smaller than a node's share", network("clusterCIDR: 10.42.0.0/25"), { code: "platform/cluster-network", message: "cannot give each of the 3 nodes its /24 of pod addresses", hint: "/22 or shorter" }],
-    ["overlapping ranges", network("clusterCIDR: 10.43.0.0/16"), { code: "platform/cluster-network", message: "cluster.network.clusterCIDR 10.43.0.0/16 overlaps cluster.network.serviceCIDR 10.43.0.0/16" }],
-    ["an overlap with a default points at the written range", network("subnet: 10.42.0.0/16"), { code: "platform/cluster-network", message: "cluster.network.clusterCIDR 10.42.0.0/16 overlaps cluster.network.subnet 10.42.0.0/16" }],
-    ["not a CIDR", network("subnet: 172.28.0.0"), { code: "schema/bad-format", message: '`cluster.network.subnet` is "172.28.0.0", which is not a valid IPv4 CIDR' }],
-    ["not an address", '  ports: { http: 8080, https: 8443, api: 6443, bindAddress: localhost }\n', { code: "schema/bad-format", message: '`cluster.ports.bindAddress` is "localhost", which is not a valid IPv4 address' }],
-    ["an unknown key", network("podCIDR: 10.42.0.0/16"), { code: "schema/unknown-key", message: "unknown key `podCIDR`", hint: "subnet, serviceCIDR, clusterCIDR" }],
+  const at = (line: number, column: number, code: string, message: string | RegExp, hint?: string | RegExp): ExpectedDiagnostic => ({ file: "platform.yaml", line, column, code, message, ...(hint !== undefined && { hint }) });
+  const cases: Array<[string, string, ExpectedDiagnostic[]]> = [
+    ["host bits set", network("subnet: 172.28.5.0/16"), [at(11, 22, "platform/cluster-network", "cluster.network.subnet 172.28.5.0/16 is not a network address: its host bits are set", "Write 172.28.0.0/16.")]],
+    ["a public subnet", network("subnet: 8.8.0.0/16"), [at(11, 22, "platform/cluster-network", "cluster.network.subnet 8.8.0.0/16 is not a private range, so its addresses may belong to hosts on the internet", "Use a range inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10.")]],
+    ["a subnet too small for the nodes", network("subnet: 192.168.77.0/30"), [at(11, 22, "platform/cluster-network", "cluster.network.subnet 192.168.77.0/30 has 4 addresses; k3d needs 8 (3 nodes, the gateway, its tools and load balancer, the network and broadcast addresses)", "Use a larger range, e.g. a /24.")]],
+    ["a service range kube-apiserver refuses (and that holds the default pod range)", network("serviceCIDR: 10.0.0.0/8"), [
+      at(11, 27, "platform/cluster-network", "cluster.network.serviceCIDR 10.0.0.0/8 is larger than kube-apiserver accepts", "Use a prefix length from /12 to /28; k3s's default is 10.43.0.0/16."),
+      at(11, 27, "platform/cluster-network", "cluster.network.clusterCIDR 10.42.0.0/16 overlaps cluster.network.serviceCIDR 10.0.0.0/8"),
+    ]],
+    ["a service range without room for CoreDNS", network("serviceCIDR: 10.43.0.0/29"), [at(11, 27, "platform/cluster-network", "cluster.network.serviceCIDR 10.43.0.0/29 is too small for CoreDNS's address (its tenth)")]],
+    ["a pod range smaller than a node's share", network("clusterCIDR: 10.42.0.0/25"), [at(11, 27, "platform/cluster-network", "cluster.network.clusterCIDR 10.42.0.0/25 cannot give each of the 3 nodes its /24 of pod addresses", "Use a prefix length of /22 or shorter; k3s's default is 10.42.0.0/16.")]],
+    ["overlapping ranges", network("clusterCIDR: 10.43.0.0/16"), [at(11, 27, "platform/cluster-network", "cluster.network.clusterCIDR 10.43.0.0/16 overlaps cluster.network.serviceCIDR 10.43.0.0/16", "Pick ranges that do not overlap: nodes, Services and pods each need their own.")]],
+    ["an overlap with a default points at the written range", network("subnet: 10.42.0.0/16"), [at(11, 22, "platform/cluster-network", "cluster.network.clusterCIDR 10.42.0.0/16 overlaps cluster.network.subnet 10.42.0.0/16")]],
+    ["not a CIDR", network("subnet: 172.28.0.0"), [at(11, 22, "schema/bad-format", '`cluster.network.subnet` is "172.28.0.0", which is not a valid IPv4 CIDR')]],
+    ["not an address", '  ports: { http: 8080, https: 8443, api: 6443, bindAddress: localhost }\n', [at(10, 61, "schema/bad-format", '`cluster.ports.bindAddress` is "localhost", which is not a valid IPv4 address')]],
+    ["an unknown key", network("podCIDR: 10.42.0.0/16"), [at(11, 14, "schema/unknown-key", "unknown key `podCIDR` in `cluster.network`", "Allowed keys: subnet, serviceCIDR, clusterCIDR.")]],
   ];
   it.each(cases)("%s", async (_, lines, expected) => {
-    const diagnostics = await errorsFor(lines);
-    const { message, hint, ...exact } = expected;
-    const found = diagnostics.find((d) => d.message.includes(message) && (hint === undefined || (d.hint ?? "").includes(hint)) && Object.entries(exact).every(([k, v]) => d[k as keyof Diagnostic] === v));
-    expect(found, JSON.stringify(diagnostics, null, 2)).toBeDefined();
-    expect(found!.severity).toBe("error");
-    expect(found!.file).toBe("platform.yaml");
+    expectDiagnostics(await diagnosticsFor(lines), expected);
   });
 
   it("warns when the ports are published beyond this machine, and names them", async () => {
-    const diagnostics = await errorsFor('  ports: { http: 8080, https: 8443, api: 6443, bindAddress: "0.0.0.0" }\n');
-    expect(diagnostics).toEqual([
-      expect.objectContaining({
-        severity: "warning",
-        code: "platform/ports-exposed",
-        file: "platform.yaml",
-        line: 10,
-        message: "cluster.ports.bindAddress 0.0.0.0 publishes the Kubernetes API (port 6443) and the ingress (ports 8080, 8443) beyond this machine",
-      }),
-    ]);
+    const diagnostics = await diagnosticsFor('  ports: { http: 8080, https: 8443, api: 6443, bindAddress: "0.0.0.0" }\n');
+    expectDiagnostics(diagnostics, [{
+      severity: "warning", code: "platform/ports-exposed", file: "platform.yaml", line: 10, column: 61,
+      message: "cluster.ports.bindAddress 0.0.0.0 publishes the Kubernetes API (port 6443) and the ingress (ports 8080, 8443) beyond this machine",
+    }]);
   });
 
   it("accepts the defaults written out", async () => {
-    expect(await errorsFor(network("subnet: 172.28.0.0/16, serviceCIDR: 10.43.0.0/16, clusterCIDR: 10.42.0.0/16"))).toEqual([]);
+    expectDiagnostics(await diagnosticsFor(network("subnet: 172.28.0.0/16, serviceCIDR: 10.43.0.0/16, clusterCIDR: 10.42.0.0/16")), []);
   });
 });

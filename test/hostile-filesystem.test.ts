@@ -18,7 +18,8 @@ import { validateProject } from "../src/validate/index.js";
 import { isOwnedPath } from "../src/write/on-disk.js";
 import { diffTree, recoverInterruptedWrite, writeTree } from "../src/write/output-dirs.js";
 import { lockWorkDir } from "../src/write/work-dir.js";
-import { REPO, runCli } from "./support/project.js";
+import { repoRoot } from "./support/paths.js";
+import { runCli } from "./support/project.js";
 
 // A switch to make one of the writer's fs calls fail like the kernel would.
 interface Fault {
@@ -64,8 +65,8 @@ function newProject(): Project {
   const base = mkdtempSync(path.join(tmpdir(), "spark-platform-hostile-"));
   const root = path.join(base, "work", "project");
   mkdirSync(root, { recursive: true });
-  cpSync(path.join(REPO, "platform.yaml"), path.join(root, "platform.yaml"));
-  cpSync(path.join(REPO, "teams"), path.join(root, "teams"), { recursive: true });
+  cpSync(path.join(repoRoot, "platform.yaml"), path.join(root, "platform.yaml"));
+  cpSync(path.join(repoRoot, "teams"), path.join(root, "teams"), { recursive: true });
   const outside = path.join(base, "outside");
   mkdirSync(path.join(outside, "dir"), { recursive: true });
   writeFileSync(path.join(outside, "dir", "precious.txt"), "keep me\n");
@@ -258,7 +259,7 @@ describe("a build killed in the middle", () => {
     expect(JSON.parse(readFileSync(work("lock"), "utf8"))).toMatchObject({ tool: "spark-platform-gitops", format: 1, host: hostname() });
     expect(existsSync(work("journal.json"))).toBe(true);
     expect(snapshot()).not.toEqual(before); // half-written
-    writeFileSync(at("teams/alpha.yaml"), readFileSync(path.join(REPO, "teams/alpha.yaml"), "utf8"));
+    writeFileSync(at("teams/alpha.yaml"), readFileSync(path.join(repoRoot, "teams/alpha.yaml"), "utf8"));
     writeFileSync(at("teams/beta.yaml"), beta);
     const check = runCli(["check", "--dir", project.root]);
     expect(check.stderr).toBe("");
@@ -277,8 +278,8 @@ function spawnKilledBuild(root: string, nth: number): Promise<NodeJS.Signals | n
     let n = 0;
     fs.renameSync = (...args) => { if (++n === ${nth}) process.kill(process.pid, "SIGKILL"); return rename(...args); };
     syncBuiltinESMExports();
-    const { compile } = await import(${JSON.stringify(path.join(REPO, "dist/src/pipeline.js"))});
-    const { writeTree } = await import(${JSON.stringify(path.join(REPO, "dist/src/write/output-dirs.js"))});
+    const { compile } = await import(${JSON.stringify(path.join(repoRoot, "dist/src/pipeline.js"))});
+    const { writeTree } = await import(${JSON.stringify(path.join(repoRoot, "dist/src/write/output-dirs.js"))});
     await writeTree(${JSON.stringify(root)}, (await compile(${JSON.stringify(root)})).tree);`;
   const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: "ignore" });
   return new Promise((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
@@ -326,7 +327,7 @@ describe("two builds at once", () => {
 /** A child process that takes the lock and holds it until killed. */
 function spawnLockHolder(root: string): { ready: Promise<number>; exited: Promise<void>; kill(): void } {
   const script = `
-    const { lockWorkDir } = await import(${JSON.stringify(path.join(REPO, "dist/src/write/work-dir.js"))});
+    const { lockWorkDir } = await import(${JSON.stringify(path.join(repoRoot, "dist/src/write/work-dir.js"))});
     await lockWorkDir(${JSON.stringify(root)});
     process.stdout.write(String(process.pid));
     setInterval(() => {}, 1000);`;
@@ -339,7 +340,7 @@ function spawnLockHolder(root: string): { ready: Promise<number>; exited: Promis
 }
 
 function runCliAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [path.join(REPO, "dist/src/cli/main.js"), ...args], { env: { ...process.env, NO_COLOR: "1" } });
+  const child = spawn(process.execPath, [path.join(repoRoot, "dist/src/cli/main.js"), ...args], { env: { ...process.env, NO_COLOR: "1" } });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
@@ -384,7 +385,7 @@ describe("inputs that are not regular files of the repository", () => {
     project = newProject();
     symlinkSync("/dev/stdin", at("teams/stdin.yaml"));
     // stdin is a pipe that stays open: reading it would hang until the timeout.
-    const child = spawn(process.execPath, [path.join(REPO, "dist/src/cli/main.js"), "build", "--dir", project.root], { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(process.execPath, [path.join(repoRoot, "dist/src/cli/main.js"), "build", "--dir", project.root], { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);

@@ -17,7 +17,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
 import { FORMATS, formatNames, type FormatName } from "../src/format/index.js";
 import { reviewPlatform } from "../src/review/index.js";
-import { copyProject, REPO, runCli, type TestProject } from "./support/project.js";
+import { repoRoot } from "./support/paths.js";
+import { copyProject, runCli, type TestProject } from "./support/project.js";
 
 let project: TestProject | undefined;
 afterEach(() => project?.cleanup());
@@ -222,7 +223,7 @@ describe("review, through the function the CLI calls", () => {
 describe("the CLI, when the reader of its output goes away", () => {
   /** `cli … | head -n`: head's output, the CLI's exit code and its stderr. */
   function pipeToHead(args: string[], lines: number, cwd: string) {
-    const cli = path.join(REPO, "dist/src/cli/main.js");
+    const cli = path.join(repoRoot, "dist/src/cli/main.js");
     const script = `"${process.execPath}" "${cli}" "$@" 2>"$ERR" | head -n ${lines}; echo "exit=\${PIPESTATUS[0]}"`;
     const dir = mkdtempSync(path.join(tmpdir(), "spark-platform-stderr-"));
     try {

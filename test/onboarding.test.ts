@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../src/pipeline.js";
 import { checkPolicy } from "../src/policy/index.js";
 import { writeTree, diffTree } from "../src/write/output-dirs.js";
-import { copyProject, kustomize, REPO, teamLike, type TestProject } from "./support/project.js";
+import { repoRoot } from "./support/paths.js";
+import { copyProject, kustomize, teamLike, type TestProject } from "./support/project.js";
 
 let project: TestProject;
 let before: Set<string>;
@@ -105,7 +106,7 @@ describe("adding teams/epsilon.yaml", () => {
 
 describe("the README's example team", () => {
   it("is valid and passes the policy rules", async () => {
-    const readme = readFileSync(path.join(REPO, "README.md"), "utf8");
+    const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
     const example = /## Add a team[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1];
     const copy = copyProject();
     try {

@@ -13,21 +13,15 @@ import { compile, type CompileResult } from "../src/pipeline.js";
 import { POLICY_RULES, runPolicy, UNKNOWN_RULE } from "../src/policy/index.js";
 import { queueShares, roomForNewQueue } from "../src/policy/capacity.js";
 import type { KubeObject, Synthesis } from "../src/synth/object.js";
-import { copyProject, REPO, teamLike } from "./support/project.js";
-
-type Edit = Record<string, string | ((old: string) => string)>;
-
-const replace = (from: string | RegExp, to: string) => (old: string) => {
-  const next = old.replace(from, to);
-  if (next === old) throw new Error(`edit does not apply: ${from}`);
-  return next;
-};
+import { SEED_WARNINGS, where } from "./support/diagnostics.js";
+import { repoRoot } from "./support/paths.js";
+import { applyEdits, copyProject, replace, teamLike, type Edits } from "./support/project.js";
 
 /** The seed with `edit` applied, compiled (no error allowed: policy runs on valid platforms). */
-async function variant(edit: Edit = {}): Promise<Required<Pick<CompileResult, "model" | "synthesis">>> {
+async function variant(edit: Edits = {}): Promise<Required<Pick<CompileResult, "model" | "synthesis">>> {
   const project = copyProject();
   try {
-    for (const [file, change] of Object.entries(edit)) project.write(file, typeof change === "string" ? change : change(project.read(file)));
+    applyEdits(project, edit);
     const result = await compile(project.root);
     expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     return { model: result.model!, synthesis: result.synthesis! };
@@ -37,7 +31,6 @@ async function variant(edit: Edit = {}): Promise<Required<Pick<CompileResult, "m
 }
 
 const policy = (c: { model: CompileResult["model"]; synthesis: CompileResult["synthesis"] }) => runPolicy(c.model!, c.synthesis!, POLICY_RULES);
-const where = (d: Diagnostic) => `${d.severity} ${d.code} ${d.file}:${d.line}:${d.column}`;
 const of = (code: string, diagnostics: Diagnostic[]) => diagnostics.filter((d) => d.code === code);
 
 let seed: Awaited<ReturnType<typeof variant>>;
@@ -58,7 +51,7 @@ describe("the registry", () => {
 
 describe("the documentation", () => {
   it("lists every rule with its default severity and description, under a heading that is its docs anchor", () => {
-    const docs = readFileSync(path.join(REPO, "README.md"), "utf8");
+    const docs = readFileSync(path.join(repoRoot, "README.md"), "utf8");
     for (const rule of POLICY_RULES) {
       expect(docs).toContain(`| [\`${rule.id}\`](#${rule.id}) | ${rule.defaultSeverity} | ${rule.description} |`);
       expect(docs).toMatch(new RegExp(`^#+ ${rule.id}$`, "m"));
@@ -68,14 +61,7 @@ describe("the documentation", () => {
 
 describe("the seed", () => {
   it("has exactly its known warnings, with their positions", async () => {
-    expect(policy(await seeded()).map(where)).toEqual([
-      "warning capacity-overcommit platform.yaml:9:11",
-      "warning capacity-overcommit platform.yaml:9:11",
-      "warning mixed-schedulers platform.yaml:35:5",
-      "warning volcano-guarantees platform.yaml:45:17",
-      "warning volcano-guarantees teams/delta.yaml:17:15",
-      "warning volcano-guarantees teams/theta.yaml:17:15",
-    ]);
+    expect(policy(await seeded()).map(where)).toEqual(SEED_WARNINGS);
   });
 
   it("reports the requests overcommit with its numbers: 20 CPU of requests on 8 worker CPUs", async () => {

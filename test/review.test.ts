@@ -13,7 +13,8 @@ import { FORMATS } from "../src/format/index.js";
 import type { ReportContext } from "../src/format/report.js";
 import { compile } from "../src/pipeline.js";
 import { GitError, reviewCompiled, reviewPlatform } from "../src/review/index.js";
-import { copyProject, runCli, teamLike, type TestProject } from "./support/project.js";
+import { SEED_WARNINGS, where } from "./support/diagnostics.js";
+import { applyEdits, copyProject, replace, runCli, teamLike, type TestProject } from "./support/project.js";
 
 interface Repo extends TestProject {
   git(...args: string[]): string;
@@ -50,27 +51,12 @@ function seedRepo(subdir?: string): Repo {
   return repo;
 }
 
-const edit = (repo: Repo, file: string, from: string, to: string) => {
-  const old = repo.read(file);
-  if (!old.includes(from)) throw new Error(`edit does not apply to ${file}: ${from}`);
-  repo.write(file, old.replace(from, to));
-};
-const where = (d: Diagnostic) => `${d.severity} ${d.code} ${[d.file, d.line, d.column].filter((x) => x !== undefined).join(":")}`.trimEnd();
+const edit = (repo: Repo, file: string, from: string, to: string) => applyEdits(repo, { [file]: replace(from, to) });
 const codes = (diagnostics: Diagnostic[], prefix: string) => diagnostics.filter((d) => d.code.startsWith(prefix)).map(where);
 const review = (repo: Repo, base = "main", allowDestructive?: string[], allowInvalidBase?: boolean) => reviewPlatform({ root: repo.root, base, allowDestructive, allowInvalidBase });
 const verdict = (result: { diagnostics: Diagnostic[]; context: ReportContext }) => FORMATS.markdown(result.diagnostics, false, result.context).split("\n")[0];
 /** The CLI's last line in text format: its verdict. */
 const summaryLine = (stdout: string) => stdout.trimEnd().split("\n").at(-1)!.replace(/ in [0-9.]+s$/, "");
-
-/** The policy warnings the seed itself has (see policy.test.ts), which every review below repeats. */
-const SEED_WARNINGS = [
-  "warning capacity-overcommit platform.yaml:9:11",
-  "warning capacity-overcommit platform.yaml:9:11",
-  "warning mixed-schedulers platform.yaml:35:5",
-  "warning volcano-guarantees platform.yaml:45:17",
-  "warning volcano-guarantees teams/delta.yaml:17:15",
-  "warning volcano-guarantees teams/theta.yaml:17:15",
-];
 
 describe("no change", () => {
   it("reports no changes, only the seed's policy warnings, and exit 0", async () => {

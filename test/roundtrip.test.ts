@@ -9,7 +9,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../src/pipeline.js";
 import { writeTree } from "../src/write/output-dirs.js";
-import { copyProject, kustomize, sortObjects, upstreamDir, type TestProject } from "./support/project.js";
+import { upstreamDir, upstreamMissing } from "./support/paths.js";
+import { copyProject, kustomize, sortObjects, type TestProject } from "./support/project.js";
 
 let project: TestProject;
 let result: Awaited<ReturnType<typeof compile>>;
@@ -37,16 +38,15 @@ describe("kubectl kustomize builds what the compiler meant", () => {
     expect(actual).toEqual(sortObjects(JSON.parse(JSON.stringify(build.objects))));
   });
 
-  it("the argocd/ layer builds offline against the pinned install.yaml", (context) => {
-    const upstream = upstreamDir();
-    if (!upstream) return context.skip();
+  const installYaml = "argo-cd-v2.14.21/install.yaml";
+  it.skipIf(upstreamMissing(installYaml))("the argocd/ layer builds offline against the pinned install.yaml", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "argocd-layer-"));
     cpSync(path.join(project.root, "argocd"), dir, { recursive: true });
     const kustomization = path.join(dir, "kustomization.yaml");
     const text = readFileSync(kustomization, "utf8");
     const remote = "https://raw.githubusercontent.com/argoproj/argo-cd/v2.14.21/manifests/install.yaml";
     expect(text).toContain(remote);
-    writeFileSync(kustomization, text.replace(remote, path.join(upstream, "argo-cd-v2.14.21/install.yaml")));
+    writeFileSync(kustomization, text.replace(remote, path.join(upstreamDir, installYaml)));
     const objects = kustomize(dir, ["--load-restrictor", "LoadRestrictionsNone"]);
     const cm = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "argocd-cm")!;
     expect(cm.data["resource.customizations.health.argoproj.io_Application"]).toContain("obj.status.health.status");

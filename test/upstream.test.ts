@@ -13,9 +13,9 @@ import type { KubeObject } from "../src/synth/object.js";
 // @ts-expect-error plain ESM script without types
 import { keyTree } from "../scripts/chart-keys.mjs";
 import { crdProblems, crdSchema } from "./support/crd.js";
-import { copyProject, upstreamDir, REPO } from "./support/project.js";
+import { repoRoot, upstreamDir, upstreamMissing } from "./support/paths.js";
+import { copyProject } from "./support/project.js";
 
-const upstream = upstreamDir();
 let objects: KubeObject[] = [];
 let k3d: unknown;
 
@@ -30,7 +30,7 @@ beforeAll(async () => {
 
 const ofKind = (kind: string) => objects.filter((o) => o.kind === kind);
 
-describe.skipIf(!upstream)("against the upstream data", () => {
+describe.skipIf(upstreamMissing())("against the upstream data", () => {
   const crds: Array<[string, string, string]> = [
     ["Queue", "volcano-v1.8.2/scheduling.volcano.sh_queues.yaml", "v1beta1"],
     ["SparkApplication", "spark-operator-v2.3.0/sparkoperator.k8s.io_sparkapplications.yaml", "v1beta2"],
@@ -38,14 +38,14 @@ describe.skipIf(!upstream)("against the upstream data", () => {
     ["AppProject", "argo-cd-v2.14.21/appproject-crd.yaml", "v1alpha1"],
   ];
   it.each(crds)("every %s matches the upstream CRD", (kind, file, version) => {
-    const schema = crdSchema(path.join(upstream!, file), version);
+    const schema = crdSchema(path.join(upstreamDir, file), version);
     const found = ofKind(kind);
     expect(found.length).toBeGreaterThan(0);
     for (const object of found) expect(crdProblems(schema, object), `${kind}/${object.metadata.name}`).toEqual([]);
   });
 
   it("the CRD check itself catches a field the API server would drop", () => {
-    const schema = crdSchema(path.join(upstream!, "volcano-v1.8.2/scheduling.volcano.sh_queues.yaml"), "v1beta1");
+    const schema = crdSchema(path.join(upstreamDir, "volcano-v1.8.2/scheduling.volcano.sh_queues.yaml"), "v1beta1");
     const queue = structuredClone(ofKind("Queue")[0]);
     (queue.spec as Record<string, unknown>).deserved = { cpu: "1" };
     expect(crdProblems(schema, queue)).toEqual(["/spec/deserved is not in the CRD schema (the API server would drop it)"]);
@@ -55,18 +55,18 @@ describe.skipIf(!upstream)("against the upstream data", () => {
     ["spark-operator-2.3.0", "spark-operator-v2.3.0/values.yaml"],
     ["volcano-1.8.2", "volcano-v1.8.2/values.yaml"],
   ])("the committed key list of %s is the chart's values.yaml", (name, file) => {
-    const committed = JSON.parse(readFileSync(path.join(REPO, `schemas/charts/${name}.keys.json`), "utf8"));
-    expect(committed.keys).toEqual(keyTree(parse(readFileSync(path.join(upstream!, file), "utf8"))));
+    const committed = JSON.parse(readFileSync(path.join(repoRoot, `schemas/charts/${name}.keys.json`), "utf8"));
+    expect(committed.keys).toEqual(keyTree(parse(readFileSync(path.join(upstreamDir, file), "utf8"))));
   });
 
   it("the k3d config validates against k3d's own schema", () => {
-    const schema = JSON.parse(readFileSync(path.join(upstream!, "k3d-v5.9.0/v1alpha5.schema.json"), "utf8"));
+    const schema = JSON.parse(readFileSync(path.join(upstreamDir, "k3d-v5.9.0/v1alpha5.schema.json"), "utf8"));
     const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
     expect(validate(k3d) ? [] : validate.errors).toEqual([]);
   });
 
   it("the Volcano admission list only drops paths the chart has", () => {
-    const chart = parse(readFileSync(path.join(upstream!, "volcano-v1.8.2/values.yaml"), "utf8"));
+    const chart = parse(readFileSync(path.join(upstreamDir, "volcano-v1.8.2/values.yaml"), "utf8"));
     const upstreamPaths = String(chart.custom.enabled_admissions).split(",");
     const volcano = ofKind("Application").find((a) => a.metadata.name === "volcano")!;
     const ours = String((volcano.spec as any).source.helm.valuesObject.custom.enabled_admissions).split(",");

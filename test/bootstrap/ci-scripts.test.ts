@@ -6,7 +6,9 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { type Fixture, freePort, line, makeFixture, repoRoot, type Result, Sandbox } from "./harness.js";
+import { repoRoot } from "../support/paths.js";
+import { freePort } from "../support/ports.js";
+import { type Fixture, line, makeFixture, type Result, Sandbox } from "./harness.js";
 
 let sandbox: Sandbox;
 let fx: Fixture;

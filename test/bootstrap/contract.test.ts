@@ -9,11 +9,11 @@ import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { cli, type Fixture, k3dCluster, makeFixture, repoRoot, Sandbox } from "./harness.js";
+import { repoRoot, upstreamDir, upstreamMissing } from "../support/paths.js";
+import { cli, type Fixture, k3dCluster, makeFixture, Sandbox } from "./harness.js";
 
 const statusHelper = join(repoRoot, "scripts/lib/cluster-status.mjs");
-const upstreamSchema = join(repoRoot, "../shared/upstream/k3d-v5.9.0/v1alpha5.schema.json");
-if (!existsSync(upstreamSchema)) console.warn(`SKIPPED: ${upstreamSchema} not found; the k3d schema checks do not run.`);
+const K3D_SCHEMA = "k3d-v5.9.0/v1alpha5.schema.json";
 
 const config = (root: string, ...args: string[]) =>
   spawnSync(process.execPath, [cli, "config", "--dir", root, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
@@ -120,10 +120,10 @@ describe("spark-platform config", () => {
     expect(r.stderr).toMatch(/platform\.yaml:\d+:\d+/);
   });
 
-  it.runIf(existsSync(upstreamSchema))("the fixture's k3d.yaml is valid for k3d's own v1alpha5 schema", () => {
+  it.skipIf(upstreamMissing(K3D_SCHEMA))("the fixture's k3d.yaml is valid for k3d's own v1alpha5 schema", () => {
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats.default(ajv);
-    const validate = ajv.compile(JSON.parse(readFileSync(upstreamSchema, "utf8")));
+    const validate = ajv.compile(JSON.parse(readFileSync(join(upstreamDir, K3D_SCHEMA), "utf8")));
     expect(validate(parse(readFileSync(join(fx.root, "generated/cluster/k3d.yaml"), "utf8"))), ajv.errorsText(validate.errors)).toBe(true);
   });
 

@@ -6,12 +6,12 @@ import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { delimiter, join, relative } from "node:path";
 import { parseAllDocuments, parseDocument } from "yaml";
+import { repoRoot } from "../support/paths.js";
+import { freePort } from "../support/ports.js";
 import { k3dClusterEntry } from "./fakes/k3d-cluster.mjs";
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const fakesDir = join(repoRoot, "test/bootstrap/fakes");
 /**
  * The compiled CLI the scripts ask (SPARK_PLATFORM_CLI): `npm test` compiles it
@@ -159,23 +159,6 @@ function yamlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .sort((a, b) => a.name.localeCompare(b.name))
     .flatMap((e) => (e.isDirectory() ? yamlFiles(join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [join(dir, e.name)] : []));
-}
-
-/**
- * A free TCP port on loopback, picked below the kernel's ephemeral range
- * (32768+) so that other tests' listeners on port 0 cannot take it meanwhile.
- */
-export async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = 20000 + Math.floor(Math.random() * 12000);
-    const free = await new Promise<boolean>((resolveFree) => {
-      const server = createServer();
-      server.once("error", () => resolveFree(false));
-      server.listen(port, "127.0.0.1", () => server.close(() => resolveFree(true)));
-    });
-    if (free) return port;
-  }
-  throw new Error("no free port found in 20000-32000");
 }
 
 /** Something listening on a port, as another program on the laptop would. */

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { repoRoot } from "./harness.js";
+import { repoRoot } from "../support/paths.js";
 
 const inCI = Boolean(process.env.CI);
 

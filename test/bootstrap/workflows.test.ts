@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { repoRoot } from "./harness.js";
+import { repoRoot } from "../support/paths.js";
 
 type Step = { uses?: string; run?: string; with?: Record<string, unknown>; name?: string };
 type Job = { permissions?: unknown; steps?: Step[] };

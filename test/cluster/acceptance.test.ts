@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCluster, type Cluster } from "../harness/cluster.js";
 import { installUpstreamCrds } from "../harness/crds.js";
-import { repoRoot } from "../harness/paths.js";
+import { repoRoot } from "../support/paths.js";
 import { applyServerSide, manifestObjects, namespacesFirst, platformLayers, tenantTeams } from "../harness/platform-manifests.js";
 
 // Discovered when the file is collected: a missing generated/ fails the file with what to run.

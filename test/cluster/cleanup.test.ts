@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../harness/paths.js";
+import { repoRoot } from "../support/paths.js";
 import { run, waitUntil } from "../harness/process.js";
 
 const reportDir = mkdtempSync(join(tmpdir(), "abandoned-cluster-"));

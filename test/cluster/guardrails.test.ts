@@ -35,6 +35,7 @@ import { startControllerManager } from "../harness/controller-manager.js";
 import { installUpstreamCrds } from "../harness/crds.js";
 import { applyServerSide, generatedDir, kustomize, namespacesFirst, tenantOverlay, tenantTeams } from "../harness/platform-manifests.js";
 import { waitUntil } from "../harness/process.js";
+import type { KubeObject } from "../support/kube.js";
 
 // ---------------------------------------------------------------------------
 // The teams the cases use (the first test checks them against the applied namespaces).
@@ -56,21 +57,6 @@ const POLICY_PREFIX = "spark-platform-";
 
 // ---------------------------------------------------------------------------
 // The cases.
-
-type KubeObject = {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    finalizers?: string[];
-    resourceVersion?: string;
-  };
-  spec?: any;
-  status?: any;
-};
 
 /** A denial: the policy (without the `spark-platform-` prefix), the index of its validation, and the whole message. */
 interface Denial {

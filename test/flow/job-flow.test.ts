@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatCapacity } from "../../src/format/amounts.js";
 import { bytes, milliCPU } from "../../src/model/quantity.js";
-import { repoRoot } from "../harness/paths.js";
+import { repoRoot } from "../support/paths.js";
 import { tenantTeams } from "../harness/platform-manifests.js";
 import { waitUntil } from "../harness/process.js";
 import { launchExecutors, messageOf, type Pod } from "../harness/spark-driver.js";

@@ -10,7 +10,7 @@ import { compile } from "../../src/pipeline.js";
 import { policyOf } from "../../src/policy/index.js";
 import type { KubeObject } from "../../src/synth/object.js";
 import type { PlatformModel, TeamModel } from "../../src/model/platform-model.js";
-import { repoRoot } from "../harness/paths.js";
+import { repoRoot } from "../support/paths.js";
 
 export interface Prediction {
   /** Errors and warnings of validation, then of the policy rules. */

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { buildArgoCd } from "../harness/argocd-build.js";
 import { upstreamInstallYaml } from "../harness/argocd-layer.js";
 import { requireUnshare } from "../harness/argocd.js";
-import { repoRoot } from "../harness/paths.js";
+import { repoRoot } from "../support/paths.js";
 import { platformTarget } from "../harness/platform.js";
 import { requireClusterPrerequisites } from "../harness/prerequisites.js";
 import { isInstalled, run } from "../harness/process.js";

@@ -11,7 +11,7 @@ import { startCluster, type Cluster } from "../harness/cluster.js";
 import { startControllerManager } from "../harness/controller-manager.js";
 import { upstreamCrdFiles } from "../harness/crds.js";
 import { startGitDaemon, WorkTree, type GitDaemon } from "../harness/git-server.js";
-import { repoRoot } from "../harness/paths.js";
+import { repoRoot } from "../support/paths.js";
 import { platformTarget } from "../harness/platform.js";
 import { run, waitUntil } from "../harness/process.js";
 

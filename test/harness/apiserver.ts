@@ -5,7 +5,8 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ApiClient } from "./api.js";
-import { Daemon, freePort, waitUntil } from "./process.js";
+import { freePort } from "../support/ports.js";
+import { Daemon, waitUntil } from "./process.js";
 
 /**
  * Admission plugins the tests rely on. The API server's default set stays on

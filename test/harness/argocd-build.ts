@@ -6,7 +6,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cacheDir, repoRoot } from "./paths.js";
+import { repoRoot } from "../support/paths.js";
+import { cacheDir } from "./paths.js";
 import { platformTarget } from "./platform.js";
 import { run } from "./process.js";
 

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { kustomize } from "./platform-manifests.js";
-import { upstreamDir } from "./paths.js";
+import { upstreamDir } from "../support/paths.js";
 
 /** Argo CD's install.yaml of `version` in the upstream folder; fails with what is missing. */
 export function upstreamInstallYaml(version: string): string {

@@ -26,7 +26,8 @@ import { renderArgoCdLayer } from "./argocd-layer.js";
 import type { Cluster } from "./cluster.js";
 import { gitEnv } from "./git-server.js";
 import type { Daemon } from "./process.js";
-import { freePort, run, waitUntil } from "./process.js";
+import { freePort } from "../support/ports.js";
+import { run, waitUntil } from "./process.js";
 import { startRedis, type Redis } from "./redis.js";
 
 export const ARGOCD_NAMESPACE = "argocd";

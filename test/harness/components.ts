@@ -6,7 +6,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { cacheDir, repoRoot } from "./paths.js";
+import { repoRoot } from "../support/paths.js";
+import { cacheDir } from "./paths.js";
 import { platformTarget } from "./platform.js";
 import { run } from "./process.js";
 

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Cluster } from "./cluster.js";
-import { upstreamDir } from "./paths.js";
+import { upstreamDir } from "../support/paths.js";
 import { platformTarget } from "./platform.js";
 
 interface CrdSource {

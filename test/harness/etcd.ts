@@ -1,7 +1,8 @@
 // A throw-away single-member etcd on loopback for one API server.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { Daemon, freePort, isInstalled, waitUntil } from "./process.js";
+import { freePort } from "../support/ports.js";
+import { Daemon, isInstalled, waitUntil } from "./process.js";
 
 const ETCD = process.env.ETCD_BIN ?? "etcd";
 

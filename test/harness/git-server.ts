@@ -5,7 +5,8 @@
 import { cpSync, existsSync, lstatSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Daemon } from "./process.js";
-import { freePort, run, waitUntil } from "./process.js";
+import { freePort } from "../support/ports.js";
+import { run, waitUntil } from "./process.js";
 import type { Spawn } from "./redis.js";
 
 /**

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { generatedDir } from "./platform-manifests.js";
-import { upstreamDir } from "./paths.js";
+import { upstreamDir } from "../support/paths.js";
 
 export type Values = Record<string, unknown>;
 

@@ -9,8 +9,9 @@ import type { Platform } from "../../src/types/platform.js";
 import type { Cluster } from "./cluster.js";
 import { buildComponentBinary, KWOK } from "./components.js";
 import { healthy } from "./health.js";
-import { repoRoot } from "./paths.js";
-import { freePort, waitUntil, type Daemon } from "./process.js";
+import { repoRoot } from "../support/paths.js";
+import { freePort } from "../support/ports.js";
+import { waitUntil, type Daemon } from "./process.js";
 
 export interface SimulatedNode {
   name: string;

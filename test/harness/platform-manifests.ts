@@ -7,7 +7,7 @@ import { parseAllDocuments } from "yaml";
 import { installManifestURL } from "../../src/synth/bootstrap/argocd.js";
 import type { Cluster } from "./cluster.js";
 import { installUpstreamCrds } from "./crds.js";
-import { repoRoot, upstreamDir } from "./paths.js";
+import { repoRoot, upstreamDir } from "../support/paths.js";
 import { platformTarget } from "./platform.js";
 import { run } from "./process.js";
 

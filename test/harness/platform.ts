@@ -8,7 +8,7 @@ import { PLATFORM_FILE } from "../../src/load/inputs.js";
 import { parseSource } from "../../src/load/source.js";
 import type { PlatformModel } from "../../src/model/platform-model.js";
 import { validateInputs } from "../../src/validate/index.js";
-import { repoRoot } from "./paths.js";
+import { repoRoot } from "../support/paths.js";
 
 export interface PlatformTarget {
   /** Kubernetes version of the k3s image, e.g. v1.28.15. */

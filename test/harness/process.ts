@@ -1,7 +1,6 @@
 // Child processes for the harness: one-shot commands and long-running daemons.
 import { spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 
 export interface RunResult {
@@ -64,20 +63,6 @@ export async function isInstalled(command: string, versionArgs: readonly string[
   } catch {
     return false;
   }
-}
-
-/** A free TCP port on loopback. The kernel picks it; we release it for the daemon to bind. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

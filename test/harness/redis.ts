@@ -5,7 +5,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import type { Daemon } from "./process.js";
-import { freePort, isInstalled, waitUntil } from "./process.js";
+import { freePort } from "../support/ports.js";
+import { isInstalled, waitUntil } from "./process.js";
 
 const REDIS = process.env.REDIS_SERVER_BIN ?? "redis-server";
 

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { buildKubernetesBinary } from "./build.js";
 import type { Cluster } from "./cluster.js";
 import { healthy } from "./health.js";
-import { freePort, waitUntil, type Daemon } from "./process.js";
+import { freePort } from "../support/ports.js";
+import { waitUntil, type Daemon } from "./process.js";
 
 export async function startKubeScheduler(cluster: Cluster): Promise<Daemon> {
   const binary = await buildKubernetesBinary("kube-scheduler");

@@ -9,7 +9,8 @@ import type { Cluster } from "./cluster.js";
 import { buildComponentBinary, SPARK_OPERATOR } from "./components.js";
 import { healthy } from "./health.js";
 import { chartRelease, requireValue, valueAt, type ChartRelease } from "./helm-values.js";
-import { freePort, waitUntil, type Daemon } from "./process.js";
+import { freePort } from "../support/ports.js";
+import { waitUntil, type Daemon } from "./process.js";
 import { loopbackWebhookService } from "./webhook-service.js";
 
 export interface SparkOperator {

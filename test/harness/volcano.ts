@@ -10,8 +10,9 @@ import type { Cluster } from "./cluster.js";
 import { buildComponentBinary, VOLCANO } from "./components.js";
 import { healthy } from "./health.js";
 import { chartRelease, requireValue, valueAt, type ChartRelease } from "./helm-values.js";
-import { upstreamDir } from "./paths.js";
-import { freePort, waitUntil, type Daemon } from "./process.js";
+import { upstreamDir } from "../support/paths.js";
+import { freePort } from "../support/ports.js";
+import { waitUntil, type Daemon } from "./process.js";
 import { loopbackWebhookService } from "./webhook-service.js";
 import { makeServingCertificate, serviceDnsNames } from "./webhook-certs.js";
 

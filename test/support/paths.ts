@@ -19,5 +19,6 @@ export function upstreamMissing(file = ""): string | undefined {
   if (existsSync(wanted)) return undefined;
   const reason = `upstream file ${wanted} not found (set SPARK_PLATFORM_UPSTREAM to the pinned upstream data to run these checks)`;
   if (process.env.SPARK_PLATFORM_REQUIRE_UPSTREAM) throw new Error(`${reason}; SPARK_PLATFORM_REQUIRE_UPSTREAM is set, so they must run`);
+  console.warn(`SKIPPED: ${reason}`);
   return reason;
 }

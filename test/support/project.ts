@@ -4,8 +4,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
-
-export const REPO = path.resolve(import.meta.dirname, "../..");
+import { repoRoot } from "./paths.js";
 
 export interface TestProject {
   root: string;
@@ -18,10 +17,10 @@ export interface TestProject {
 /** A copy of platform.yaml and teams/ (and optionally generated/ and argocd/). */
 export function copyProject(options: { withOutput?: boolean } = {}): TestProject {
   const root = mkdtempSync(path.join(tmpdir(), "spark-platform-"));
-  cpSync(path.join(REPO, "platform.yaml"), path.join(root, "platform.yaml"));
-  cpSync(path.join(REPO, "teams"), path.join(root, "teams"), { recursive: true });
+  cpSync(path.join(repoRoot, "platform.yaml"), path.join(root, "platform.yaml"));
+  cpSync(path.join(repoRoot, "teams"), path.join(root, "teams"), { recursive: true });
   if (options.withOutput) {
-    for (const dir of ["generated", "argocd"]) cpSync(path.join(REPO, dir), path.join(root, dir), { recursive: true });
+    for (const dir of ["generated", "argocd"]) cpSync(path.join(repoRoot, dir), path.join(root, dir), { recursive: true });
   }
   return {
     root,
@@ -51,7 +50,7 @@ export const replace = (from: string | RegExp, to: string) => (old: string): str
 
 /** A seed team's file with every name changed to `name`. */
 export function teamLike(source: string, name: string): string {
-  return readFileSync(path.join(REPO, "teams", `${source}.yaml`), "utf8").replaceAll(source, name);
+  return readFileSync(path.join(repoRoot, "teams", `${source}.yaml`), "utf8").replaceAll(source, name);
 }
 
 /** `kubectl kustomize dir`, parsed. */
@@ -60,22 +59,12 @@ export function kustomize(dir: string, extraArgs: string[] = []): Array<Record<s
   return out.split(/^---$/m).map((d) => parse(d)).filter(Boolean);
 }
 
-/** Where the pinned upstream files are; undefined (tests skip, visibly) when absent. */
-export function upstreamDir(): string | undefined {
-  const dir = process.env.SPARK_PLATFORM_UPSTREAM ?? path.resolve(REPO, "../shared/upstream");
-  if (existsSync(dir)) return dir;
-  // .ci/run requires it; elsewhere (a user's CI, a laptop) the checks are skipped, visibly.
-  if (process.env.SPARK_PLATFORM_REQUIRE_UPSTREAM) throw new Error(`upstream data not found at ${dir}: set SPARK_PLATFORM_UPSTREAM`);
-  console.warn(`SKIPPED: upstream data not found at ${dir} (set SPARK_PLATFORM_UPSTREAM to run the upstream checks)`);
-  return undefined;
-}
-
 export const byId = (o: Record<string, any>) => `${o.kind}/${o.metadata?.namespace ?? ""}/${o.metadata?.name}`;
 export const sortObjects = <T extends Record<string, any>>(objects: T[]): T[] => [...objects].sort((a, b) => byId(a).localeCompare(byId(b)));
 
 /** Runs the built CLI (dist/) as a user would. */
-export function runCli(args: string[], cwd = REPO): { code: number; stdout: string; stderr: string } {
-  const cli = path.join(REPO, "dist/src/cli/main.js");
+export function runCli(args: string[], cwd = repoRoot): { code: number; stdout: string; stderr: string } {
+  const cli = path.join(repoRoot, "dist/src/cli/main.js");
   try {
     const stdout = execFileSync(process.execPath, [cli, ...args], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
     return { code: 0, stdout, stderr: "" };
