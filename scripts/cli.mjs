@@ -8,6 +8,7 @@
  *   node scripts/cli.mjs --guard [--compiled]  the checks alone (and the compile), before
  *                                             another script: `… && bash scripts/bootstrap.sh`
  */
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { CompileError, ensureCompiled } from "./compile.mjs";
@@ -35,7 +36,8 @@ if (script && line?.includes("scripts/cli.mjs")) {
 
 if (!guardOnly || args.includes("--compiled")) {
   try {
-    await ensureCompiled({ say: (message) => process.stderr.write(`${message}\n`) });
+    // A dist/ whose CLI is gone (deleted by hand) is compiled again, stamp or not.
+    await ensureCompiled({ force: !existsSync(MAIN), say: (message) => process.stderr.write(`${message}\n`) });
   } catch (error) {
     if (!(error instanceof CompileError)) throw error;
     process.stderr.write(`error: ${error.message}\n`);

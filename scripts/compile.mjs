@@ -2,7 +2,8 @@
 /**
  * Compiles src/ into dist/ once, not on every command. The sources' fingerprint
  * (path, size and modification time of every file and folder under src/ and
- * schemas/, plus tsconfig.json and package-lock.json) is written to
+ * schemas/, and of tsconfig.json, package.json and package-lock.json: the
+ * compiler options, the module type, the compiler's version) is written to
  * dist/.source-stamp after a clean compile; a later run compiles again only
  * when the fingerprint differs. A folder's time changes when a file in it is
  * added, removed or renamed, so those count too; times are compared for
@@ -21,9 +22,9 @@ import { pathToFileURL } from "node:url";
 
 const REPO = path.resolve(import.meta.dirname, "..");
 
-/** What dist/ is compiled from (tsconfig.json: src/**, schemas/**). */
+/** What dist/ is compiled from (tsconfig.json: src/**, schemas/**) and with. */
 const SOURCE_DIRS = ["src", "schemas"];
-const SOURCE_FILES = ["tsconfig.json", "package-lock.json"];
+const SOURCE_FILES = ["tsconfig.json", "package.json", "package-lock.json"];
 const STAMP = "dist/.source-stamp";
 const LOCK = "dist/.compile-lock";
 
@@ -55,9 +56,10 @@ export function isFresh(root = REPO) {
  * Returns whether tsc ran; throws a CompileError when it fails, with its
  * output already on stderr. Two commands started at once take turns on a lock
  * in dist/, and the second finds dist/ fresh.
- * @param {{ root?: string, force?: boolean, say?: (line: string) => void }} [options]
+ * @param {{ root?: string, force?: boolean, say?: (line: string) => void, tscOutput?: number | "ignore" }} [options]
+ *   tscOutput: where tsc's messages go (default: our stderr)
  */
-export async function ensureCompiled({ root = REPO, force = false, say = () => {} } = {}) {
+export async function ensureCompiled({ root = REPO, force = false, say = () => {}, tscOutput = 2 } = {}) {
   if (!force && isFresh(root)) return false;
   return withLock(root, () => {
     if (!force && isFresh(root)) return false; // compiled by the command that held the lock
@@ -65,7 +67,7 @@ export async function ensureCompiled({ root = REPO, force = false, say = () => {
     if (!existsSync(tsc)) throw new CompileError("dist/ is out of date and TypeScript is not installed: run `npm ci` (it compiles once, after installing)");
     const before = fingerprint(root); // a source edited while tsc runs makes the next run compile again
     say(existsSync(path.join(root, STAMP)) ? "compiling: the sources changed since dist/ was built" : "compiling src/ into dist/");
-    const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: root, stdio: ["ignore", 2, 2] });
+    const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: root, stdio: ["ignore", tscOutput, tscOutput] });
     if (result.status !== 0) {
       rmSync(path.join(root, STAMP), { force: true });
       throw new CompileError(`TypeScript did not compile (${result.error?.message ?? `exit ${result.status ?? result.signal}`}, above); nothing was run`);

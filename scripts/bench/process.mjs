@@ -18,9 +18,10 @@ const USAGE_PRELOAD = pathToFileURL(path.join(import.meta.dirname, "usage-preloa
 export const usageSource = hasGnuTime ? "GNU time (%M %U %S)" : "process.resourceUsage() (node commands only)";
 
 /**
+ * @param {{ timeoutMs?: number, env?: NodeJS.ProcessEnv, cwd?: string }} [options] env: the whole environment (default: ours)
  * @returns {Promise<{ ms: number, cpuMs: number | null, rssMB: number | null, timedOut: boolean, code: number | null, stderr: string }>}
  */
-export async function measure({ file, args }, { timeoutMs, env } = {}) {
+export async function measure({ file, args }, { timeoutMs, env = process.env, cwd } = {}) {
   const scratch = mkdtempSync(path.join(tmpdir(), "bench-usage-"));
   const usageFile = path.join(scratch, "usage");
   const isNode = file === process.execPath;
@@ -32,7 +33,8 @@ export async function measure({ file, args }, { timeoutMs, env } = {}) {
   const child = spawn(argv[0], argv.slice(1), {
     stdio: ["ignore", "ignore", "pipe"],
     detached: true, // its own process group, so a timeout stops the command under GNU time too
-    env: { ...process.env, NO_COLOR: "1", BENCH_USAGE_FILE: usageFile, ...env },
+    cwd,
+    env: { ...env, NO_COLOR: "1", BENCH_USAGE_FILE: usageFile },
   });
   let stderr = "";
   child.stderr.on("data", (chunk) => { if (stderr.length < 64 * 1024) stderr += chunk; });

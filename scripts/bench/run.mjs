@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 /**
  * `npm run bench`: our build (and review) against Kustomize and the YAML floor on
- * synthetic platforms of 4 (the seed), 100 and 1,000 teams. Every command is
- * a fresh process; repetitions are interleaved (round by round, in a rotating
- * order) so that load from elsewhere on the machine spreads over all of them.
- * Prints one table and writes .bench/latest.json (see docs/benchmark.md).
+ * synthetic platforms of 4 (the seed), 100 and 1,000 teams; the time every
+ * user-facing command takes to answer on the seed (./commands.mjs); hostile
+ * team files (./hostile.mjs). Every command is a fresh process; repetitions
+ * are interleaved (round by round, in a rotating order) so that load from
+ * elsewhere on the machine spreads over all of them. Prints the tables and
+ * writes .bench/latest.json (see docs/benchmark.md).
  *
- *   node scripts/bench/run.mjs [--sizes 4,100,1000] [--reps 5,3,3] [--only build,floor,hostile]
+ *   node scripts/bench/run.mjs [--sizes 4,100,1000] [--reps 5,3,3] [--only build,floor,commands,hostile]
  *                              [--kustomize-timeout 60] [--compare-cli <other main.js>]
  *                              [--keep] [--save-baseline]
  * --compare-cli also measures another build of the CLI (e.g. of an older
@@ -18,6 +20,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { CompileError, ensureCompiled } from "../compile.mjs";
+import { benchCommands, commandGoals, renderCommands } from "./commands.mjs";
 import { writeAggregateKustomization, writePlatform } from "./fixtures.mjs";
 import { benchHostile, hostileGoals, renderHostile } from "./hostile.mjs";
 import { MEASURES, RATIOS } from "./measures.mjs";
@@ -48,15 +52,22 @@ const { values: flags } = parseArgs({
 });
 
 const wanted = flags.only ? new Set(flags.only.split(",")) : undefined;
-// `--only hostile`: the hostile team files alone (./hostile.mjs), no synthetic platforms.
-const onlyHostile = wanted !== undefined && [...wanted].every((id) => id === "hostile");
+// `--only commands,hostile`: those tables alone, on the seed, no synthetic platforms.
+const SEED_ONLY = ["commands", "hostile"];
+const seedOnly = wanted !== undefined && [...wanted].every((id) => SEED_ONLY.includes(id));
 const runHostile = !wanted || wanted.has("hostile");
-const sizes = onlyHostile ? [] : numbers(flags.sizes);
+const runCommands = !wanted || wanted.has("commands");
+const sizes = seedOnly ? [] : numbers(flags.sizes);
 const repsList = numbers(flags.reps);
 const repsFor = (i) => repsList[Math.min(i, repsList.length - 1)];
 const options = { kustomizeTimeout: Number(flags["kustomize-timeout"]) };
 const cli = path.resolve(flags.cli);
-if (!existsSync(cli)) fail(`${cli} not found: run \`npm run compile\` first (npm run bench does).`);
+try {
+  await ensureCompiled({ say: log }); // the commands below include this checkout's launcher and CLI
+} catch (error) {
+  fail(error instanceof CompileError ? error.message : String(error));
+}
+if (!existsSync(cli)) fail(`${cli} not found`);
 
 const ratios = [...RATIOS];
 const all = [...MEASURES];
@@ -111,6 +122,7 @@ try {
   }
 
   const results = Object.fromEntries(sizes.map((size) => [size, Object.fromEntries(measures.map((m) => [m.id, summarize(samples.get(`${size}/${m.id}`) ?? [])]))]));
+  const commands = runCommands ? await benchCommands({ repo: REPO, cli, root, reps: repsFor(0), log }) : undefined;
   const hostile = runHostile ? await benchHostile({ repo: REPO, cli, root, reps: repsFor(0), log }) : undefined;
   const report = {
     date: new Date(started).toISOString(),
@@ -121,12 +133,14 @@ try {
     measures: Object.fromEntries(measures.map((m) => [m.id, m.label])),
     detailed: measures.filter((m) => m.detailed).map((m) => m.id),
     results,
+    ...(commands ? { commands } : {}),
     ...(hostile ? { hostile } : {}),
   };
-  report.goals = [...evaluateGoals(report), ...(hostile ? hostileGoals(hostile) : [])];
+  report.goals = [...evaluateGoals(report), ...(commands ? commandGoals(commands) : []), ...(hostile ? hostileGoals(hostile) : [])];
   const baseline = existsSync(BASELINE) ? JSON.parse(readFileSync(BASELINE, "utf8")) : undefined;
-  if (!onlyHostile) process.stdout.write(renderReport(report, ratios, baseline));
-  if (hostile) process.stdout.write(renderHostile(hostile, onlyHostile ? report.goals : []));
+  if (!seedOnly) process.stdout.write(renderReport(report, ratios, baseline));
+  if (commands) process.stdout.write(renderCommands(commands, seedOnly && !hostile ? report.goals : []));
+  if (hostile) process.stdout.write(renderHostile(hostile, seedOnly ? report.goals : []));
 
   mkdirSync(path.dirname(LATEST), { recursive: true });
   writeFileSync(LATEST, JSON.stringify(report, null, 2) + "\n");
