@@ -481,11 +481,10 @@ const HOSTILE = [
 
 /** The seed with one team's (and its queue's) name and the cluster's name replaced: what no validation would let through. */
 function renamed(model: PlatformModel, team: string, name: string): PlatformModel {
-  return {
-    ...model,
-    platform: { ...model.platform, cluster: { ...model.platform.cluster, name } },
-    teams: model.teams.map((t) => (t.name === team ? { ...t, name, queueName: t.queueName && name, spec: { ...t.spec, name } } : t)),
-  };
+  const teams = model.teams.map((t) =>
+    t.name === team ? { ...t, name, queueName: t.queueName && name, spec: { ...t.spec, name }, queue: t.queue && { ...t.queue, name } } : t);
+  const queues = model.queues.map((q) => (q.team?.name === team ? { ...q, name, team: teams.find((t) => t.name === name) } : q));
+  return { ...model, platform: { ...model.platform, cluster: { ...model.platform.cluster, name } }, teams, queues };
 }
 
 describe("a name that tries to break out", () => {

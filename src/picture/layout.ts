@@ -5,9 +5,10 @@
  * team's quota. Plain data, read from the validated model in one place
  * (`resourcesOf`), so the renderers only lay it out.
  */
-import { formatAmount } from "../format/amounts.js";
-import { capacityOf, type Capacity, type PlatformModel } from "../model/platform-model.js";
-import { queueShares, sum } from "../policy/capacity.js";
+import { formatCapacity, sum, type Capacity } from "../model/capacity.js";
+import type { PlatformModel } from "../model/platform-model.js";
+import { formatApproximate } from "../model/quantity.js";
+import { queueShares } from "../policy/capacity.js";
 
 export type NodeRole = "server" | "agent";
 
@@ -62,14 +63,15 @@ export interface PlatformPicture {
  * where the model keeps its node groups, queues and quotas.
  */
 function resourcesOf(model: PlatformModel): Pick<PlatformPicture, "nodes" | "queues" | "teams" | "capacity" | "workers" | "volcano"> {
-  const { servers, agents } = model.platform.cluster;
+  const { servers, agents } = model.nodes;
+  // Volcano's arithmetic (shares, what a queue can get) has one home, next to the policy rules that check it.
   const { queues } = queueShares(model);
   return {
     capacity: model.clusterCapacity,
     workers: model.workerCapacity,
     nodes: [
-      { role: "server", count: servers.count, each: capacityOf(servers) },
-      { role: "agent", count: agents.count, each: capacityOf(agents) },
+      { role: "server", ...servers },
+      { role: "agent", ...agents },
     ],
     volcano: model.volcanoEnabled,
     queues: queues.map(({ queue, weightShare, share, realCapability }) => ({
@@ -86,8 +88,8 @@ function resourcesOf(model: PlatformModel): Pick<PlatformPicture, "nodes" | "que
       name: team.name,
       scheduler: team.scheduler,
       queue: team.queueName,
-      requests: capacityOf(team.spec.quota.requests),
-      limits: capacityOf(team.spec.quota.limits),
+      requests: team.quota.requests,
+      limits: team.quota.limits,
     })),
   };
 }
@@ -117,11 +119,6 @@ export const nodeName = (role: NodeRole, index: number): string => `${role}-${in
 export const sameCapacity = (a: Capacity | undefined, b: Capacity | undefined): boolean =>
   a === b || (a !== undefined && b !== undefined && a.cpu === b.cpu && a.memory === b.memory);
 
-/** "8 CPU / 16Gi" */
-export const amount = (c: Capacity): string => `${formatAmount("cpu", c.cpu)} / ${formatAmount("memory", c.memory)}`;
-
-/** "40 %", to one decimal. */
-export const percent = (fraction: number): string => `${Number((fraction * 100).toFixed(1))} %`;
 
 /**
  * "8 → 12 CPU", "8Gi → 12Gi", or the value alone when it did not change; a
@@ -136,6 +133,6 @@ const UNIT = /^([0-9.]+)(\s?[A-Za-z%]*)$/;
 
 /** "4 → 6 CPU / 8Gi → 12Gi": each dimension with its own arrow, if it changed. */
 export function capacityChange(before: Capacity | undefined, after: Capacity): string {
-  if (!before) return amount(after);
-  return `${change(formatAmount("cpu", before.cpu), formatAmount("cpu", after.cpu))} / ${change(formatAmount("memory", before.memory), formatAmount("memory", after.memory))}`;
+  if (!before) return formatCapacity(after);
+  return `${change(formatApproximate("cpu", before.cpu), formatApproximate("cpu", after.cpu))} / ${change(formatApproximate("memory", before.memory), formatApproximate("memory", after.memory))}`;
 }

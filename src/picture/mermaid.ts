@@ -15,9 +15,10 @@
  */
 import type { PlatformModel } from "../model/platform-model.js";
 import { visible } from "../format/escape.js";
-import { add, ZERO } from "../policy/capacity.js";
+import { formatCapacity, sum, ZERO } from "../model/capacity.js";
+import { formatPercent } from "../model/quantity.js";
 import {
-  amount, byName, capacityChange, change, nodeName, percent, platformPicture, sameCapacity,
+  byName, capacityChange, change, nodeName, platformPicture, sameCapacity,
   type NodeGroup, type PlatformPicture, type QueuePicture, type TeamPicture,
 } from "./layout.js";
 
@@ -92,7 +93,7 @@ function drawNodes(diagram: Diagram, node: Draw, after: PlatformPicture, base?: 
         const [was, is] = [then && i < then.count ? then.each : undefined, now && i < now.count ? now.each : undefined];
         const id = `${role}${i}`;
         ids.push(id);
-        if (!is) node(id, [nodeName(role, i), `${amount(was!)} (removed)`], "removed", "    ");
+        if (!is) node(id, [nodeName(role, i), `${formatCapacity(was!)} (removed)`], "removed", "    ");
         else node(id, [nodeName(role, i), capacityChange(base ? was : undefined, is)], base && (!was ? "added" : sameCapacity(was, is) ? undefined : "changed"), "    ");
       }
     } else {
@@ -213,11 +214,11 @@ function drawTeams(diagram: Diagram, node: Draw, after: PlatformPicture, base?: 
 function queueLabel(is: QueuePicture | undefined, was: QueuePicture | undefined): string[] {
   const queue = is ?? was!;
   const prior = is && was;
-  const capability = (q: QueuePicture) => (q.capability ? amount(q.capability) : "none");
+  const capability = (q: QueuePicture) => (q.capability ? formatCapacity(q.capability) : "none");
   const guaranteed = (q?: QueuePicture) => q !== undefined && (q.guarantee.cpu > 0 || q.guarantee.memory > 0);
   return [
     `queue ${mermaidName(queue.name)}${is ? "" : " (removed)"}`,
-    `weight ${change(prior && String(prior.weight), String(queue.weight))} · share ${change(prior && percent(prior.weightShare), percent(queue.weightShare))} = ${capacityChange(prior?.share, queue.share)}`,
+    `weight ${change(prior && String(prior.weight), String(queue.weight))} · share ${change(prior && formatPercent(prior.weightShare), formatPercent(queue.weightShare))} = ${capacityChange(prior?.share, queue.share)}`,
     guaranteed(queue) || guaranteed(prior) ? `guarantee ${capacityChange(prior?.guarantee, queue.guarantee)}` : "no guarantee",
     `capability ${change(prior && capability(prior), capability(queue))}`,
     `can get ${capacityChange(prior?.reach, queue.reach)}`,
@@ -243,9 +244,9 @@ function more(draw: Draw, hidden: Entry[], id: string, what: string): boolean {
   const queues = hidden.flatMap((e) => (e.queue ? [e.queue] : []));
   draw(id, [
     `… ${hidden.length} more ${what}${changed > 0 ? `, ${changed} of them changed` : ""}`,
-    ...(queues.length > 0 ? [`guarantees ${amount(queues.reduce((s, q) => add(s, q.guarantee), ZERO))}`] : []),
-    `requests ${amount(now.reduce((s, t) => add(s, t.requests), ZERO))}`,
-    `limits ${amount(now.reduce((s, t) => add(s, t.limits), ZERO))}`,
+    ...(queues.length > 0 ? [`guarantees ${formatCapacity(sum(queues.map((q) => q.guarantee)))}`] : []),
+    `requests ${formatCapacity(sum(now.map((t) => t.requests)))}`,
+    `limits ${formatCapacity(sum(now.map((t) => t.limits)))}`,
   ], undefined, "    ");
   return true;
 }

@@ -13,8 +13,9 @@
  */
 import type { PlatformModel } from "../model/platform-model.js";
 import { visible } from "../format/escape.js";
-import { formatAmount, formatRatio } from "../format/amounts.js";
-import { amount, byName, nodeName, percent, platformPicture, type PlatformPicture, type QueuePicture, type TeamPicture } from "./layout.js";
+import { formatCapacity } from "../model/capacity.js";
+import { formatApproximate, formatPercent, formatRatio } from "../model/quantity.js";
+import { byName, nodeName, platformPicture, type PlatformPicture, type QueuePicture, type TeamPicture } from "./layout.js";
 
 /** Queues drawn one row each; more are counted on one line. */
 export const MAX_QUEUE_ROWS = 10;
@@ -97,7 +98,7 @@ export function svg(model: PlatformModel): string {
   let y = 28;
   body.push(text(LEFT, y, `Platform capacity: cluster ${picture.cluster}`, { "font-size": 16, "font-weight": "bold" }));
   y += 20;
-  body.push(text(LEFT, y, `Volcano shares out every node (${amount(picture.capacity)}); quotas are measured against the workers (${amount(picture.workers)}).`, { fill: COLORS.muted }));
+  body.push(text(LEFT, y, `Volcano shares out every node (${formatCapacity(picture.capacity)}); quotas are measured against the workers (${formatCapacity(picture.workers)}).`, { fill: COLORS.muted }));
   y += 16;
   for (const { dimension, title } of DIMENSIONS) y = panel(body, picture, dimension, title, y + 20);
   y = legend(body, y + 24);
@@ -145,7 +146,7 @@ function largest(picture: PlatformPicture, d: Dimension): number {
 function panel(body: string[], picture: PlatformPicture, dimension: Dimension, title: string, top: number): number {
   const most = largest(picture, dimension);
   const p: Panel = { dimension, scale: most > 0 ? BAR_WIDTH / most : 0, top };
-  const fmt = (amount: number) => formatAmount(dimension, amount);
+  const fmt = (amount: number) => formatApproximate(dimension, amount);
   const x = (amount: number) => BAR_X + amount * p.scale;
   const rows: string[] = [];
   let y = top + 18;
@@ -171,7 +172,7 @@ function panel(body: string[], picture: PlatformPicture, dimension: Dimension, t
       at += share;
     }
     const guaranteed = picture.totals.guarantee[dimension];
-    row(rows, y, "queue guarantees", `${fmt(guaranteed)} = ${picture.capacity[dimension] > 0 ? percent(guaranteed / picture.capacity[dimension]) : "–"} of the cluster`);
+    row(rows, y, "queue guarantees", `${fmt(guaranteed)} = ${picture.capacity[dimension] > 0 ? formatPercent(guaranteed / picture.capacity[dimension]) : "–"} of the cluster`);
     y += ROW + GAP;
 
     for (const queue of largestQueues(picture).slice(0, MAX_QUEUE_ROWS)) {
@@ -246,10 +247,10 @@ function queueRow(rows: string[], queue: QueuePicture, p: Panel, fmt: (n: number
   if (queue.guarantee[d] > 0) rows.push(...segment(x(0), y, queue.guarantee[d] * p.scale, COLORS.guarantee, `queue ${queue.name}: guarantee ${fmt(queue.guarantee[d])}`, ""));
   const shareX = x(queue.share[d]);
   rows.push(element("line", { x1: shareX, y1: y - 3, x2: shareX, y2: y + ROW + 3, stroke: COLORS.text, "stroke-width": 2 }, [
-    element("title", {}, `queue ${queue.name}: fair share ${percent(queue.weightShare)} = ${fmt(queue.share[d])}`),
+    element("title", {}, `queue ${queue.name}: fair share ${formatPercent(queue.weightShare)} = ${fmt(queue.share[d])}`),
   ]));
   const reach = capability === undefined ? fmt(queue.reach[d]) : `${fmt(queue.reach[d])} of ${fmt(capability)}`;
-  row(rows, y, `queue ${queue.name}`, `weight ${queue.weight} (${percent(queue.weightShare)}) · can get ${reach}`);
+  row(rows, y, `queue ${queue.name}`, `weight ${queue.weight} (${formatPercent(queue.weightShare)}) · can get ${reach}`);
 }
 
 function legend(body: string[], top: number): number {
