@@ -18,9 +18,10 @@
  * A dry run is refused however it was set: npm is in dry-run mode, and the
  * command cannot know whether the person meant ours.
  *
- * npm cannot be told apart from a typed flag in two cases, which npm turns
- * into arguments the command then refuses: `--format` (npm reads it as its
- * `--format-package-lock`) and `--description` (npm's own, for search).
+ * npm records nothing for two options: `--format`, which npm reads as its
+ * `--format-package-lock` (the format name left behind gives it away: see
+ * strayFormat), and `--description`, npm's own (for search), whose text
+ * new-team then refuses as an extra argument.
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -52,7 +53,7 @@ export const OUR_OPTIONS = [
  * The flags npm took from the command line of this npm script, each as the
  * person typed it (or the nearest spelling), with where else it may come from.
  * @param {NodeJS.ProcessEnv} env
- * @param {{ npmEnviron?: () => Map<string, string> | null, npmrc?: () => Map<string, string> }} [sources]
+ * @param {{ npmEnviron?: () => Map<string, string> | null, npmrc?: () => Map<string, string[]> }} [sources]
  *   what npm inherited (null: unknown) and what the npmrc files set; read only when a flag is suspected.
  * @returns {Array<{ flag: string, origin?: string }>}
  */
@@ -65,7 +66,7 @@ export function swallowedFlags(env, { npmEnviron = () => readNpmEnviron(env), np
     if (inherited === undefined) inherited = npmEnviron();
     if (inherited?.get(name) === env[name]) return "your environment";
     settings ??= npmrc();
-    return settings.get(key) === env[name] ? "an npmrc file" : undefined;
+    return settings.get(key)?.includes(env[name]) ? "an npmrc file" : undefined;
   };
   // npm reads its variables in any case; a dry run in any spelling means npm is in dry-run mode.
   const dryRun = Object.entries(env).find(([name, value]) => name.toLowerCase() === "npm_config_dry_run" && value === "true");
@@ -163,7 +164,7 @@ function readNpmEnviron(env) {
   return null;
 }
 
-/** What the npmrc files set (user, global, project, npm's own), keys with `-` read as `_`; the first file wins. */
+/** The values the npmrc files (user, global, project, npm's own) give each key, with `-` read as `_`. */
 function readNpmrc(env) {
   const files = [env.npm_config_userconfig, env.npm_config_globalconfig, env.npm_config_local_prefix && path.join(env.npm_config_local_prefix, ".npmrc"), env.npm_execpath && path.join(path.dirname(env.npm_execpath), "..", "npmrc")];
   const settings = new Map();
@@ -172,7 +173,7 @@ function readNpmrc(env) {
     for (const line of readFileSync(file, "utf8").split(/\r?\n/)) {
       const match = /^\s*([^#;=\s][^=]*?)\s*=\s*(.*?)\s*$/.exec(line);
       const key = match?.[1].toLowerCase().replaceAll("-", "_");
-      if (key && !settings.has(key)) settings.set(key, match[2]);
+      if (key) settings.set(key, [...(settings.get(key) ?? []), match[2]]);
     }
   }
   return settings;

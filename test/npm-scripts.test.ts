@@ -14,8 +14,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { CompileError, ensureCompiled, isFresh } from "../scripts/compile.mjs";
 // @ts-expect-error plain ESM script without types
 import { OUR_OPTIONS, refusal, strayFormat, swallowedFlags } from "../scripts/npm-guard.mjs";
+import { repoRoot } from "./support/paths.js";
 
-const REPO = path.resolve(import.meta.dirname, "..");
 const exec = promisify(execFile);
 const scratch = mkdtempSync(path.join(os.tmpdir(), "npm-scripts-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -38,7 +38,7 @@ async function npmRun(cwd: string, args: string[], extraEnv: Record<string, stri
 
 describe("options npm takes for itself", () => {
   // What npm records for `npm run <script> <flags>` (npm 7 and later), with nothing inherited and no npmrc.
-  const none = { npmEnviron: () => new Map<string, string>(), npmrc: () => new Map<string, string>() };
+  const none = { npmEnviron: () => new Map<string, string>(), npmrc: () => new Map<string, string[]>() };
   const flags = (env: Record<string, string>, sources = none) => swallowedFlags(env, sources).map((f: { flag: string }) => f.flag);
 
   it("reads back npm's own look-alikes and our options from npm's variables", () => {
@@ -53,10 +53,10 @@ describe("options npm takes for itself", () => {
   });
 
   it("does not count a setting npm inherited or read from an npmrc file as typed", () => {
-    const inherited = { npmEnviron: () => new Map([["npm_config_yes", "true"]]), npmrc: () => new Map([["loglevel", "warn"]]) };
+    const inherited = { npmEnviron: () => new Map([["npm_config_yes", "true"]]), npmrc: () => new Map([["loglevel", ["notice", "warn"]]]) };
     expect(flags({ npm_config_yes: "true", npm_config_loglevel: "warn" }, inherited)).toEqual([]);
     // The npmrc says no, the command line says yes: typed.
-    expect(flags({ npm_config_yes: "true" }, { ...none, npmrc: () => new Map([["yes", "false"]]) })).toEqual(["--yes"]);
+    expect(flags({ npm_config_yes: "true" }, { ...none, npmrc: () => new Map([["yes", ["false"]]]) })).toEqual(["--yes"]);
   });
 
   it("refuses a dry run however npm was put in dry-run mode, and says where it was set", () => {
@@ -93,10 +93,10 @@ describe("options npm takes for itself", () => {
   });
 
   it("knows every option of the CLI's commands", () => {
-    const sources = readdirSync(path.join(REPO, "src/cli"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
+    const sources = readdirSync(path.join(repoRoot, "src/cli"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
     const options = new Set<string>();
     for (const file of sources) {
-      const text = readFileSync(path.join(REPO, "src/cli", file), "utf8");
+      const text = readFileSync(path.join(repoRoot, "src/cli", file), "utf8");
       for (const m of text.matchAll(/(?:\.option|\.requiredOption|new Option)\(\s*"[^"]*?--([a-z][a-z-]*)/g)) options.add(m[1]);
     }
     expect(options.size).toBeGreaterThan(10);
@@ -106,22 +106,22 @@ describe("options npm takes for itself", () => {
   it("npm run new-team zeta --dry-run (no `--`) writes nothing and says to use `--`", async () => {
     const project = path.join(scratch, "project");
     mkdirSync(path.join(project, "teams"), { recursive: true });
-    writeFileSync(path.join(project, "platform.yaml"), readFileSync(path.join(REPO, "platform.yaml")));
-    for (const team of readdirSync(path.join(REPO, "teams"))) writeFileSync(path.join(project, "teams", team), readFileSync(path.join(REPO, "teams", team)));
+    writeFileSync(path.join(project, "platform.yaml"), readFileSync(path.join(repoRoot, "platform.yaml")));
+    for (const team of readdirSync(path.join(repoRoot, "teams"))) writeFileSync(path.join(project, "teams", team), readFileSync(path.join(repoRoot, "teams", team)));
     const before = readdirSync(path.join(project, "teams")).sort();
 
-    const result = await npmRun(REPO, ["-s", "new-team", "zeta", "--dry-run", "--", "--dir", project]);
+    const result = await npmRun(repoRoot, ["-s", "new-team", "zeta", "--dry-run", "--", "--dir", project]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`did you mean: npm run new-team -- zeta --dir ${project} --dry-run\n`);
     expect(result.stdout).toBe("");
     expect(readdirSync(path.join(project, "teams")).sort()).toEqual(before);
-    expect(existsSync(path.join(REPO, "teams/zeta.yaml"))).toBe(false);
+    expect(existsSync(path.join(repoRoot, "teams/zeta.yaml"))).toBe(false);
   });
 
   describe("through npm, in a project whose script runs the guard", () => {
     const project = path.join(scratch, "guarded");
     mkdirSync(project, { recursive: true });
-    writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "guarded", version: "1.0.0", private: true, scripts: { go: `node ${JSON.stringify(path.join(REPO, "scripts/cli.mjs"))} --guard && echo ran` } }));
+    writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "guarded", version: "1.0.0", private: true, scripts: { go: `node ${JSON.stringify(path.join(repoRoot, "scripts/cli.mjs"))} --guard && echo ran` } }));
 
     it("refuses `--yes` and `-q` typed before `--`, and runs with them after it", async () => {
       const yes = await npmRun(project, ["-s", "go", "--yes"]);
@@ -151,7 +151,7 @@ describe("compiling once, not on every command", () => {
     const root = mkdtempSync(path.join(scratch, "tiny-"));
     mkdirSync(path.join(root, "src"));
     mkdirSync(path.join(root, "schemas"));
-    symlinkSync(path.join(REPO, "node_modules"), path.join(root, "node_modules"));
+    symlinkSync(path.join(repoRoot, "node_modules"), path.join(root, "node_modules"));
     writeFileSync(path.join(root, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", strict: true, outDir: "dist", rootDir: ".", types: [], skipLibCheck: true }, include: ["src/**/*.ts"] }));
     writeFileSync(path.join(root, "package.json"), '{ "type": "module" }\n');
     writeFileSync(path.join(root, "package-lock.json"), "{}\n");
@@ -210,7 +210,7 @@ describe("compiling once, not on every command", () => {
 
   it("compiles once when two commands start at once", async () => {
     const root = tinyProject();
-    const script = `const { ensureCompiled } = await import(${JSON.stringify(path.join(REPO, "scripts/compile.mjs"))}); console.log(await ensureCompiled({ root: ${JSON.stringify(root)} }));`;
+    const script = `const { ensureCompiled } = await import(${JSON.stringify(path.join(repoRoot, "scripts/compile.mjs"))}); console.log(await ensureCompiled({ root: ${JSON.stringify(root)} }));`;
     const runs = await Promise.all([0, 1].map(() => exec(process.execPath, ["--input-type=module", "-e", script])));
     expect(runs.map((r) => r.stdout.trim()).sort()).toEqual(["false", "true"]);
     expect(existsSync(path.join(root, "dist/.compile-lock"))).toBe(false);
