@@ -119,9 +119,8 @@ export const nodeName = (role: NodeRole, index: number): string => `${role}-${in
 export const sameCapacity = (a: Capacity | undefined, b: Capacity | undefined): boolean =>
   a === b || (a !== undefined && b !== undefined && a.cpu === b.cpu && a.memory === b.memory);
 
-
 /**
- * "8 → 12 CPU", "8Gi → 12Gi", or the value alone when it did not change; a
+ * "8 → 12 CPU", "8 → 12Gi", "500m CPU → 1 CPU", or the value alone when it did not change; a
  * shared unit is written once.
  */
 export function change(before: string | undefined, after: string): string {
@@ -131,7 +130,7 @@ export function change(before: string | undefined, after: string): string {
 }
 const UNIT = /^([0-9.]+)(\s?[A-Za-z%]*)$/;
 
-/** "4 → 6 CPU / 8Gi → 12Gi": each dimension with its own arrow, if it changed. */
+/** "4 → 6 CPU / 8 → 12Gi": each dimension with its own arrow, if it changed. */
 export function capacityChange(before: Capacity | undefined, after: Capacity): string {
   if (!before) return formatCapacity(after);
   return `${change(formatApproximate("cpu", before.cpu), formatApproximate("cpu", after.cpu))} / ${change(formatApproximate("memory", before.memory), formatApproximate("memory", after.memory))}`;

@@ -98,10 +98,11 @@ export function svg(model: PlatformModel): string {
   let y = 28;
   body.push(text(LEFT, y, `Platform capacity: cluster ${picture.cluster}`, { "font-size": 16, "font-weight": "bold" }));
   y += 20;
-  body.push(text(LEFT, y, `Volcano shares out every node (${formatCapacity(picture.capacity)}); quotas are measured against the workers (${formatCapacity(picture.workers)}).`, { fill: COLORS.muted }));
+  const cluster = `${picture.volcano ? "Volcano shares out" : "The cluster is"} every node (${formatCapacity(picture.capacity)})`;
+  body.push(text(LEFT, y, `${cluster}; quotas are measured against the workers (${formatCapacity(picture.workers)}).`, { fill: COLORS.muted }));
   y += 16;
   for (const { dimension, title } of DIMENSIONS) y = panel(body, picture, dimension, title, y + 20);
-  y = legend(body, y + 24);
+  y = legend(body, y + 24, picture.volcano);
   const height = y + 16;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${num(height)}" viewBox="0 0 ${WIDTH} ${num(height)}" role="img" aria-labelledby="title">`,
@@ -253,14 +254,18 @@ function queueRow(rows: string[], queue: QueuePicture, p: Panel, fmt: (n: number
   row(rows, y, `queue ${queue.name}`, `weight ${queue.weight} (${formatPercent(queue.weightShare)}) · can get ${reach}`);
 }
 
-function legend(body: string[], top: number): number {
-  const items: Array<[string, string]> = [
-    [element("rect", { width: 14, height: 10, fill: COLORS.node }), "node"],
+/** What each colour and line means; the queues' only when there is Volcano. */
+function legend(body: string[], top: number, volcano: boolean): number {
+  const queues: Array<[string, string]> = [
     [element("rect", { width: 14, height: 10, fill: COLORS.guarantee }), "queue guarantee"],
     [element("rect", { width: 14, height: 10, fill: COLORS.reach }), "most a queue can get"],
     [element("rect", { width: 14, height: 10, fill: "url(#beyond-reach)", stroke: COLORS.guarantee, "stroke-width": 0.5 }), "capability beyond reach"],
     [element("line", { x1: 7, y1: -2, x2: 7, y2: 12, stroke: COLORS.text, "stroke-width": 2 }), "fair share by weight"],
     [element("rect", { width: 14, height: 10, fill: COLORS.volcanoTeam }), "quota of a Volcano team"],
+  ];
+  const items: Array<[string, string]> = [
+    [element("rect", { width: 14, height: 10, fill: COLORS.node }), "node"],
+    ...(volcano ? queues : []),
     [element("rect", { width: 14, height: 10, fill: COLORS.defaultTeam }), "quota of a default-scheduler team"],
     [element("line", { x1: 7, y1: -2, x2: 7, y2: 12, stroke: COLORS.cluster, "stroke-width": 2 }), "cluster (every node)"],
     [element("line", { x1: 7, y1: -2, x2: 7, y2: 12, stroke: COLORS.workers, "stroke-width": 1.5, "stroke-dasharray": "4 3" }), "workers (agents)"],
