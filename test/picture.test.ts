@@ -15,9 +15,8 @@ import type { PlatformModel } from "../src/model/platform-model.js";
 import { MAX_NODES, MAX_TEAMS, mermaid } from "../src/picture/mermaid.js";
 import { MAX_QUEUE_ROWS, svg } from "../src/picture/svg.js";
 import { validateProject } from "../src/validate/index.js";
+import { repoRoot } from "./support/paths.js";
 import { copyProject, teamLike } from "./support/project.js";
-
-const REPO = path.resolve(import.meta.dirname, "..");
 
 // ---------------------------------------------------------------- the inputs, read independently
 
@@ -33,7 +32,7 @@ const amountOf = (r: { cpu: string | number; memory: string | number }): Amount 
 /** "4 CPU / 8Gi", for amounts the seed makes (whole or .5 cores, whole Gi). */
 const shown = (a: Amount): string => `${a.cpu} CPU / ${a.memory / GI}Gi`;
 
-const yaml = (file: string) => parse(readFileSync(path.join(REPO, file), "utf8"));
+const yaml = (file: string) => parse(readFileSync(path.join(repoRoot, file), "utf8"));
 const platformYaml = yaml("platform.yaml");
 const teamYaml = ["alpha", "beta", "delta", "theta"].map((name) => yaml(`teams/${name}.yaml`));
 
@@ -61,7 +60,7 @@ function reach(q: (typeof queuesYaml)[number]): Amount {
 
 let seed: PlatformModel;
 beforeAll(async () => {
-  seed = (await validateProject(REPO)).model!;
+  seed = (await validateProject(repoRoot)).model!;
 });
 
 async function modelOf(edit: (project: ReturnType<typeof copyProject>) => void): Promise<PlatformModel> {
@@ -297,7 +296,7 @@ describe("the Mermaid diagram of the seed", () => {
   });
 
   it("marks nothing without a base, or against a base that is the same", async () => {
-    const again = (await validateProject(REPO)).model!;
+    const again = (await validateProject(repoRoot)).model!;
     expect(readMermaid(mermaid(seed)).classes).toEqual({});
     expect(readMermaid(mermaid(seed, again)).classes).toEqual({});
     expect(mermaid(seed, again)).toBe(mermaid(seed));
@@ -403,7 +402,7 @@ describe("the SVG of the seed", () => {
   });
 
   it("is byte-identical for the same input", async () => {
-    const again = (await validateProject(REPO)).model!;
+    const again = (await validateProject(repoRoot)).model!;
     expect(svg(again)).toBe(svg(seed));
   });
 
