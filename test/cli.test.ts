@@ -3,12 +3,13 @@
  * what it prints where, and that it takes its streams from its caller and
  * does nothing on import.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { compile } from "../src/pipeline.js";
 import { writeTree } from "../src/write/output-dirs.js";
 import { runCli } from "./support/cli.js";
+import { repoRoot } from "./support/paths.js";
 import { copyProject, type TestProject } from "./support/project.js";
 
 let project: TestProject;
@@ -90,6 +91,14 @@ describe("the CLI as a function", () => {
     expect(chunks.join("")).toMatch(/^err:error: unknown command 'bulid'/);
     expect(chunks.join("")).toContain("(Did you mean build?)");
     expect(process.exitCode).toBe(before);
+  });
+
+  it("reaches the process only in the executable, src/cli/main.ts", () => {
+    const dir = path.join(repoRoot, "src/cli");
+    const sources = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts") && f !== "main.ts");
+    expect(sources).toContain("run.ts");
+    const reaching = sources.filter((f) => /\bprocess\.(stdout|stderr|exitCode|exit|argv|cwd|env)\b/.test(readFileSync(path.join(dir, f), "utf8").replace(/^\s*(\/\*\*|\*|\/\/).*$/gm, "")));
+    expect(reaching).toEqual([]);
   });
 
   it("resolves --dir against the cwd it is given", async () => {

@@ -1,7 +1,7 @@
 import { Option, type Command } from "commander";
 import { FORMATS } from "../../format/index.js";
 import { scaffoldTeam, writeScaffold, type NewTeamOptions } from "../../scaffold/new-team.js";
-import { EXIT, summary, withCommonOptions, type CommonOptions, type Io } from "../output.js";
+import { EXIT, report, summary, withCommonOptions, type CommonOptions, type Io } from "../output.js";
 
 interface NewTeamCommandOptions extends CommonOptions, Omit<NewTeamOptions, "name" | "owners"> {
   owner?: string[];
@@ -12,8 +12,7 @@ export async function newTeam(io: Io, name: string, options: NewTeamCommandOptio
   const root = io.root(options.dir);
   const result = await scaffoldTeam(root, { name, scheduler: options.scheduler, language: options.language, owners: options.owner, description: options.description, contact: options.contact });
   if (!result.scaffold) {
-    const output = FORMATS[options.format](result.diagnostics, io.color);
-    (options.format === "text" ? process.stderr : process.stdout).write(output + "\n");
+    report(io, result.diagnostics, options);
     summary(io, io.paint.red(`✖ teams/${name}.yaml was not written.`), options);
     return EXIT.invalid;
   }
