@@ -1,14 +1,16 @@
 /**
  * The validated platform: platform.yaml and the teams with every default
- * filled in and every name derived in one place. Synthesis reads only this.
+ * filled in, every quantity parsed and every name derived in one place.
+ * Synthesis, policy and review read only this.
  */
+import { PLATFORM_FILE } from "../load/inputs.js";
 import type { Platform, Resources } from "../types/platform.js";
 import type { Team } from "../types/team.js";
 import type { SourceDocument } from "../load/source.js";
 import { kubernetesVersionOfK3sImage, type KubernetesVersion } from "../compat/versions.js";
-import type { Capacity } from "./capacity.js";
+import { capacityOf, ZERO, type Capacity } from "./capacity.js";
 import { clusterNetwork, type NetworkPlan } from "./network.js";
-import { bytes, milliCPU, sparkMemoryBytes } from "./quantity.js";
+import { sparkMemoryBytes } from "./quantity.js";
 
 export { capacityOf, type Capacity } from "./capacity.js";
 
@@ -22,7 +24,39 @@ export interface TeamModel {
   /** Volcano teams only; the queue is named after the team. */
   queueName?: string;
   spec: Team;
+  /** The namespace's ResourceQuota. */
+  quota: { requests: Capacity; limits: Capacity; pods: number };
+  /** The LimitRange's container defaults. */
+  limitRange: { defaultRequest: Capacity; default: Capacity };
+  /** The queue the team file declares (validation refuses one on a default-scheduler team). */
+  queue?: QueueModel;
   job: SparkJobShape;
+}
+
+/** A Volcano queue as written: the platform's `default` queue, or a team's. */
+export interface QueueModel {
+  name: string;
+  /** The input file that declares it, and the JSON pointer of its settings there. */
+  file: string;
+  pointer: string;
+  weight: number;
+  capability?: Capacity;
+  /** Zero when none is written. */
+  guarantee: Capacity;
+  /** The settings as written: the Queue object carries their text. */
+  spec: { weight: number; capability?: Resources; guarantee?: Resources };
+}
+
+/** A queue Volcano will have, and the team it belongs to (none for `default`). */
+export interface VolcanoQueue extends QueueModel {
+  team?: TeamModel;
+}
+
+/** A group of identical nodes. */
+export interface NodeGroupModel {
+  count: number;
+  /** Allocatable CPU and memory of one node. */
+  each: Capacity;
 }
 
 /** The example job with Spark's defaults filled in, as pods Kubernetes will see. */
@@ -42,11 +76,16 @@ export interface PlatformModel {
   teams: TeamModel[];
   kubernetes: KubernetesVersion;
   sources: Map<string, SourceDocument>;
+  nodes: { servers: NodeGroupModel; agents: NodeGroupModel };
   /** Sum over every node: what Volcano counts as the cluster (k3s servers schedule pods too). */
   clusterCapacity: Capacity;
   /** Sum over the agents only. */
   workerCapacity: Capacity;
   volcanoEnabled: boolean;
+  /** Volcano's `default` queue, with the platform's settings or Volcano's own weight of 1. */
+  defaultQueue: QueueModel;
+  /** Every queue Volcano will have: `default`, then each Volcano team's; none without Volcano. */
+  queues: VolcanoQueue[];
   /** Host ports, and the host address they are published on. */
   hostPorts: { http: number; https: number; api: number; bindAddress: string };
   network: NetworkPlan;
@@ -54,7 +93,22 @@ export interface PlatformModel {
 
 export const TEAM_NAMESPACE_PREFIX = "team-";
 export const namespaceOf = (team: string): string => `${TEAM_NAMESPACE_PREFIX}${team}`;
-export const serviceAccountOf = (team: string): string => `${team}-sa`;
+/**
+ * A team's Spark service account is `<team>-sa`: the tenant base names it
+ * `sa`, the overlay's name prefix makes it the team's, and the guardrails
+ * rebuild the name from the namespace's team label.
+ */
+export const SERVICE_ACCOUNT_SUFFIX = "sa";
+export const serviceAccountOf = (team: string): string => `${team}-${SERVICE_ACCOUNT_SUFFIX}`;
+
+function queueModel(name: string, file: string, pointer: string, spec: QueueModel["spec"]): QueueModel {
+  return {
+    name, file, pointer, weight: spec.weight,
+    ...(spec.capability ? { capability: capacityOf(spec.capability) } : {}),
+    guarantee: spec.guarantee ? capacityOf(spec.guarantee) : ZERO,
+    spec,
+  };
+}
 
 /** Spark adds max(10 %, 384 MiB) of memory overhead to each pod (spark.{driver,executor}.memoryOverhead). */
 export function sparkPodMemory(jvmMemory: string): number {
@@ -83,25 +137,38 @@ export function teamModel(spec: Team, file: string): TeamModel {
     scheduler: spec.scheduler,
     queueName: spec.scheduler === "volcano" ? spec.name : undefined,
     spec,
+    quota: { requests: capacityOf(spec.quota.requests), limits: capacityOf(spec.quota.limits), pods: spec.quota.pods },
+    limitRange: { defaultRequest: capacityOf(spec.limitRange.defaultRequest), default: capacityOf(spec.limitRange.default) },
+    ...(spec.queue ? { queue: queueModel(spec.name, file, "/queue", spec.queue) } : {}),
     job: jobShape(spec.exampleJob),
   };
 }
 
+/** The same platform with other teams: everything derived from the teams (the queues) is derived again. */
+export const withTeams = (model: PlatformModel, teams: TeamModel[]): PlatformModel => platformModel(model.platform, teams, model.sources);
+
 export function platformModel(platform: Platform, teams: TeamModel[], sources: Map<string, SourceDocument>): PlatformModel {
   const { servers, agents } = platform.cluster;
-  const group = (g: typeof servers): Capacity => ({ cpu: g.count * milliCPU(g.cpu), memory: g.count * bytes(g.memory) });
-  const workerCapacity = group(agents);
-  const serverCapacity = group(servers);
+  const nodes = { servers: { count: servers.count, each: capacityOf(servers) }, agents: { count: agents.count, each: capacityOf(agents) } };
+  const total = (g: NodeGroupModel): Capacity => ({ cpu: g.count * g.each.cpu, memory: g.count * g.each.memory });
+  const workerCapacity = total(nodes.agents);
+  const serverCapacity = total(nodes.servers);
+  const sorted = [...teams].sort((a, b) => a.name.localeCompare(b.name));
+  const volcanoEnabled = platform.components.volcano !== undefined;
+  const defaultQueue = queueModel("default", PLATFORM_FILE, "/volcano/defaultQueue", platform.volcano?.defaultQueue ?? { weight: 1 });
   const kubernetes = kubernetesVersionOfK3sImage(platform.cluster.k3sImage);
   if (!kubernetes) throw new Error(`unparseable k3s image ${platform.cluster.k3sImage} (the schema should have refused it)`);
   return {
     platform,
-    teams: [...teams].sort((a, b) => a.name.localeCompare(b.name)),
+    teams: sorted,
     kubernetes,
     sources,
+    nodes,
     clusterCapacity: { cpu: workerCapacity.cpu + serverCapacity.cpu, memory: workerCapacity.memory + serverCapacity.memory },
     workerCapacity,
-    volcanoEnabled: platform.components.volcano !== undefined,
+    volcanoEnabled,
+    defaultQueue,
+    queues: volcanoEnabled ? [defaultQueue, ...sorted.filter((t) => t.queueName && t.queue).map((team) => ({ ...team.queue!, team }))] : [],
     hostPorts: {
       http: platform.cluster.ports?.http ?? 8080,
       https: platform.cluster.ports?.https ?? 8443,

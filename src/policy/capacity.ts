@@ -4,9 +4,8 @@
  * against the workers, and the Volcano queues as Volcano 1.8.2's proportion
  * plugin sees them (see shared/research/volcano-1.8.2.md §4).
  */
-import { PLATFORM_FILE } from "../load/inputs.js";
-import { add, capacityOf, formatCapacity, minimum, subtract, sum, ZERO, type Capacity } from "../model/capacity.js";
-import type { PlatformModel, TeamModel } from "../model/platform-model.js";
+import { add, atLeastZero, formatCapacity, minimum, subtract, sum, type Capacity } from "../model/capacity.js";
+import type { PlatformModel, TeamModel, VolcanoQueue } from "../model/platform-model.js";
 
 /** The arithmetic is the model's; re-exported for the picture of the platform, which reads it from here. */
 export { add, minimum, subtract, sum, ZERO } from "../model/capacity.js";
@@ -29,9 +28,9 @@ export interface QuotaTotals {
 
 export function quotaTotals(teams: readonly TeamModel[]): QuotaTotals {
   return {
-    requests: sum(teams.map((t) => capacityOf(t.spec.quota.requests))),
-    limits: sum(teams.map((t) => capacityOf(t.spec.quota.limits))),
-    pods: teams.reduce((n, t) => n + t.spec.quota.pods, 0),
+    requests: sum(teams.map((t) => t.quota.requests)),
+    limits: sum(teams.map((t) => t.quota.limits)),
+    pods: teams.reduce((n, t) => n + t.quota.pods, 0),
   };
 }
 
@@ -59,35 +58,6 @@ export function overcommit(model: PlatformModel): Overcommit[] {
 
 const ratio = (amount: number, available: number): number => (available > 0 ? amount / available : amount > 0 ? Infinity : 0);
 
-/** A Volcano queue: the platform's `default` queue or a team's. */
-export interface VolcanoQueue {
-  name: string;
-  team?: TeamModel;
-  /** The input file that declares it, and the JSON pointer of its settings there. */
-  file: string;
-  pointer: string;
-  weight: number;
-  capability?: Capacity;
-  guarantee: Capacity;
-}
-
-export function volcanoQueues(model: PlatformModel): VolcanoQueue[] {
-  if (!model.volcanoEnabled) return [];
-  const defaults = model.platform.volcano?.defaultQueue ?? { weight: 1 };
-  return [
-    {
-      name: "default", file: PLATFORM_FILE, pointer: "/volcano/defaultQueue", weight: defaults.weight,
-      capability: defaults.capability && capacityOf(defaults.capability),
-      guarantee: defaults.guarantee ? capacityOf(defaults.guarantee) : ZERO,
-    },
-    ...model.teams.filter((t) => t.queueName && t.spec.queue).map((team) => ({
-      name: team.queueName!, team, file: team.file, pointer: "/queue", weight: team.spec.queue!.weight,
-      capability: team.spec.queue!.capability && capacityOf(team.spec.queue!.capability),
-      guarantee: team.spec.queue!.guarantee ? capacityOf(team.spec.queue!.guarantee) : ZERO,
-    })),
-  ];
-}
-
 export interface QueueShare {
   queue: VolcanoQueue;
   /** weight / Σ weights */
@@ -107,7 +77,7 @@ export interface QueueShares {
 
 /** Volcano 1.8.2 `proportion`: realCapability(q) = min(total − totalGuarantee + guarantee(q), capability(q)). */
 export function queueShares(model: PlatformModel): QueueShares {
-  const queues = volcanoQueues(model);
+  const queues = model.queues;
   const cluster = model.clusterCapacity;
   const totalGuarantee = sum(queues.map((q) => q.guarantee));
   const totalWeight = queues.reduce((n, q) => n + q.weight, 0);
@@ -122,7 +92,7 @@ export function queueShares(model: PlatformModel): QueueShares {
         queue,
         weightShare,
         share: { cpu: Math.round(cluster.cpu * weightShare), memory: Math.round(cluster.memory * weightShare) },
-        realCapability: { cpu: Math.max(0, capped.cpu), memory: Math.max(0, capped.memory) },
+        realCapability: atLeastZero(capped),
       };
     }),
   };
@@ -131,8 +101,7 @@ export function queueShares(model: PlatformModel): QueueShares {
 /** The most a new queue without a guarantee could ever get, given the guarantees already made. */
 export function roomForNewQueue(model: PlatformModel): Capacity {
   const { cluster, totalGuarantee } = queueShares(model);
-  const room = subtract(cluster, totalGuarantee);
-  return { cpu: Math.max(0, room.cpu), memory: Math.max(0, room.memory) };
+  return atLeastZero(subtract(cluster, totalGuarantee));
 }
 
 /** "driver 1 CPU / 896Mi + 2 executors × 1 CPU / 896Mi = 3 CPU / 2688Mi" */

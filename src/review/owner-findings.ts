@@ -10,7 +10,7 @@
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { locate } from "../load/source.js";
-import { capacityOf, formatCapacity } from "../model/capacity.js";
+import { formatCapacity } from "../model/capacity.js";
 import type { PlatformModel } from "../model/platform-model.js";
 import type { Team } from "../types/team.js";
 import { PLATFORM_OWNER, shownPath, type Ownership } from "./ownership.js";
@@ -60,10 +60,10 @@ export function otherTeamQuotas(ownership: Ownership, head: PlatformModel, base:
     // In the file's order, so that the finding points at the first changed value.
     const changed = [...new Set([...now.keys(), ...old.keys()])].filter((p) => old.get(p) !== now.get(p));
     if (changed.length === 0) continue;
-    const { requests, limits, pods } = team.spec.quota;
+    const { requests, limits, pods } = team.quota;
     const what = before
       ? `team \`${team.name}\`'s quota changes (${changed.map((p) => `${p.slice(1).replace(/\//g, ".")} ${old.get(p) ?? "(none)"} → ${now.get(p) ?? "(none)"}`).join(", ")})`
-      : `team \`${team.name}\` is added with a quota of ${formatCapacity(capacityOf(requests))} of requests, ${formatCapacity(capacityOf(limits))} of limits and ${pods} pods${team.spec.queue ? `, and a queue of weight ${team.spec.queue.weight}` : ""}`;
+      : `team \`${team.name}\` is added with a quota of ${formatCapacity(requests)} of requests, ${formatCapacity(limits)} of limits and ${pods} pods${team.queue ? `, and a queue of weight ${team.queue.weight}` : ""}`;
     const others = ownership.teams.filter((t) => t !== team.name).map((t) => `\`${t}\``);
     const pointer = before ? changed[0] : "/quota";
     const source = head.sources.get(team.file);

@@ -16,7 +16,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { PLATFORM_FILE } from "../load/inputs.js";
 import { locate } from "../load/source.js";
-import type { PlatformModel } from "../model/platform-model.js";
+import { withTeams, type PlatformModel } from "../model/platform-model.js";
 import { synthesize } from "./index.js";
 import { LABELS, type KubeObject, type OutputFile, type Synthesis } from "./object.js";
 
@@ -48,7 +48,8 @@ type Owner = { kind: "team"; team: string } | { kind: "platform" } | { kind: "ke
 
 /** The platform's own names: what it synthesizes from platform.yaml alone. */
 export function platformClaims(model: PlatformModel): NameClaim[] {
-  return nameClaims({ ...model, teams: [] }, synthesize({ ...model, teams: [] }));
+  const alone = withTeams(model, []);
+  return nameClaims(alone, synthesize(alone));
 }
 
 /** Every name claim in a synthesis, in a stable order. */

@@ -25,7 +25,7 @@ export const capacityOvercommit: PolicyRule = {
   description: "Reports, with the numbers, when the teams' summed quota requests or limits exceed the workers' allocatable CPU or memory (within the thresholds).",
   docs: docsAnchor("capacity-overcommit"),
   check({ model, report }) {
-    const agents = model.platform.cluster.agents;
+    const { agents } = model.nodes;
     for (const o of overcommit(model)) {
       const worst = Math.max(o.ratio.cpu, o.ratio.memory);
       if (worst <= 1 || worst > o.threshold) continue;

@@ -1,4 +1,4 @@
-import { capacityOf, exceeds } from "../../model/capacity.js";
+import { exceeds } from "../../model/capacity.js";
 import { formatQuantity } from "../../model/quantity.js";
 import { describeJob } from "../capacity.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
@@ -16,7 +16,7 @@ export const jobFitsQuota: PolicyRule = {
   docs: docsAnchor("job-fits-quota"),
   check({ model, report }) {
     for (const team of model.teams) {
-      const requests = capacityOf(team.spec.quota.requests);
+      const { requests } = team.quota;
       for (const d of exceeds(team.job.total, requests)) {
         const format = (amount: number) => formatQuantity(d, amount);
         report({

@@ -1,5 +1,5 @@
 import { PLATFORM_FILE } from "../../load/inputs.js";
-import { capacityOf, formatCapacity, subtract, sum } from "../../model/capacity.js";
+import { formatCapacity, subtract, sum } from "../../model/capacity.js";
 import { queueShares } from "../capacity.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
 
@@ -22,7 +22,7 @@ export const mixedSchedulers: PolicyRule = {
     const plain = model.teams.filter((t) => t.scheduler === "default");
     if (!model.volcanoEnabled || volcano.length === 0 || plain.length === 0) return;
     const { cluster, totalGuarantee } = queueShares(model);
-    const outside = sum(plain.map((t) => capacityOf(t.spec.quota.requests)));
+    const outside = sum(plain.map((t) => t.quota.requests));
     // What is left beside the guarantees, less what default-scheduler pods may take.
     const short = subtract(outside, subtract(cluster, totalGuarantee));
     const shortfall = { cpu: Math.max(0, short.cpu), memory: Math.max(0, short.memory) };

@@ -1,4 +1,4 @@
-import { capacityOf, exceeds } from "../../model/capacity.js";
+import { exceeds } from "../../model/capacity.js";
 import { formatQuantity } from "../../model/quantity.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
 
@@ -14,14 +14,14 @@ export const queueGuaranteeWithinQuota: PolicyRule = {
   docs: docsAnchor("queue-guarantee-within-quota"),
   check({ model, report }) {
     for (const team of model.teams) {
-      const guarantee = team.scheduler === "volcano" ? team.spec.queue?.guarantee : undefined;
-      if (!guarantee) continue;
-      const requests = capacityOf(team.spec.quota.requests);
-      for (const d of exceeds(capacityOf(guarantee), requests)) {
+      if (team.scheduler !== "volcano" || !team.queue?.spec.guarantee) continue;
+      const { guarantee } = team.queue;
+      const { requests } = team.quota;
+      for (const d of exceeds(guarantee, requests)) {
         const format = (amount: number) => formatQuantity(d, amount);
         report({
           file: team.file, path: `/queue/guarantee/${d}`,
-          message: `queue \`${team.queueName}\` guarantees ${format(capacityOf(guarantee)[d])} of ${d}, more than the quota lets team \`${team.name}\` request (${format(requests[d])}): the rest of the guarantee is reserved for nobody`,
+          message: `queue \`${team.queueName}\` guarantees ${format(guarantee[d])} of ${d}, more than the quota lets team \`${team.name}\` request (${format(requests[d])}): the rest of the guarantee is reserved for nobody`,
           hint: `Lower queue.guarantee.${d} to at most ${format(requests[d])}, or raise quota.requests.${d}.`,
         });
       }

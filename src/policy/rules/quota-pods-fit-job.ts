@@ -8,7 +8,7 @@ export const quotaPodsFitJob: PolicyRule = {
   docs: docsAnchor("quota-pods-fit-job"),
   check({ model, report }) {
     for (const team of model.teams) {
-      const { pods } = team.spec.quota;
+      const { pods } = team.quota;
       if (pods >= team.job.pods) continue;
       report({
         file: team.file, path: "/quota/pods",

@@ -1,4 +1,5 @@
-import { capacityOf, exceeds, formatCapacity } from "../../model/capacity.js";
+import { exceeds, formatCapacity } from "../../model/capacity.js";
+import type { NodeGroupModel } from "../../model/platform-model.js";
 import { formatQuantity } from "../../model/quantity.js";
 import { QUOTA_KINDS } from "../capacity.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
@@ -17,12 +18,12 @@ export const quotaWithinCluster: PolicyRule = {
   docs: docsAnchor("quota-within-cluster"),
   check({ model, report }) {
     const cluster = model.clusterCapacity;
-    const { servers, agents } = model.platform.cluster;
-    const group = (count: number, kind: string, node: typeof servers) => `${count} ${kind}${count === 1 ? "" : "s"} of ${formatCapacity(capacityOf(node))}`;
-    const nodes = `${group(servers.count, "server", servers)} and ${group(agents.count, "agent", agents)}`;
+    const { servers, agents } = model.nodes;
+    const group = (kind: string, { count, each }: NodeGroupModel) => `${count} ${kind}${count === 1 ? "" : "s"} of ${formatCapacity(each)}`;
+    const nodes = `${group("server", servers)} and ${group("agent", agents)}`;
     for (const team of model.teams) {
       for (const kind of QUOTA_KINDS) {
-        const quota = capacityOf(team.spec.quota[kind]);
+        const quota = team.quota[kind];
         for (const d of exceeds(quota, cluster)) {
           const format = (amount: number) => formatQuantity(d, amount);
           report({

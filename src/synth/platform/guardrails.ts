@@ -11,7 +11,7 @@
  * not mean thousands of policies for the API server to evaluate.
  */
 import { admissionPolicyApi } from "../../compat/versions.js";
-import type { PlatformModel } from "../../model/platform-model.js";
+import { SERVICE_ACCOUNT_SUFFIX, type PlatformModel } from "../../model/platform-model.js";
 import { LABELS, MANAGED_BY, PART_OF, type KubeObject } from "../object.js";
 
 const QUEUE_ANNOTATION = "scheduling.volcano.sh/queue-name";
@@ -21,7 +21,7 @@ const TEAM_VARIABLES = [
   { name: "team", expression: `namespaceObject.metadata.labels['${LABELS.team}']` },
   { name: "volcano", expression: `namespaceObject.metadata.labels['${LABELS.scheduler}'] == 'volcano'` },
   { name: "queue", expression: `has(namespaceObject.metadata.annotations) && '${QUEUE_ANNOTATION}' in namespaceObject.metadata.annotations ? namespaceObject.metadata.annotations['${QUEUE_ANNOTATION}'] : ''` },
-  { name: "serviceAccount", expression: `namespaceObject.metadata.labels['${LABELS.team}'] + '-sa'` },
+  { name: "serviceAccount", expression: `namespaceObject.metadata.labels['${LABELS.team}'] + '-${SERVICE_ACCOUNT_SUFFIX}'` },
 ];
 
 interface Rule {

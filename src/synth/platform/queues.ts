@@ -3,8 +3,7 @@
  * `reclaimable` are always set, since Volcano's mutating webhook would
  * otherwise default them and Argo CD would show drift.
  */
-import { PLATFORM_FILE } from "../../load/inputs.js";
-import type { PlatformModel, TeamModel } from "../../model/platform-model.js";
+import type { PlatformModel, QueueModel, TeamModel } from "../../model/platform-model.js";
 import type { Resources } from "../../types/platform.js";
 import { ARGO, LABELS, MANAGED_BY, PART_OF, type KubeObject } from "../object.js";
 import { tenantLabels } from "../tenant/overlay.js";
@@ -16,26 +15,21 @@ export interface QueueObject {
   source: string;
 }
 
+/** The model's Volcano queues as objects, each with the input file that declares it. */
 export function volcanoQueues(model: PlatformModel): QueueObject[] {
-  if (!model.volcanoEnabled) return [];
-  const defaultQueue = model.platform.volcano?.defaultQueue ?? { weight: 1 };
-  return [
-    {
-      source: PLATFORM_FILE,
-      object: queue("default", defaultQueue, {
+  return model.queues.map(({ team, ...queue }) => ({
+    source: queue.file,
+    object: team
+      ? queueObject(queue, { [ARGO.syncOptions]: "SkipDryRunOnMissingResource=true" }, { [LABELS.team]: team.name })
+      : queueObject(queue, {
         // Volcano creates `default` itself and its webhook refuses to delete it:
         // Argo CD manages its settings but never prunes or deletes it.
         [ARGO.syncOptions]: "Delete=false,Prune=false,SkipDryRunOnMissingResource=true",
       }, {}),
-    },
-    ...model.teams.filter((t) => t.queueName).map((team) => ({
-      source: team.file,
-      object: queue(team.queueName!, team.spec.queue!, { [ARGO.syncOptions]: "SkipDryRunOnMissingResource=true" }, { [LABELS.team]: team.name }),
-    })),
-  ];
+  }));
 }
 
-function queue(name: string, spec: { weight: number; capability?: Resources; guarantee?: Resources }, annotations: Record<string, string>, labels: Record<string, string>): KubeObject {
+function queueObject({ name, spec }: QueueModel, annotations: Record<string, string>, labels: Record<string, string>): KubeObject {
   return {
     apiVersion: QUEUE_API,
     kind: "Queue",

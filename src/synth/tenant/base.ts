@@ -8,13 +8,13 @@
 import type { ComponentDescriptor, NetworkPath } from "../../components/component.js";
 import { installedComponents } from "../../components/installed.js";
 import { API_SERVER_PORT } from "../../model/network.js";
-import type { PlatformModel } from "../../model/platform-model.js";
+import { SERVICE_ACCOUNT_SUFFIX, type PlatformModel } from "../../model/platform-model.js";
 import type { KubeObject } from "../object.js";
 
 export const BASE_NAMES = {
   quota: "quota",
   limits: "limits",
-  serviceAccount: "sa",
+  serviceAccount: SERVICE_ACCOUNT_SUFFIX,
   driverRole: "spark-driver",
 } as const;
 

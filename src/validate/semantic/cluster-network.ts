@@ -25,7 +25,7 @@ export const clusterNetworkValid: SemanticRule = {
   docs: VALIDATION_DOCS,
   check({ model, report }) {
     const written = model.platform.cluster.network ?? {};
-    const nodes = model.platform.cluster.servers.count + model.platform.cluster.agents.count;
+    const nodes = model.nodes.servers.count + model.nodes.agents.count;
     const error = (key: RangeKey, message: string, hint: string) => report({ file: PLATFORM_FILE, path: pathOf(key), message, hint });
 
     for (const key of RANGES) {

@@ -1,5 +1,5 @@
-import { PLATFORM_FILE } from "../../load/inputs.js";
-import { capacityOf, sum } from "../../model/capacity.js";
+import { sum } from "../../model/capacity.js";
+import type { PlatformModel, QueueModel } from "../../model/platform-model.js";
 import { formatCPU, formatMemory, formatQuantity } from "../../model/quantity.js";
 import { VALIDATION_DOCS, type SemanticRule } from "./rule.js";
 import { exceeding } from "./resources.js";
@@ -11,10 +11,10 @@ export const schedulerHasQueue: SemanticRule = {
   docs: VALIDATION_DOCS,
   check({ model, report }) {
     for (const team of model.teams) {
-      if (team.scheduler === "volcano" && !team.spec.queue) {
+      if (team.scheduler === "volcano" && !team.queue) {
         report({ file: team.file, path: "/scheduler", message: `team \`${team.name}\` uses Volcano but has no \`queue\``, hint: "Add `queue:` with `weight` and `capability` (and optionally `guarantee`), or use `scheduler: default`." });
       }
-      if (team.scheduler === "default" && team.spec.queue) {
+      if (team.scheduler === "default" && team.queue) {
         report({ file: team.file, path: "/queue", message: `team \`${team.name}\` uses the default scheduler, which ignores \`queue\``, hint: "Remove `queue:`, or set `scheduler: volcano` to get a Volcano queue." });
       }
     }
@@ -34,20 +34,22 @@ export const volcanoInstalledWhenUsed: SemanticRule = {
   },
 };
 
+/** Every queue an input declares, whatever its team's scheduler: the teams' (in name order), then the platform's \`default\` when platform.yaml sets it. */
+const declaredQueues = (model: PlatformModel): QueueModel[] => [
+  ...model.teams.flatMap((t) => (t.queue ? [t.queue] : [])),
+  ...(model.platform.volcano?.defaultQueue ? [model.defaultQueue] : []),
+];
+
 export const guaranteeWithinCapability: SemanticRule = {
   id: "queue/guarantee-exceeds-capability",
   defaultSeverity: "error",
   description: "A queue's guarantee is at most its capability.",
   docs: VALIDATION_DOCS,
   check({ model, report }) {
-    const queues = [
-      ...model.teams.filter((t) => t.spec.queue?.guarantee).map((t) => ({ file: t.file, base: "/queue", queue: t.spec.queue! })),
-      ...(model.platform.volcano?.defaultQueue ? [{ file: PLATFORM_FILE, base: "/volcano/defaultQueue", queue: model.platform.volcano.defaultQueue }] : []),
-    ];
-    for (const { file, base, queue } of queues) {
-      if (!queue.guarantee || !queue.capability) continue;
-      for (const d of exceeding(capacityOf(queue.guarantee), capacityOf(queue.capability))) {
-        report({ file, path: `${base}/guarantee/${d.key}`, message: `queue guarantee.${d.key} (${d.small}) is more than its capability.${d.key} (${d.large})`, hint: `Lower guarantee.${d.key} to ${d.large} or less.` });
+    for (const queue of declaredQueues(model)) {
+      if (!queue.spec.guarantee || !queue.capability) continue;
+      for (const d of exceeding(queue.guarantee, queue.capability)) {
+        report({ file: queue.file, path: `${queue.pointer}/guarantee/${d.key}`, message: `queue guarantee.${d.key} (${d.small}) is more than its capability.${d.key} (${d.large})`, hint: `Lower guarantee.${d.key} to ${d.large} or less.` });
       }
     }
   },
@@ -65,10 +67,7 @@ export const guaranteesFitCluster: SemanticRule = {
   docs: VALIDATION_DOCS,
   check({ model, report }) {
     if (!model.volcanoEnabled) return;
-    const holders = [
-      ...model.teams.filter((t) => t.spec.queue?.guarantee).map((t) => ({ name: t.name, file: t.file, path: "/queue/guarantee", guarantee: capacityOf(t.spec.queue!.guarantee!) })),
-      ...(model.platform.volcano?.defaultQueue?.guarantee ? [{ name: "default", file: PLATFORM_FILE, path: "/volcano/defaultQueue/guarantee", guarantee: capacityOf(model.platform.volcano.defaultQueue.guarantee) }] : []),
-    ];
+    const holders = declaredQueues(model).filter((q) => q.spec.guarantee).map((q) => ({ name: q.name, file: q.file, path: `${q.pointer}/guarantee`, guarantee: q.guarantee }));
     const total = sum(holders.map((h) => h.guarantee));
     const over = exceeding(total, model.clusterCapacity);
     if (over.length === 0) return;

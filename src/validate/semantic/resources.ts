@@ -1,4 +1,4 @@
-import { capacityOf, exceeds, type Capacity } from "../../model/capacity.js";
+import { DIMENSIONS, exceeds, type Capacity } from "../../model/capacity.js";
 import { formatQuantity } from "../../model/quantity.js";
 import { VALIDATION_DOCS, type SemanticRule } from "./rule.js";
 
@@ -13,8 +13,8 @@ export const quotaRequestsWithinLimits: SemanticRule = {
   docs: VALIDATION_DOCS,
   check({ model, report }) {
     for (const team of model.teams) {
-      const { requests, limits } = team.spec.quota;
-      for (const d of exceeding(capacityOf(requests), capacityOf(limits))) {
+      const { requests, limits } = team.quota;
+      for (const d of exceeding(requests, limits)) {
         report({ file: team.file, path: `/quota/requests/${d.key}`, message: `quota requests.${d.key} (${d.small}) is more than limits.${d.key} (${d.large})`, hint: `Lower requests.${d.key} to ${d.large} or less, or raise limits.${d.key}.` });
       }
     }
@@ -28,11 +28,11 @@ export const limitRangeConsistent: SemanticRule = {
   docs: VALIDATION_DOCS,
   check({ model, report }) {
     for (const team of model.teams) {
-      const { defaultRequest, default: defaultLimit } = team.spec.limitRange;
-      for (const d of exceeding(capacityOf(defaultRequest), capacityOf(defaultLimit))) {
+      const { defaultRequest, default: defaultLimit } = team.limitRange;
+      for (const d of exceeding(defaultRequest, defaultLimit)) {
         report({ file: team.file, path: `/limitRange/defaultRequest/${d.key}`, message: `limitRange defaultRequest.${d.key} (${d.small}) is more than default.${d.key} (${d.large}); Kubernetes would reject every defaulted container`, hint: `Lower defaultRequest.${d.key} to ${d.large} or less.` });
       }
-      for (const d of exceeding(capacityOf(defaultLimit), capacityOf(team.spec.quota.limits))) {
+      for (const d of exceeding(defaultLimit, team.quota.limits)) {
         report({ file: team.file, path: `/limitRange/default/${d.key}`, message: `limitRange default.${d.key} (${d.small}) is more than the whole quota limits.${d.key} (${d.large}), so no defaulted pod could start`, hint: `Lower default.${d.key} to at most ${d.large}.` });
       }
     }
@@ -45,12 +45,11 @@ export const quantitiesPositive: SemanticRule = {
   description: "Quota, queue capability and node sizes are greater than zero.",
   docs: VALIDATION_DOCS,
   check({ model, report }) {
-    const zero = (value: string | number) => capacityOf({ cpu: value, memory: 0 }).cpu === 0;
     for (const team of model.teams) {
-      for (const [section, resources] of [["quota/requests", team.spec.quota.requests], ["quota/limits", team.spec.quota.limits], ["queue/capability", team.spec.queue?.capability]] as const) {
+      for (const [section, resources] of [["quota/requests", team.quota.requests], ["quota/limits", team.quota.limits], ["queue/capability", team.queue?.capability]] as const) {
         if (!resources) continue;
-        for (const key of ["cpu", "memory"] as const) {
-          if (zero(resources[key])) report({ file: team.file, path: `/${section}/${key}`, message: `${section.replace("/", ".")}.${key} is zero, so nothing can run`, hint: `Give ${key} a size greater than zero.` });
+        for (const key of DIMENSIONS) {
+          if (resources[key] === 0) report({ file: team.file, path: `/${section}/${key}`, message: `${section.replace("/", ".")}.${key} is zero, so nothing can run`, hint: `Give ${key} a size greater than zero.` });
         }
       }
     }
