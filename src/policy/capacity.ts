@@ -7,9 +7,6 @@
 import { add, atLeastZero, formatCapacity, minimum, subtract, sum, type Capacity } from "../model/capacity.js";
 import type { PlatformModel, TeamModel, VolcanoQueue } from "../model/platform-model.js";
 
-/** The arithmetic is the model's; re-exported for the picture of the platform, which reads it from here. */
-export { add, minimum, subtract, sum, ZERO } from "../model/capacity.js";
-
 export const DEFAULT_OVERCOMMIT = { requests: 3, limits: 4 } as const;
 
 export type QuotaKind = "requests" | "limits";
