@@ -11,7 +11,8 @@ import { FORMATS } from "../src/format/index.js";
 import { MAX_INPUT_BYTES, MAX_INPUT_DEPTH, MAX_INPUT_LINES, MAX_INPUT_SYNTAX, parseSource } from "../src/load/source.js";
 import { validateProject } from "../src/validate/index.js";
 import { repoRoot } from "./support/paths.js";
-import { copyProject, runCli, type TestProject } from "./support/project.js";
+import { runCli } from "./support/cli.js";
+import { copyProject, type TestProject } from "./support/project.js";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
@@ -102,7 +103,7 @@ describe(`at most ${MAX_PROBLEMS_PER_FILE} problems of a file`, () => {
       omitted: 150,
     });
 
-    const cli = runCli(["validate", "-C", project.root]);
+    const cli = await runCli(["validate", "-C", project.root]);
     expect(cli.code).toBe(1);
     expect(cli.stdout).toBe("✖ 250 errors.\n");
     const lines = cli.stderr.trimEnd().split("\n");

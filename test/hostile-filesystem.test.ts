@@ -19,7 +19,7 @@ import { isOwnedPath } from "../src/write/on-disk.js";
 import { diffTree, recoverInterruptedWrite, writeTree } from "../src/write/output-dirs.js";
 import { lockWorkDir } from "../src/write/work-dir.js";
 import { repoRoot } from "./support/paths.js";
-import { runCli } from "./support/project.js";
+import { runCli, type CliResult } from "./support/cli.js";
 
 // A switch to make one of the writer's fs calls fail like the kernel would.
 interface Fault {
@@ -95,15 +95,16 @@ function snapshot(): Record<string, string> {
 }
 
 /** `check` and `build` both refuse with each of `lines` on stderr, no stack trace, and nothing written or deleted; returns their outputs. */
-function expectCheckAndBuildRefuse(...lines: string[]): Array<ReturnType<typeof runCli>> {
+async function expectCheckAndBuildRefuse(...lines: string[]): Promise<CliResult[]> {
   const before = snapshot();
-  const results = ["check", "build"].map((command) => {
-    const result = runCli([command, "--dir", project.root]);
+  const results: CliResult[] = [];
+  for (const command of ["check", "build"]) {
+    const result = await runCli([command, "--dir", project.root]);
     expect(result.code, command).toBe(1);
     for (const line of lines) expect(result.stderr, command).toContain(line);
     expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
-    return result;
-  });
+    results.push(result);
+  }
   expect(snapshot()).toEqual(before);
   return results;
 }
@@ -154,7 +155,7 @@ describe("a committed .spark-platform/", () => {
   it("without a lock: check and build refuse, delete nothing outside and write nothing", async () => {
     await built();
     commitHostileJournal();
-    const results = expectCheckAndBuildRefuse(
+    const results = await expectCheckAndBuildRefuse(
       ".spark-platform/journal.json  error  .spark-platform/journal.json, .spark-platform/previous, .spark-platform/x are not from a build in this checkout (no lock of a build made here vouches for them)  workdir/untrusted",
       `fix: ${UNTRUSTED_HINT}`,
     );
@@ -224,7 +225,7 @@ describe("a committed .spark-platform/", () => {
   ])(".spark-platform as %s is refused by check and build", async (_name, make, message) => {
     await built();
     make();
-    expectCheckAndBuildRefuse(`.spark-platform  error  ${message}  workdir/untrusted`);
+    await expectCheckAndBuildRefuse(`.spark-platform  error  ${message}  workdir/untrusted`);
   });
 
   it("an unknown file in .spark-platform/ is refused, and left", async () => {
@@ -261,7 +262,7 @@ describe("a build killed in the middle", () => {
     expect(snapshot()).not.toEqual(before); // half-written
     writeFileSync(at("teams/alpha.yaml"), readFileSync(path.join(repoRoot, "teams/alpha.yaml"), "utf8"));
     writeFileSync(at("teams/beta.yaml"), beta);
-    const check = runCli(["check", "--dir", project.root]);
+    const check = await runCli(["check", "--dir", project.root]);
     expect(check.stderr).toBe("");
     expect(check.code).toBe(0);
     expect(snapshot()).toEqual(before);
@@ -408,10 +409,10 @@ describe("what is in the compiler's place", () => {
     await built();
     make();
     const before = snapshot();
-    const check = runCli(["check", "--dir", project.root]);
+    const check = await runCli(["check", "--dir", project.root]);
     expect(check.code).toBe(1);
     expect(check.stderr).toContain(`  ${file}: ${kind}, not a regular file (not written by the compiler; delete it)`);
-    const build = runCli(["build", "--dir", project.root]);
+    const build = await runCli(["build", "--dir", project.root]);
     expect(build.code).toBe(1);
     expect(build.stderr).toContain(`${file}  error  ${file} is ${kind}; the compiler writes only regular files here, so it neither follows nor deletes it  output/not-a-regular-file`);
     expect(build.stderr).toContain("fix: Delete it (Kustomize and Argo CD would follow a link or read a device), then run the build again.");
@@ -426,14 +427,14 @@ describe("what is in the compiler's place", () => {
   ])("%s as %s: check and build refuse to write through it", async (dir, kind, make) => {
     await built();
     make();
-    expectCheckAndBuildRefuse(`${dir}  error  ${dir} is ${kind}, not a directory, so the compiler does not write into it  output/not-a-directory`);
+    await expectCheckAndBuildRefuse(`${dir}  error  ${dir} is ${kind}, not a directory, so the compiler does not write into it  output/not-a-directory`);
   });
 
   it("a hand-written CODEOWNERS is neither replaced nor deleted", async () => {
     project = newProject();
     mkdirSync(at(".github"));
     writeFileSync(at(".github/CODEOWNERS"), "* @someone\n");
-    const result = runCli(["build", "--dir", project.root]);
+    const result = await runCli(["build", "--dir", project.root]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(".github/CODEOWNERS  error  .github/CODEOWNERS was not written by the compiler (it has no generated header), so the build does not replace or delete it  output/foreign-file");
     expect(result.stderr).toContain("fix: The build writes .github/CODEOWNERS from platform.yaml (`owners`) and the team files' `owners`: move its rules there, delete it, and run the build again.");
@@ -519,19 +520,15 @@ describe("I/O failures", () => {
   it("the build command prints it as a diagnostic and exits 1", async () => {
     await changing();
     const before = snapshot();
-    const { build } = await import("../src/cli/commands/build.js");
-    let printed = "";
-    let summary = "";
-    const stderr = vi.spyOn(process.stderr, "write").mockImplementation((text) => ((printed += String(text)), true));
-    const stdout = vi.spyOn(process.stdout, "write").mockImplementation((text) => ((summary += String(text)), true));
+    let result;
     try {
       faults.current = { call: "renameSync", code: "ENOSPC", nth: 3 };
-      expect(await build({ dir: project.root, format: "text" })).toBe(1);
+      result = await runCli(["build", "--dir", project.root]);
     } finally {
       faults.current = undefined;
-      stderr.mockRestore();
-      stdout.mockRestore();
     }
+    expect(result.code).toBe(1);
+    const { stderr: printed, stdout: summary } = result;
     expect(printed).toMatch(/error {2}no space left on the device \(rename .+: ENOSPC\) {2}io\/no-space/);
     expect(printed).toContain(`fix: Free some disk space, then run the command again. ${NOTHING_CHANGED}`);
     expect(summary).toContain("✖ 1 error; the build did not complete");

@@ -16,7 +16,8 @@ import { compile } from "../src/pipeline.js";
 import { synthesize } from "../src/synth/index.js";
 import { validateProject } from "../src/validate/index.js";
 import { checkWithKustomize, KUSTOMIZE_CODES } from "../src/verify/kustomize.js";
-import { copyProject, kustomize, runCli, teamLike, type TestProject } from "./support/project.js";
+import { runCli } from "./support/cli.js";
+import { copyProject, kustomize, teamLike, type TestProject } from "./support/project.js";
 
 /** The contact value of the reported attack: a U+2028 that Go's YAML parser reads as a line break, then a patch making the driver's RoleBinding a ClusterRoleBinding to cluster-admin. */
 const CLUSTER_ADMIN_BREAKOUT = `slack team-mallory\u2028  - {"target":{"kind":"RoleBinding","name":"spark-driver"},"patch":'[{"op":"replace","path":"/roleRef/kind","value":"ClusterRole"},{"op":"replace","path":"/roleRef/name","value":"cluster-admin"},{"op":"replace","path":"/kind","value":"ClusterRoleBinding"}]'}`;
@@ -42,16 +43,16 @@ function outputOf(root: string): Map<string, string> {
 async function malloryProject(edit: (text: string) => string): Promise<TestProject> {
   project = copyProject();
   project.write("teams/mallory.yaml", teamLike("alpha", "mallory").replace(/cpu: "4", memory: 8Gi \}/, 'cpu: "1", memory: 2Gi }'));
-  expect(runCli(["build", "-C", project.root]).code).toBe(0);
+  expect((await runCli(["build", "-C", project.root])).code).toBe(0);
   project.write("teams/mallory.yaml", edit(project.read("teams/mallory.yaml")));
   return project;
 }
 
 /** Runs validate, build and check; all must refuse with `expected` (file:line:column code), and the output stays as it was. */
-function expectRefused(p: TestProject, expected: string[]) {
+async function expectRefused(p: TestProject, expected: string[]) {
   const before = outputOf(p.root);
   for (const command of ["validate", "build", "check"]) {
-    const run = runCli([command, "-C", p.root, "--format", "json"]);
+    const run = await runCli([command, "-C", p.root, "--format", "json"]);
     expect(run.code, `${command}: ${run.stderr}`).toBe(1);
     const findings = (firstJson(run.stdout) as Array<{ file: string; line: number; column: number; code: string; severity: string }>)
       .filter((d) => d.severity === "error").map((d) => `${d.file}:${d.line}:${d.column} ${d.code}`);
@@ -71,7 +72,7 @@ const yamlString = (s: string) => JSON.stringify(s).replace(/\u2028/g, "\\u2028"
 describe("free text cannot carry structure", () => {
   it("refuses the cluster-admin breakout through `contact` (U+2028)", async () => {
     const p = await malloryProject((t) => t.replace(/^contact: .*$/m, `contact: ${yamlString(CLUSTER_ADMIN_BREAKOUT)}`));
-    expectRefused(p, ["teams/mallory.yaml:6:10 schema/bad-format", "teams/mallory.yaml:6:10 schema/maxLength"]);
+    await expectRefused(p, ["teams/mallory.yaml:6:10 schema/bad-format", "teams/mallory.yaml:6:10 schema/maxLength"]);
   });
 
   it.each([
@@ -79,34 +80,34 @@ describe("free text cannot carry structure", () => {
     ["a C1 control", "\u009b"], ["a right-to-left override", "\u202e"], ["a zero-width space", "\u200b"], ["a carriage return", "\r"],
   ])("refuses %s in `contact`", async (_what, char) => {
     const p = await malloryProject((t) => t.replace(/^contact: .*$/m, `contact: ${yamlString(`#team${char}mallory`)}`));
-    expectRefused(p, ["teams/mallory.yaml:6:10 schema/bad-format"]);
+    await expectRefused(p, ["teams/mallory.yaml:6:10 schema/bad-format"]);
   });
 
   it("refuses an owner with a line break, a comma or a space", async () => {
     const p = await malloryProject((t) => t.replace(/^owners:\n.*$/m, `owners:\n  - ${yamlString("a@example.com\u2028b")}\n  - "a@example.com,root@example.com"\n  - "Jane Doe"`));
-    expectRefused(p, ["teams/mallory.yaml:5:5 schema/bad-format", "teams/mallory.yaml:6:5 schema/bad-format", "teams/mallory.yaml:7:5 schema/bad-format"]);
+    await expectRefused(p, ["teams/mallory.yaml:5:5 schema/bad-format", "teams/mallory.yaml:6:5 schema/bad-format", "teams/mallory.yaml:7:5 schema/bad-format"]);
   });
 
   it("refuses a description with hidden characters, and one longer than 500 characters", async () => {
     const p = await malloryProject((t) => t.replace(/^description: .*$/m, `description: ${yamlString("PySpark\u202e jobs")}`));
-    expectRefused(p, ["teams/mallory.yaml:3:14 schema/bad-format"]);
+    await expectRefused(p, ["teams/mallory.yaml:3:14 schema/bad-format"]);
     p.write("teams/mallory.yaml", p.read("teams/mallory.yaml").replace(/^description: .*$/m, `description: "${"x".repeat(501)}"`));
-    expectRefused(p, ["teams/mallory.yaml:3:14 schema/maxLength"]);
+    await expectRefused(p, ["teams/mallory.yaml:3:14 schema/maxLength"]);
   });
 
   it("keeps what people really write: unicode names, emoji, quotes, a multi-line description", async () => {
     const p = await malloryProject((t) => t
       .replace(/^contact: .*$/m, `contact: "#équipe-mallory 🚀 'ops' \\"on call\\" <ops@example.com>"`)
       .replace(/^description: .*$/m, "description: |\n  Données de Zoë: PySpark jobs.\n  Second line: `code`, *stars*, [links](x)."));
-    expect(runCli(["build", "-C", p.root]).code).toBe(0);
+    expect((await runCli(["build", "-C", p.root])).code).toBe(0);
     const namespace = kustomize(path.join(p.root, "generated/platform/namespaces")).find((o) => o.metadata.name === "team-mallory")!;
     expect(namespace.metadata.annotations["spark-platform.io/contact"]).toBe(`#équipe-mallory 🚀 'ops' "on call" <ops@example.com>`);
-    expect(runCli(["check", "-C", p.root]).code).toBe(0);
+    expect((await runCli(["check", "-C", p.root])).code).toBe(0);
   });
 
-  it("new-team refuses a contact that would not validate", () => {
+  it("new-team refuses a contact that would not validate", async () => {
     project = copyProject();
-    const run = runCli(["new-team", "zeta", "-C", project.root, "--contact", CLUSTER_ADMIN_BREAKOUT.slice(0, 60)]);
+    const run = await runCli(["new-team", "zeta", "-C", project.root, "--contact", CLUSTER_ADMIN_BREAKOUT.slice(0, 60)]);
     expect(run.code).toBe(1);
     expect(run.stderr + run.stdout).toContain("schema/bad-format");
     expect(() => project!.read("teams/zeta.yaml")).toThrow();

@@ -18,7 +18,8 @@ import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
 import { FORMATS, formatNames, type FormatName } from "../src/format/index.js";
 import { reviewPlatform } from "../src/review/index.js";
 import { repoRoot } from "./support/paths.js";
-import { copyProject, runCli, type TestProject } from "./support/project.js";
+import { runCli } from "./support/cli.js";
+import { copyProject, type TestProject } from "./support/project.js";
 
 let project: TestProject | undefined;
 afterEach(() => project?.cleanup());
@@ -126,7 +127,7 @@ function expectInertMarkdown(markdown: string) {
 }
 
 describe("validate and policy, through the compiled CLI", () => {
-  it.each(formatNames)("--format %s: every hostile key and file name reported, escaped", (format) => {
+  it.each(formatNames)("--format %s: every hostile key and file name reported, escaped", async (format) => {
     project = copyProject();
     const keys = HOSTILE_KEYS.map((k) => `${JSON.stringify(k)}: 1`).join("\n");
     project.write("teams/alpha.yaml", `${project.read("teams/alpha.yaml")}${keys}\n`);
@@ -134,19 +135,19 @@ describe("validate and policy, through the compiled CLI", () => {
     const strayName = "teams/x\n::error::named.yml";
     writeFileSync(path.join(project.root, strayName), "name: x\n");
 
-    const { code, stdout, stderr } = runCli(["validate", "-C", project.root, "--format", format]);
+    const { code, stdout, stderr } = await runCli(["validate", "-C", project.root, "--format", format]);
     expect(code).toBe(1);
     const out = format === "text" ? stderr : stdout;
     expectNoCommandLines(out.trimEnd(), format);
 
     // policy reports the same findings (the platform does not compile), on stdout in every format.
-    const policy = runCli(["policy", "-C", project.root, "--format", format, "--quiet"]);
+    const policy = await runCli(["policy", "-C", project.root, "--format", format, "--quiet"]);
     expect(policy.code).toBe(1);
     expect(policy.stderr).toBe("");
     expectNoCommandLines(policy.stdout.trimEnd(), format);
     if (format === "markdown") expectInertMarkdown(policy.stdout);
 
-    const json = JSON.parse(runCli(["validate", "-C", project.root, "--format", "json"]).stdout) as { diagnostics: Diagnostic[] };
+    const json = JSON.parse((await runCli(["validate", "-C", project.root, "--format", "json"])).stdout) as { diagnostics: Diagnostic[] };
     const unknown = json.diagnostics.filter((d) => d.code === "schema/unknown-key").map((d) => d.message);
     expect(unknown).toEqual(HOSTILE_KEYS.map((k) => `unknown key \`${k}\` in the file`));
     expect(json.diagnostics.find((d) => d.code === "input/extension")?.file).toBe(strayName);

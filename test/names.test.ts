@@ -20,7 +20,8 @@ import { scaffoldTeam } from "../src/scaffold/new-team.js";
 import { nameCollisions, platformClaims } from "../src/synth/names.js";
 import { LABELS, type KubeObject, type Synthesis } from "../src/synth/object.js";
 import { writeTree } from "../src/write/output-dirs.js";
-import { byId, copyProject, kustomize, runCli, teamLike, type TestProject } from "./support/project.js";
+import { runCli } from "./support/cli.js";
+import { byId, copyProject, kustomize, teamLike, type TestProject } from "./support/project.js";
 
 const projects: TestProject[] = [];
 const project = (options: { withOutput?: boolean } = {}) => {
@@ -107,13 +108,13 @@ describe("a team name that makes a name already taken", () => {
     expect(errors(result.diagnostics)).toEqual(expected);
   });
 
-  it.each(TAKEN)("$name ($scheduler scheduler): validate and build refuse it with the message, no stack trace, and generated/ stays as it was", ({ name, scheduler, errors: expected }) => {
+  it.each(TAKEN)("$name ($scheduler scheduler): validate and build refuse it with the message, no stack trace, and generated/ stays as it was", async ({ name, scheduler, errors: expected }) => {
     const p = project({ withOutput: true });
-    expect(runCli(["build", "-C", p.root]).code).toBe(0);
+    expect((await runCli(["build", "-C", p.root])).code).toBe(0);
     const before = outputState(p.root);
     p.write(`teams/${name}.yaml`, teamFile(name, scheduler));
     for (const command of ["validate", "build", "check"]) {
-      const run = runCli([command, "-C", p.root]);
+      const run = await runCli([command, "-C", p.root]);
       expect(run.code, `${command}: ${run.stderr}`).toBe(1);
       const output = run.stdout + run.stderr;
       for (const line of expected) expect(output).toContain(line.slice(line.indexOf("team name")));
@@ -128,7 +129,7 @@ describe("a team name that makes a name already taken", () => {
     p.write(`teams/${name}.yaml`, teamFile(name, scheduler));
     const review = await reviewPlatform({ root: p.root, base: "main" });
     expect(errors(review.diagnostics)).toEqual(expected);
-    const comment = runCli(["review", "--base", "main", "--format", "markdown", "-C", p.root]);
+    const comment = await runCli(["review", "--base", "main", "--format", "markdown", "-C", p.root]);
     expect(comment.code).toBe(1);
     expect(comment.stdout).not.toContain("Safe to merge");
     expect(comment.stdout).toContain("team/reserved-name");

@@ -10,7 +10,8 @@ import { hasErrors } from "../src/diagnostics/diagnostic.js";
 import { compile } from "../src/pipeline.js";
 import { policyOf } from "../src/policy/index.js";
 import { scaffoldTeam } from "../src/scaffold/new-team.js";
-import { copyProject, kustomize, runCli, type TestProject } from "./support/project.js";
+import { runCli } from "./support/cli.js";
+import { copyProject, kustomize, type TestProject } from "./support/project.js";
 
 const projects: TestProject[] = [];
 const project = () => {
@@ -21,9 +22,9 @@ const project = () => {
 afterEach(() => { for (const p of projects.splice(0)) p.cleanup(); });
 
 describe("new-team epsilon --scheduler volcano, end to end", () => {
-  it("writes a team that builds, stays in sync, passes policy and kustomizes into a Volcano tenant", () => {
+  it("writes a team that builds, stays in sync, passes policy and kustomizes into a Volcano tenant", async () => {
     const p = project();
-    const scaffold = runCli(["new-team", "epsilon", "--scheduler", "volcano", "--owner", "epsilon-lead@example.com", "-C", p.root]);
+    const scaffold = await runCli(["new-team", "epsilon", "--scheduler", "volcano", "--owner", "epsilon-lead@example.com", "-C", p.root]);
     expect(scaffold.code).toBe(0);
     expect(scaffold.stdout).toContain("wrote teams/epsilon.yaml (volcano scheduler, pyspark); it passes validation and policy.");
     // The seed's guarantees leave a new queue 2 CPU / 4Gi: the scaffold says so and sizes the job to it.
@@ -33,9 +34,9 @@ describe("new-team epsilon --scheduler volcano, end to end", () => {
     expect(text).toContain('  capability: { cpu: "2", memory: 4Gi }');
     expect(text).not.toContain("guarantee");
 
-    expect(runCli(["build", "-C", p.root]).code).toBe(0);
-    expect(runCli(["check", "-C", p.root]).code).toBe(0);
-    const policy = runCli(["policy", "-C", p.root]);
+    expect((await runCli(["build", "-C", p.root])).code).toBe(0);
+    expect((await runCli(["check", "-C", p.root])).code).toBe(0);
+    const policy = await runCli(["policy", "-C", p.root]);
     expect(policy.code).toBe(0);
     expect(policy.stdout).not.toMatch(/ error /);
 
@@ -51,7 +52,7 @@ describe("new-team epsilon --scheduler volcano, end to end", () => {
 describe("the defaults fit the platform", () => {
   it("sizes a default-scheduler team to the requests left under policy.overcommit.requests, and it compiles and passes policy", async () => {
     const p = project();
-    runCli(["new-team", "gamma", "-C", p.root]);
+    await runCli(["new-team", "gamma", "-C", p.root]);
     const result = await scaffoldTeam(p.root, { name: "zeta", scheduler: "default", language: "scala" });
     expect(result.scaffold!.text).toContain('  requests: { cpu: "3", memory: 3Gi }');
     expect(result.scaffold!.notes[0]).toContain("quota requests are 3 CPU / 3Gi, below the standard 4 CPU / 8Gi");
@@ -85,10 +86,10 @@ describe("refusals (nothing is written)", () => {
     [["guardrails"], "team name `guardrails` makes Application `tenant-guardrails`, which is the platform's own Application (generated/applications/platform.yaml)"],
     [["default", "--scheduler", "volcano"], "team name `default` makes Queue `default`, which is the platform's own Queue (generated/platform/queues/default.yaml)"],
     [["Data_Team"], "`Data_Team` is not a team name"],
-  ])("new-team %s", (args, message) => {
+  ])("new-team %s", async (args, message) => {
     const p = project();
     const before = readdirSync(path.join(p.root, "teams"));
-    const result = runCli(["new-team", ...args, "-C", p.root]);
+    const result = await runCli(["new-team", ...args, "-C", p.root]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(message);
     expect(result.stdout).toContain(`✖ teams/${args[0]}.yaml was not written.`);
@@ -96,9 +97,9 @@ describe("refusals (nothing is written)", () => {
     expect(readdirSync(path.join(p.root, "teams"))).toEqual(before);
   });
 
-  it("prints the file without writing it on --dry-run", () => {
+  it("prints the file without writing it on --dry-run", async () => {
     const p = project();
-    const result = runCli(["new-team", "epsilon", "--dry-run", "--language", "scala", "-C", p.root]);
+    const result = await runCli(["new-team", "epsilon", "--dry-run", "--language", "scala", "-C", p.root]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^# yaml-language-server: \$schema=\.\.\/schemas\/team\.schema\.json\nname: epsilon\n/);
     expect(result.stdout).toContain("  language: scala");

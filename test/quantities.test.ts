@@ -11,7 +11,8 @@ import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
 import { MAX_DIGITS, parseQuantity, quantityProblem, QuantityError, sparkMemoryBytes } from "../src/model/quantity.js";
 import { DESTRUCTIVE_CHECKS } from "../src/review/index.js";
 import { validateProject } from "../src/validate/index.js";
-import { copyProject, runCli } from "./support/project.js";
+import { runCli } from "./support/cli.js";
+import { copyProject } from "./support/project.js";
 
 const REQUESTS = 'requests: { cpu: "4", memory: 8Gi }';
 const QUANTITY_HINT = 'A Kubernetes resource quantity: at most 15 digits, with an optional decimal point and suffix (m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei), e.g. "500m", "4", "8Gi"; no sign, no exponent.';
@@ -140,12 +141,12 @@ describe("the review's destructive check", () => {
 });
 
 describe("the commands", () => {
-  it.each([["cpu: 1e21", "cpu: 1e21"], ["a 401-digit quantity", `cpu: "${"9".repeat(401)}"`]])("build refuses %s with exit 1, no stack trace, and leaves generated/ and argocd/ as they were", (_name, cpu) => {
+  it.each([["cpu: 1e21", "cpu: 1e21"], ["a 401-digit quantity", `cpu: "${"9".repeat(401)}"`]])("build refuses %s with exit 1, no stack trace, and leaves generated/ and argocd/ as they were", async (_name, cpu) => {
     const project = copyProject({ withOutput: true });
     try {
       const before = { generated: snapshot(path.join(project.root, "generated")), argocd: snapshot(path.join(project.root, "argocd")) };
       project.write("teams/alpha.yaml", project.read("teams/alpha.yaml").replace(REQUESTS, REQUESTS.replace('cpu: "4"', cpu)));
-      const build = runCli(["build", "-C", project.root]);
+      const build = await runCli(["build", "-C", project.root]);
       expect(build.code).toBe(1);
       expect(`${build.stdout}${build.stderr}`).toContain("teams/alpha.yaml:9:20");
       expect(`${build.stdout}${build.stderr}`).not.toMatch(/internal error|\n\s+at /);

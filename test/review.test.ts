@@ -14,7 +14,8 @@ import type { ReportContext } from "../src/format/report.js";
 import { compile } from "../src/pipeline.js";
 import { GitError, reviewCompiled, reviewPlatform } from "../src/review/index.js";
 import { SEED_WARNINGS, where } from "./support/diagnostics.js";
-import { applyEdits, copyProject, replace, runCli, teamLike, type TestProject } from "./support/project.js";
+import { runCli } from "./support/cli.js";
+import { applyEdits, copyProject, replace, teamLike, type TestProject } from "./support/project.js";
 
 interface Repo extends TestProject {
   git(...args: string[]): string;
@@ -65,7 +66,7 @@ describe("no change", () => {
     expect(result.changes).toEqual([]);
     expect(result.diagnostics.map(where)).toEqual(SEED_WARNINGS);
     expect(result.baseCommit).toBe(repo.git("rev-parse", "HEAD").trim());
-    expect(runCli(["review", "--base", "main", "-C", repo.root]).code).toBe(0);
+    expect((await runCli(["review", "--base", "main", "-C", repo.root])).code).toBe(0);
   });
 });
 
@@ -78,7 +79,7 @@ describe("adding epsilon (theta's copy with a guarantee that fits)", () => {
     const result = await review(repo);
     expect(codes(result.diagnostics, "review/")).toEqual([]);
     expect(result.diagnostics.filter((d) => d.severity === "error").map(where)).toEqual(["error job-fits-queue teams/epsilon.yaml:20:3"]);
-    expect(runCli(["review", "--base", "main", "-C", repo.root]).code).toBe(1);
+    expect((await runCli(["review", "--base", "main", "-C", repo.root])).code).toBe(1);
   });
 
   it("passes with one executor: 17 objects added, the operator's job namespaces changed, no destructive change (exit 0)", async () => {
@@ -106,7 +107,7 @@ describe("adding epsilon (theta's copy with a guarantee that fits)", () => {
     }]);
     const guarantees = result.context.capacity!.filter((l) => l.resource === "queue guarantees").map((l) => [l.before!.amount, l.after.amount]);
     expect(guarantees).toEqual([[8000, 9000], [16 * 2 ** 30, 18 * 2 ** 30]]);
-    expect(runCli(["review", "--base", "main", "-C", repo.root]).code).toBe(0);
+    expect((await runCli(["review", "--base", "main", "-C", repo.root])).code).toBe(0);
   });
 });
 
@@ -130,7 +131,7 @@ describe("removing a team", () => {
     expect(rbac.message).toContain("Role team-beta/beta-spark-driver is deleted; RoleBinding team-beta/beta-spark-driver is deleted; ServiceAccount team-beta/beta-sa is deleted");
     expect(rbac.hint).toBe("If this is intended, allow it explicitly: `--allow-destructive beta` (on a pull request: the label `allow-destructive:beta`).");
     expect(result.changes.filter((c) => c.change === "removed").length).toBe(14);
-    expect(runCli(["review", "--base", "HEAD~1", "-C", repo.root]).code).toBe(1);
+    expect((await runCli(["review", "--base", "HEAD~1", "-C", repo.root])).code).toBe(1);
   });
 
   it("turns them into warnings that name the allowance when allowed explicitly (exit 0), and flags an allowance that covers nothing", async () => {
@@ -144,7 +145,7 @@ describe("removing a team", () => {
     expect(result.diagnostics.find((d) => d.code === "review/namespace-deleted")!.message).toMatch(/\(allowed by --allow-destructive beta,gamma\)$/);
     expect(result.context.allowance).toEqual({ teams: ["beta", "gamma"], source: "--allow-destructive beta,gamma" });
     expect(FORMATS.markdown(result.diagnostics, false, result.context)).toContain("**Destructive changes allowed for:** `beta`, `gamma` (--allow-destructive beta,gamma)");
-    const cli = runCli(["review", "--base", "main", "--allow-destructive", "beta", "--allowed-by", "the pull request label allow-destructive:beta", "--format", "markdown", "-C", repo.root]);
+    const cli = await runCli(["review", "--base", "main", "--allow-destructive", "beta", "--allowed-by", "the pull request label allow-destructive:beta", "--format", "markdown", "-C", repo.root]);
     expect(cli.code).toBe(0);
     expect(cli.stdout.split("\n")[0]).toBe("### ✅ Review against main: no errors, 10 warnings. Safe to merge once the warnings are read.");
     expect(cli.stdout).toContain("(the pull request label allow-destructive:beta)");
@@ -162,7 +163,7 @@ describe("lowering a quota", () => {
       "destructive change to team `theta`: ResourceQuota team-theta/theta-quota lowers requests.cpu from 6 to 4; running pods keep running, but pods beyond the lower quota are refused, and jobs beyond the lower capability wait",
     );
     expect(result.changes).toEqual([expect.objectContaining({ change: "changed", kind: "ResourceQuota", name: "theta-quota", team: "theta", fields: [{ path: 'spec.hard["requests.cpu"]', before: "6", after: "4" }] })]);
-    expect(runCli(["review", "--base", "HEAD~1", "-C", repo.root]).code).toBe(1);
+    expect((await runCli(["review", "--base", "HEAD~1", "-C", repo.root])).code).toBe(1);
 
     edit(repo, "teams/theta.yaml", 'requests: { cpu: "4", memory: 12Gi }', 'requests: { cpu: "5", memory: 12Gi }');
     expect(codes((await review(repo, "HEAD")).diagnostics, "review/")).toEqual([]);
@@ -251,7 +252,7 @@ describe("overcommitting guarantees", () => {
     ]);
     expect(result.diagnostics[0].message).toContain("cpu: delta 4 CPU + theta 7 CPU = 11 CPU > 10 CPU");
     expect(result.changes).toEqual([]);
-    expect(runCli(["review", "--base", "main", "-C", repo.root]).code).toBe(1);
+    expect((await runCli(["review", "--base", "main", "-C", repo.root])).code).toBe(1);
   });
 
   it("warns when guarantees fill the cluster, leaving the default queue nothing (exit 0)", async () => {
@@ -288,12 +289,12 @@ describe("the base ref", () => {
     expect(result.diagnostics[0].message).toBe("cannot compare: the platform at empty does not build (1 error, the first: platform.yaml not found in the base), so the working tree was reviewed alone and every object shows as added");
     expect(result.changes.every((c) => c.change === "added")).toBe(true);
     expect(verdict(result)).toBe("### ❌ Review against empty: 1 error, 7 warnings. Not safe to merge as it is; the base empty does not build, so nothing was compared; it changes the files of teams `alpha`, `beta`, `delta` and `theta` and platform files.");
-    expect(runCli(["review", "--base", "empty", "-C", repo.root]).code).toBe(1);
+    expect((await runCli(["review", "--base", "empty", "-C", repo.root])).code).toBe(1);
 
     const alone = await review(repo, "empty", undefined, true);
     expect(codes(alone.diagnostics, "review/")).toEqual(["warning review/base-invalid", "warning review/several-owners"]);
     expect(verdict(alone)).toBe("### ⚠️ Review against empty: no errors, 8 warnings. Not safe to merge before a platform engineer reads it: the base empty does not build, so nothing was compared; it changes the files of teams `alpha`, `beta`, `delta` and `theta` and platform files.");
-    const cli = runCli(["review", "--base", "empty", "--allow-invalid-base", "-C", repo.root]);
+    const cli = await runCli(["review", "--base", "empty", "--allow-invalid-base", "-C", repo.root]);
     expect(cli.code).toBe(0);
     expect(summaryLine(cli.stdout)).toMatch(/^⚠ empty \([0-9a-f]{12}\) → working tree: \d+ added, 0 removed, 0 changed; 0 errors, 8 warnings; not safe to merge before a platform engineer reads it: the base empty does not build, so nothing was compared; it changes the files of teams `alpha`, `beta`, `delta` and `theta` and platform files$/);
   });
@@ -305,7 +306,7 @@ describe("the base ref", () => {
     repo.commit("alpha asks for 1e21 CPU");
     const broken = await review(repo, "HEAD~1");
     expect(broken.diagnostics.filter((d) => d.severity === "error").map(where)).toEqual(["error schema/maximum teams/alpha.yaml:9:20", "error schema/maximum teams/alpha.yaml:10:18"]);
-    const cli = runCli(["review", "--base", "HEAD~1", "-C", repo.root]);
+    const cli = await runCli(["review", "--base", "HEAD~1", "-C", repo.root]);
     expect(cli.code).toBe(1);
     expect(cli.stderr).not.toMatch(/internal error|\n\s+at /);
 
@@ -324,7 +325,7 @@ describe("the base ref", () => {
     repo.write("teams/alpha.yaml", repo.read("teams/alpha.yaml").replace('cpu: "4"', 'cpu: "5"'));
     const status = repo.git("status", "--porcelain");
     await expect(review(repo, "no-such-branch")).rejects.toThrow(GitError);
-    expect(runCli(["review", "--base", "no-such-branch", "-C", repo.root]).code).toBe(2);
+    expect((await runCli(["review", "--base", "no-such-branch", "-C", repo.root])).code).toBe(2);
     await review(repo, "main");
     expect(repo.git("status", "--porcelain")).toBe(status);
   });
@@ -332,18 +333,18 @@ describe("the base ref", () => {
 
 describe("whose files a change touches", () => {
   /** The seed with generated/ and argocd/ built and committed, as in a real repository. */
-  function builtRepo(subdir?: string): Repo {
+  async function builtRepo(subdir?: string): Promise<Repo> {
     const repo = seedRepo(subdir);
-    expect(runCli(["build", "-C", repo.root]).code).toBe(0);
+    expect((await runCli(["build", "-C", repo.root])).code).toBe(0);
     repo.commit("build");
     return repo;
   }
   const owners = (result: { context: ReportContext }) => result.context.owners!;
 
   it("onboarding a team is that team's change alone, though shared generated files change with it", async () => {
-    const repo = builtRepo();
+    const repo = await builtRepo();
     repo.write("teams/epsilon.yaml", teamLike("theta", "epsilon").replace('guarantee: { cpu: "4", memory: 8Gi }', 'guarantee: { cpu: "1", memory: 2Gi }').replace("instances: 2", "instances: 1"));
-    expect(runCli(["build", "-C", repo.root]).code).toBe(0);
+    expect((await runCli(["build", "-C", repo.root])).code).toBe(0);
     const changed = repo.git("status", "--porcelain", "--untracked-files=all").split("\n").filter(Boolean);
     expect(changed.filter((l) => !l.includes("epsilon")).length).toBeGreaterThan(0); // shared files: the Applications' kustomization, the operator's job namespaces…
     const result = await review(repo);
@@ -355,7 +356,7 @@ describe("whose files a change touches", () => {
   });
 
   it("a change to two teams is a warning that the verdict names, in every format (exit 0)", async () => {
-    const repo = builtRepo();
+    const repo = await builtRepo();
     edit(repo, "teams/alpha.yaml", "description: PySpark batch jobs on the default scheduler.", "description: PySpark batch jobs.");
     edit(repo, "teams/beta.yaml", "description: Scala Spark jobs on the default scheduler.", "description: Scala jobs.");
     const result = await review(repo);
@@ -371,13 +372,13 @@ describe("whose files a change touches", () => {
     ]);
     expect(FORMATS.github(result.diagnostics, false, result.context)).toContain("::warning title=review/several-owners::this change touches the files of 2 owners");
     expect(JSON.parse(FORMATS.json(result.diagnostics, false, result.context)).attention).toEqual(["it changes the files of teams `alpha` and `beta`"]);
-    const cli = runCli(["review", "--base", "main", "-C", repo.root]);
+    const cli = await runCli(["review", "--base", "main", "-C", repo.root]);
     expect(cli.code).toBe(0);
     expect(summaryLine(cli.stdout)).toMatch(/^⚠ main \([0-9a-f]{12}\) → working tree: 0 added, 0 removed, 0 changed; 0 errors, 7 warnings; not safe to merge before a platform engineer reads it: it changes the files of teams `alpha` and `beta`$/);
   });
 
   it("a pull request that raises another team's quota is an error at that quota, never safe (exit 1)", async () => {
-    const repo = builtRepo();
+    const repo = await builtRepo();
     // mallory's pull request: an edit of its own file, and beta's quota raised on the side.
     edit(repo, "teams/alpha.yaml", "contact: \"#team-alpha\"", "contact: \"#team-alpha-new\"");
     edit(repo, "teams/beta.yaml", 'requests: { cpu: "4", memory: 8Gi }', 'requests: { cpu: "5", memory: 8Gi }');
@@ -388,7 +389,7 @@ describe("whose files a change touches", () => {
       hint: "Move the change to teams/beta.yaml into a pull request of its own.",
     });
     expect(verdict(result)).toBe("### ❌ Review against main: 1 error, 7 warnings. Not safe to merge as it is; it changes the files of teams `alpha` and `beta`.");
-    const cli = runCli(["review", "--base", "main", "-C", repo.root]);
+    const cli = await runCli(["review", "--base", "main", "-C", repo.root]);
     expect(cli.code).toBe(1);
     expect(summaryLine(cli.stdout)).toMatch(/^✖ main .*; 1 error, 7 warnings$/);
 
@@ -398,7 +399,7 @@ describe("whose files a change touches", () => {
   });
 
   it("a second team added with another team's change is a quota change too", async () => {
-    const repo = builtRepo();
+    const repo = await builtRepo();
     edit(repo, "teams/alpha.yaml", "contact: \"#team-alpha\"", "contact: \"#team-alpha-2\"");
     repo.write("teams/alpha2.yaml", teamLike("alpha", "alpha2"));
     const result = await review(repo);
@@ -409,7 +410,7 @@ describe("whose files a change touches", () => {
   });
 
   it("a team's file with platform files is a warning that lists them, outside the project too", async () => {
-    const repo = builtRepo("platform");
+    const repo = await builtRepo("platform");
     edit(repo, "teams/alpha.yaml", "contact: \"#team-alpha\"", "contact: \"#team-alpha-2\"");
     mkdirSync(path.join(repo.root, "../.github/workflows"), { recursive: true });
     writeFileSync(path.join(repo.root, "../.github/workflows/pr.yaml"), "name: pr\n");
@@ -426,7 +427,7 @@ describe("whose files a change touches", () => {
   });
 
   it("counts a generated file edited by hand, or a stray file in a team's folder, for its owner", async () => {
-    const repo = builtRepo();
+    const repo = await builtRepo();
     edit(repo, "teams/alpha.yaml", "contact: \"#team-alpha\"", "contact: \"#team-alpha-2\"");
     // Neither follows from alpha's change: the compiler's output for them did not change.
     edit(repo, "generated/examples/beta/spark-application.yaml", "spark-pi", "spark-pi-2");
@@ -443,7 +444,7 @@ describe("whose files a change touches", () => {
   });
 
   it("quotes a file name that could break the report", async () => {
-    const repo = builtRepo();
+    const repo = await builtRepo();
     edit(repo, "teams/alpha.yaml", "contact: \"#team-alpha\"", "contact: \"#team-alpha-2\"");
     repo.write("notes |\n## x.md", "x\n");
     const result = await review(repo);
