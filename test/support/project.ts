@@ -61,15 +61,3 @@ export function kustomize(dir: string, extraArgs: string[] = []): Array<Record<s
 
 export const byId = (o: Record<string, any>) => `${o.kind}/${o.metadata?.namespace ?? ""}/${o.metadata?.name}`;
 export const sortObjects = <T extends Record<string, any>>(objects: T[]): T[] => [...objects].sort((a, b) => byId(a).localeCompare(byId(b)));
-
-/** Runs the built CLI (dist/) as a user would. */
-export function runCli(args: string[], cwd = repoRoot): { code: number; stdout: string; stderr: string } {
-  const cli = path.join(repoRoot, "dist/src/cli/main.js");
-  try {
-    const stdout = execFileSync(process.execPath, [cli, ...args], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
-    return { code: 0, stdout, stderr: "" };
-  } catch (error) {
-    const e = error as { status: number; stdout: string; stderr: string };
-    return { code: e.status, stdout: e.stdout, stderr: e.stderr };
-  }
-}
