@@ -14,6 +14,7 @@ import { parseAllDocuments } from "yaml";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { FileTree } from "../emit/tree.js";
 import { PLATFORM_FILE } from "../load/inputs.js";
+import { objectId } from "../model/object-id.js";
 import type { KubeObject, KustomizeBuild } from "../synth/object.js";
 
 export const KUSTOMIZE_CODES = {
@@ -106,7 +107,7 @@ function runKustomize(kubectl: string, dir: string): Promise<KustomizeResult> {
 const firstLine = (text: string) => text.trim().split("\n").find((l) => l.trim())?.replace(/^Error: /, "") ?? "no output";
 
 /** Kustomize's identity of an object: group/version, kind, namespace, name. */
-const idOf = (o: Partial<KubeObject>) => `${o.apiVersion ?? "?"} ${o.kind ?? "?"} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata?.name ?? "?"}`;
+const idOf = (o: Partial<KubeObject>) => `${o.apiVersion ?? "?"} ${objectId({ kind: o.kind ?? "?", name: o.metadata?.name ?? "?", namespace: o.metadata?.namespace }, " ")}`;
 
 /** Diagnostics point at the team file a tenant build comes from, else at platform.yaml. */
 function attribution(build: KustomizeBuild): Pick<Diagnostic, "file"> {
