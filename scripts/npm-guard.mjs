@@ -18,10 +18,11 @@
  * A dry run is refused however it was set: npm is in dry-run mode, and the
  * command cannot know whether the person meant ours.
  *
- * npm records nothing for two options: `--format`, which npm reads as its
+ * npm records nothing for three options: `--format`, which npm reads as its
  * `--format-package-lock` (the format name left behind gives it away: see
- * strayFormat), and `--description`, npm's own (for search), whose text
- * new-team then refuses as an extra argument.
+ * strayFormat); `--description`, npm's own (for search), whose text new-team
+ * then refuses as an extra argument; and bench's `--only`, npm's deprecated
+ * option, which also takes the value (the whole benchmark runs).
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
