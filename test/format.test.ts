@@ -90,6 +90,7 @@ describe("the Markdown comment", () => {
     expect(lines).toContain("| rule | severity | findings |");
     expect(lines.filter((l) => l.startsWith("<details><summary>"))).toEqual([
       "<details><summary>Findings (15)</summary>",
+      "<details><summary>Picture of the platform: capacity changes (before → after)</summary>",
       "<details><summary>Changes by resource (33)</summary>",
       "<details><summary>Files by owner (3)</summary>",
       "<details><summary>Capacity before → after</summary>",

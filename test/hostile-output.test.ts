@@ -108,6 +108,10 @@ function expectNoCommandLines(out: string, format: FormatName) {
 
 /** Markdown outside code spans: only our own HTML, and no image, link, heading, comment or mention a team wrote. */
 function expectInertMarkdown(markdown: string) {
+  // The review's diagram is a fenced block of names src/picture/mermaid.ts escaped: no backtick can close it early.
+  const diagrams = [...markdown.matchAll(/^```mermaid\n([^]*?)\n```$/gm)];
+  for (const [, diagram] of diagrams) expect(diagram).not.toContain("`");
+  markdown = markdown.replace(/^```mermaid\n[^]*?\n```$/gm, "");
   const lines = markdown.split("\n");
   expect(lines.filter((l) => l.startsWith("#"))).toEqual([lines[0]]);
   // Our links to a rule's documentation have a code span for a label; a team's `[` is escaped, so it cannot make one.

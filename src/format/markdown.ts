@@ -61,6 +61,12 @@ function sectionTable(section: Section): string {
   return markdownTable(section.columns.map(markdownText), section.rows.map((row) => row.map(cell)));
 }
 
+/** The diagram (src/picture/mermaid.ts) holds only names it escaped itself, never a fence. */
+const pictureSummary = (context: ReportContext): string =>
+  context.capacity?.some((line) => line.before && line.before.amount !== line.after.amount)
+    ? "Picture of the platform: capacity changes (before → after)"
+    : "Picture of the platform";
+
 export function formatMarkdown(diagnostics: Diagnostic[], _color = false, context?: ReportContext): string {
   const title = context?.title ?? "spark-platform";
   const sections = context ? reportSections(context) : [];
@@ -72,6 +78,7 @@ export function formatMarkdown(diagnostics: Diagnostic[], _color = false, contex
     ...(context?.allowance ? [`**Destructive changes allowed for:** ${context.allowance.teams.map(markdownCode).join(", ")} (${markdownText(context.allowance.source)})`] : []),
     summaryTable(diagnostics, context),
     ...(diagnostics.length ? [details(`Findings (${countProblems(diagnostics, "error") + countProblems(diagnostics, "warning")})`, findingsTable(diagnostics, context))] : []),
+    ...(context?.picture ? [details(pictureSummary(context), `\`\`\`mermaid\n${context.picture}\n\`\`\``)] : []),
     ...sections.map((s) => details(s.id === "changes" ? `Changes by resource (${s.rows.length})` : s.id === "owners" ? `Files by owner (${s.rows.length})` : s.title, s.rows.length ? sectionTable(s) : "(none)")),
   ];
   return parts.join("\n\n");

@@ -106,7 +106,6 @@ export function svg(model: PlatformModel): string {
   const height = y + 16;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${num(height)}" viewBox="0 0 ${WIDTH} ${num(height)}" role="img" aria-labelledby="title">`,
-    `<!-- Generated from platform.yaml and teams/ by spark-platform; do not edit. -->`,
     element("title", { id: "title" }, `Capacity of ${picture.cluster}: nodes, Volcano queues and team quotas`),
     element("defs", {}, [
       element("pattern", { id: "beyond-reach", width: 6, height: 6, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" }, [

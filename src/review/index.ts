@@ -20,6 +20,7 @@ import { ALL, damagedOwners, DESTRUCTIVE_CHECKS, DESTRUCTIVE_DOCS, type Allowanc
 import { diffResources, type ResourceChange } from "./diff.js";
 import { OTHER_TEAM_QUOTA, otherTeamQuotas, SEVERAL_OWNERS, severalOwners, touchesSeveralOwners } from "./owner-findings.js";
 import { describeOwners, ownershipOf } from "./ownership.js";
+import { mermaid } from "../picture/mermaid.js";
 import type { ReviewReport } from "./report.js";
 import { resourcesOf, type Resource } from "./resources.js";
 
@@ -133,6 +134,7 @@ export function reviewCompiled(base: Compiled, head: Compiled, baseName: string,
       changes,
       capacity: capacityLines(model, baseBuilds ? base.model : undefined),
       queues: queueLines(model),
+      picture: mermaid(model, baseBuilds ? base.model : undefined),
       owners,
       ...(attention.length ? { attention } : {}),
       ...(allowance ? { allowance } : {}),

@@ -7,6 +7,8 @@ import type { Ownership } from "./ownership.js";
 export interface ReviewReport extends PolicyReport {
   changes?: ResourceChange[];
   allowance?: Allowance;
+  /** The platform as a Mermaid diagram, marking what the change does to nodes, queues and quotas. */
+  picture?: string;
   /** Whose files the change touches. */
   owners?: Ownership;
   /**

@@ -10,6 +10,7 @@ import { k3dConfig } from "./cluster/k3d.js";
 import type { KubeObject, KustomizeBuild, OutputFile, Synthesis } from "./object.js";
 import { PATHS, platformApplications, platformProject, teamAppProject, tenantApplicationFor } from "./platform/applications.js";
 import { codeOwnersFile } from "./platform/codeowners.js";
+import { pictureFile } from "./platform/picture.js";
 import { exampleSparkApplication } from "./platform/examples.js";
 import { guardrails } from "./platform/guardrails.js";
 import { tenantNamespace } from "./platform/namespaces.js";
@@ -111,8 +112,9 @@ export function synthesize(model: PlatformModel): Synthesis {
   usage("argocd/kustomization.yaml", "Applied once by scripts/bootstrap.sh: kubectl apply --server-side -k argocd/");
   usage("argocd/root-application.yaml", "Applied once by scripts/bootstrap.sh after Argo CD is up; Argo CD then syncs generated/applications.");
 
-  // who reviews what: the one file outside generated/ and argocd/, naming the files above
+  // outside generated/ and argocd/: who reviews what (naming the files above), and the picture the README shows
   files.push(codeOwnersFile(model, files));
+  files.push(pictureFile(model));
 
   files.sort((a, b) => a.path.localeCompare(b.path));
   return { files, builds, standalone };

@@ -14,11 +14,17 @@ import { DiagnosticError } from "../diagnostics/diagnostic.js";
 import type { FileTree } from "../emit/tree.js";
 import { kindOf } from "../load/file-kind.js";
 import { CODEOWNERS_FILE } from "../synth/platform/codeowners.js";
+import { PICTURE_FILE } from "../synth/platform/picture.js";
 
 /** The directories the compiler owns, whole. */
 export const OUTPUT_DIRS = ["generated", "argocd"] as const;
 /** The files it owns outside them, and nothing else of their directories. */
-export const OWNED_FILES: readonly string[] = [CODEOWNERS_FILE];
+export const OWNED_FILES: readonly string[] = [CODEOWNERS_FILE, PICTURE_FILE];
+/** What to do with a hand-written file where the compiler writes one of OWNED_FILES. */
+export const OWNED_FILE_ADVICE: Readonly<Record<string, string>> = {
+  [CODEOWNERS_FILE]: "from platform.yaml (`owners`) and the team files' `owners`: move its rules there",
+  [PICTURE_FILE]: "from platform.yaml and teams/ (the README shows it): keep a hand-drawn picture under another name",
+};
 
 export interface Irregular {
   file: string;

@@ -12,7 +12,7 @@ import { DiagnosticError, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { isGenerated, type FileTree } from "../emit/tree.js";
 import { ioDiagnostic, isErrnoError } from "./io-error.js";
 import { applyChanges, isCommitted, isEmpty, planChanges, readJournal, rollBack, type Plan } from "./journal.js";
-import { isOwnedPath, OUTPUT_DIRS, OWNED_FILES, readOnDisk, type Irregular, type OnDisk } from "./on-disk.js";
+import { isOwnedPath, OUTPUT_DIRS, OWNED_FILE_ADVICE, OWNED_FILES, readOnDisk, type Irregular, type OnDisk } from "./on-disk.js";
 import { lockWorkDir, untrusted, WORK_DIR, WRITE_ENTRIES, type LockOptions, type WorkDir } from "./work-dir.js";
 
 export { OUTPUT_DIRS, OWNED_FILES, WORK_DIR, type Irregular, type LockOptions };
@@ -169,8 +169,8 @@ export function refusals(diff: TreeDiff): Diagnostic[] {
     ...diff.foreign.map((file): Diagnostic => ({
       severity: "error", code: "output/foreign-file", file,
       message: `${file} was not written by the compiler (it has no generated header), so the build does not replace or delete it`,
-      hint: OWNED_FILES.includes(file)
-        ? `The build writes ${file} from platform.yaml (\`owners\`) and the team files' \`owners\`: move its rules there, delete it, and run the build again.`
+      hint: OWNED_FILE_ADVICE[file]
+        ? `The build writes ${file} ${OWNED_FILE_ADVICE[file]}, delete it, and run the build again.`
         : `Move it out of ${OUTPUT_DIRS.join("/ and ")}/ or delete it: the compiler owns these directories and never deletes a file silently.`,
     })),
     ...diff.irregular.map(({ file, kind }): Diagnostic => ({
