@@ -15,7 +15,8 @@ export { SEMANTIC_RULES, type SemanticRule } from "./validate/semantic/index.js"
 export { runRules } from "./rules/run.js";
 export type { Finding, Rule, RuleContext, RuleSeverity } from "./rules/rule.js";
 export { unknownValueKeys } from "./validate/helm-values.js";
-export { SUPPORT_MATRIX, checkCompatibility, kubernetesVersionOfK3sImage, admissionPolicyApi } from "./compat/versions.js";
+export { SUPPORT_MATRIX, checkCompatibility, admissionPolicyApi } from "./compat/versions.js";
+export { kubernetesVersionOfK3sImage } from "./model/kubernetes-version.js";
 export { COMPONENTS } from "./components/registry.js";
 export { installedComponents, componentNamespaces } from "./components/installed.js";
 export type { ComponentDescriptor, InstalledComponent } from "./components/component.js";

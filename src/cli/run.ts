@@ -6,7 +6,8 @@
  * 1 invalid input or stale output, 2 usage or internal error.
  */
 import { Command, CommanderError } from "commander";
-import { inert, visible } from "../format/escape.js";
+import { inert } from "../format/escape.js";
+import { visible } from "../diagnostics/visible.js";
 import { COMMANDS } from "./commands/index.js";
 import { EXIT, Io, type CliContext } from "./output.js";
 

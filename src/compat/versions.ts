@@ -8,6 +8,7 @@ import { ARGOCD } from "../components/argocd.js";
 import type { KubernetesRange, VersionSupport } from "../components/component.js";
 import { installedComponents } from "../components/installed.js";
 import { COMPONENTS } from "../components/registry.js";
+import type { KubernetesVersion } from "../model/kubernetes-version.js";
 import type { Platform } from "../types/platform.js";
 
 export type { KubernetesRange };
@@ -23,21 +24,6 @@ export const SUPPORT_MATRIX: readonly ComponentSupport[] = [
   ...ARGOCD.compatibility.map((s) => ({ component: ARGOCD.key, ...s })),
 ];
 
-export interface KubernetesVersion {
-  major: number;
-  minor: number;
-  patch: number;
-  /** e.g. v1.28.15 */
-  gitVersion: string;
-}
-
-/** rancher/k3s:v1.28.15-k3s1 → 1.28.15 */
-export function kubernetesVersionOfK3sImage(image: string): KubernetesVersion | undefined {
-  const match = /:v(\d+)\.(\d+)\.(\d+)-k3s\d+$/.exec(image);
-  if (!match) return undefined;
-  const [major, minor, patch] = match.slice(1).map(Number);
-  return { major, minor, patch, gitVersion: `v${major}.${minor}.${patch}` };
-}
 
 export type Compatibility =
   | { ok: true; support: ComponentSupport }

@@ -3,7 +3,7 @@
  * installs it from argocd/ before anything else), but its version must suit the
  * cluster like theirs.
  */
-import { ARGO } from "../synth/object.js";
+import { ARGO } from "./gitops.js";
 import type { VersionSupport } from "./component.js";
 
 export const ARGOCD: { key: string; title: string; namespace: string; versionPointer: string; compatibility: VersionSupport[] } = {

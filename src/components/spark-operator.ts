@@ -3,7 +3,7 @@
  * (https://github.com/kubeflow/spark-operator).
  */
 import sparkOperator230 from "../../schemas/charts/spark-operator-2.3.0.keys.json" with { type: "json" };
-import { SYNC_WAVES } from "../synth/object.js";
+import { SYNC_WAVES } from "./gitops.js";
 import type { ComponentDescriptor } from "./component.js";
 
 const CRUD = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];

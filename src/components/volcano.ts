@@ -3,7 +3,7 @@
  * (https://github.com/volcano-sh/volcano).
  */
 import volcano182 from "../../schemas/charts/volcano-1.8.2.keys.json" with { type: "json" };
-import { SYNC_WAVES } from "../synth/object.js";
+import { SYNC_WAVES } from "./gitops.js";
 import type { ComponentDescriptor } from "./component.js";
 
 /**

@@ -4,26 +4,7 @@
  * no line of a CI log it can start or split, no Markdown or HTML it can
  * write into the pull request comment, no character it can hide.
  */
-
-/**
- * Characters a reader cannot see or that move text around: C0 and C1
- * controls (line feeds, ANSI escapes), DEL, the line and paragraph
- * separators, zero-width and bidirectional formatting characters (the
- * "Trojan Source" reorderings, CVE-2021-42574), the byte-order mark,
- * interlinear annotations, noncharacters and lone surrogates.
- */
-const HIDDEN = /[\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
-
-const unicodeEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
-
-/**
- * Every hidden character as a visible escape (`\n`, `\u2028`), so that a
- * value prints on one line and shows what it holds. Backslashes are left as
- * they are: applying it twice changes nothing.
- */
-export const visible = (text: string): string => text.replace(HIDDEN, (c) => NAMED[c] ?? unicodeEscape(c));
+import { HIDDEN, unicodeEscape, visible } from "../diagnostics/visible.js";
 
 /**
  * Output for a CI log that GitHub's runner cannot take for a workflow

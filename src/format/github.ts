@@ -5,7 +5,7 @@
  * characters shown as escapes (./escape.ts), then GitHub's own escaping.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { visible } from "./escape.js";
+import { visible } from "../diagnostics/visible.js";
 
 /** https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts */
 const escapeData = (s: string): string => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");

@@ -4,7 +4,7 @@
  */
 import { describeOwners, shownPath } from "../review/ownership.js";
 import { formatAmount, formatCapacity, formatPercent, formatRatio } from "./amounts.js";
-import { visible } from "./escape.js";
+import { visible } from "../diagnostics/visible.js";
 import { resourceId, type CapacityLine, type FieldChange, type Ownership, type QueueShareLine, type ReportContext, type ResourceChange } from "./report.js";
 
 export interface Section {

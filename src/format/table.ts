@@ -1,5 +1,6 @@
 /** Tables of text: aligned columns for a terminal, pipes for Markdown. */
-import { visible, type Markdown } from "./escape.js";
+import { type Markdown } from "./escape.js";
+import { visible } from "../diagnostics/visible.js";
 
 /**
  * Columns padded to their widest cell; a cell of several lines continues on

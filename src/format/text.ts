@@ -6,7 +6,8 @@
  */
 import pc from "picocolors";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { inert, visible } from "./escape.js";
+import { inert } from "./escape.js";
+import { visible } from "../diagnostics/visible.js";
 import type { ReportContext } from "./report.js";
 import { reportSections } from "./sections.js";
 import { textTable } from "./table.js";

@@ -7,7 +7,7 @@ import { PLATFORM_FILE } from "../load/inputs.js";
 import type { Platform, Resources } from "../types/platform.js";
 import type { Team } from "../types/team.js";
 import type { SourceDocument } from "../load/source.js";
-import { kubernetesVersionOfK3sImage, type KubernetesVersion } from "../compat/versions.js";
+import { kubernetesVersionOfK3sImage, type KubernetesVersion } from "./kubernetes-version.js";
 import { capacityOf, ZERO, type Capacity } from "./capacity.js";
 import { clusterNetwork, type NetworkPlan } from "./network.js";
 import { sparkMemoryBytes } from "./quantity.js";

@@ -8,7 +8,7 @@
 import { formatCapacity, sum, type Capacity } from "../model/capacity.js";
 import type { PlatformModel } from "../model/platform-model.js";
 import { formatApproximate } from "../model/quantity.js";
-import { queueShares } from "../policy/capacity.js";
+import { queueShares } from "../model/queue-shares.js";
 
 export type NodeRole = "server" | "agent";
 

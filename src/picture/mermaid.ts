@@ -14,7 +14,7 @@
  * node labels: https://github.com/LoopKit/loopdocs/pull/867).
  */
 import type { PlatformModel } from "../model/platform-model.js";
-import { visible } from "../format/escape.js";
+import { visible } from "../diagnostics/visible.js";
 import { formatCapacity, sum, ZERO } from "../model/capacity.js";
 import { formatPercent } from "../model/quantity.js";
 import {

@@ -12,7 +12,7 @@
  * a team wrote that it holds, escaped for XML.
  */
 import type { PlatformModel } from "../model/platform-model.js";
-import { visible } from "../format/escape.js";
+import { visible } from "../diagnostics/visible.js";
 import { formatCapacity } from "../model/capacity.js";
 import { formatApproximate, formatPercent, formatRatio } from "../model/quantity.js";
 import { byName, nodeName, platformPicture, type PlatformPicture, type QueuePicture, type TeamPicture } from "./layout.js";

@@ -1,11 +1,12 @@
 /**
  * The platform's capacity arithmetic, in one place for the policy rules, the
  * review's before → after table and the new-team scaffold: summed quotas
- * against the workers, and the Volcano queues as Volcano 1.8.2's proportion
- * plugin sees them (see shared/research/volcano-1.8.2.md §4).
+ * against the workers; the Volcano queues' shares are the model's
+ * (src/model/queue-shares.ts).
  */
 import { add, atLeastZero, formatCapacity, minimum, subtract, sum, type Capacity } from "../model/capacity.js";
-import type { PlatformModel, TeamModel, VolcanoQueue } from "../model/platform-model.js";
+import type { PlatformModel, TeamModel } from "../model/platform-model.js";
+import { queueShares } from "../model/queue-shares.js";
 
 export const DEFAULT_OVERCOMMIT = { requests: 3, limits: 4 } as const;
 
@@ -54,46 +55,6 @@ export function overcommit(model: PlatformModel): Overcommit[] {
 }
 
 const ratio = (amount: number, available: number): number => (available > 0 ? amount / available : amount > 0 ? Infinity : 0);
-
-export interface QueueShare {
-  queue: VolcanoQueue;
-  /** weight / Σ weights */
-  weightShare: number;
-  /** weightShare × the cluster: what the queue deserves when every queue is busy (before guarantees and capabilities). */
-  share: Capacity;
-  /** min(cluster − Σ guarantees + own guarantee, capability): a hard cap on what the queue can get. */
-  realCapability: Capacity;
-}
-
-export interface QueueShares {
-  /** What Volcano counts: every node's allocatable, servers included. */
-  cluster: Capacity;
-  totalGuarantee: Capacity;
-  queues: QueueShare[];
-}
-
-/** Volcano 1.8.2 `proportion`: realCapability(q) = min(total − totalGuarantee + guarantee(q), capability(q)). */
-export function queueShares(model: PlatformModel): QueueShares {
-  const queues = model.queues;
-  const cluster = model.clusterCapacity;
-  const totalGuarantee = sum(queues.map((q) => q.guarantee));
-  const totalWeight = queues.reduce((n, q) => n + q.weight, 0);
-  return {
-    cluster,
-    totalGuarantee,
-    queues: queues.map((queue) => {
-      const weightShare = totalWeight > 0 ? queue.weight / totalWeight : 0;
-      const room = add(subtract(cluster, totalGuarantee), queue.guarantee);
-      const capped = queue.capability ? minimum(room, queue.capability) : room;
-      return {
-        queue,
-        weightShare,
-        share: { cpu: Math.round(cluster.cpu * weightShare), memory: Math.round(cluster.memory * weightShare) },
-        realCapability: atLeastZero(capped),
-      };
-    }),
-  };
-}
 
 /** The most a new queue without a guarantee could ever get, given the guarantees already made. */
 export function roomForNewQueue(model: PlatformModel): Capacity {

@@ -4,7 +4,8 @@
  */
 import type { Capacity, PlatformModel } from "../model/platform-model.js";
 import type { RuleDescription } from "../rules/rule.js";
-import { overcommitThresholds, quotaTotals, queueShares, QUOTA_KINDS } from "./capacity.js";
+import { queueShares } from "../model/queue-shares.js";
+import { overcommitThresholds, quotaTotals, QUOTA_KINDS } from "./capacity.js";
 import { ruleDescriptions } from "../rules/describe.js";
 import type { PolicyRule } from "./rule.js";
 

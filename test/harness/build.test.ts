@@ -4,13 +4,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { kubernetesPinOf, requireSamePin } from "./build.js";
 import { kubernetesGoModule } from "./paths.js";
-import { kubernetesVersionOfK3sImage } from "../../src/compat/versions.js";
+import { kubernetesVersionOfK3sImage } from "../../src/model/kubernetes-version.js";
 import { platformTarget } from "./platform.js";
 
 const goMod = readFileSync(join(kubernetesGoModule, "go.mod"), "utf8");
 
 describe("Kubernetes version of the harness", () => {
-  it("targets the Kubernetes version the compiler reads from the k3s image (the one parser, src/compat/versions.ts)", () => {
+  it("targets the Kubernetes version the compiler reads from the k3s image (the one parser, src/model/kubernetes-version.ts)", () => {
     expect(kubernetesVersionOfK3sImage("rancher/k3s:v1.28.15-k3s1")?.gitVersion).toBe("v1.28.15");
     expect(kubernetesVersionOfK3sImage("registry.local/rancher/k3s:v1.31.2-k3s2")?.gitVersion).toBe("v1.31.2");
     expect(kubernetesVersionOfK3sImage("rancher/k3s:latest")).toBeUndefined();

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { DiagnosticError, sortDiagnostics } from "../../diagnostics/diagnostic.js";
-import { inert, jsonText, visible } from "../../format/escape.js";
+import { inert, jsonText } from "../../format/escape.js";
+import { visible } from "../../diagnostics/visible.js";
 import { compile } from "../../pipeline.js";
 import { checkWithKustomize } from "../../verify/kustomize.js";
 import { diffTree, OUTPUT_DIRS, type TreeDiff } from "../../write/output-dirs.js";

@@ -1,5 +1,6 @@
 import { exceeds, formatCapacity } from "../../model/capacity.js";
-import { describeJob, queueShares } from "../capacity.js";
+import { queueShares } from "../../model/queue-shares.js";
+import { describeJob } from "../capacity.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
 
 /**

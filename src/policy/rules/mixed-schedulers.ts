@@ -1,6 +1,6 @@
 import { PLATFORM_FILE } from "../../load/inputs.js";
 import { formatCapacity, subtract, sum } from "../../model/capacity.js";
-import { queueShares } from "../capacity.js";
+import { queueShares } from "../../model/queue-shares.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
 
 const names = (teams: Array<{ name: string }>): string => `team${teams.length === 1 ? "" : "s"} ${teams.map((t) => t.name).join(", ")}`;

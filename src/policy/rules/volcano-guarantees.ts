@@ -1,5 +1,5 @@
 import { exceeds, formatCapacity, subtract } from "../../model/capacity.js";
-import { queueShares } from "../capacity.js";
+import { queueShares } from "../../model/queue-shares.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
 
 /**

@@ -4,7 +4,8 @@
  * and the root Application that hands everything else to Argo CD.
  */
 import type { PlatformModel } from "../../model/platform-model.js";
-import { ARGO, LABELS, MANAGED_BY, PART_OF, type KubeObject } from "../object.js";
+import { LABELS, MANAGED_BY, PART_OF, type KubeObject } from "../object.js";
+import { ARGO } from "../../components/gitops.js";
 import { ARGO_API, PATHS } from "../platform/applications.js";
 
 export const installManifestURL = (version: string): string =>

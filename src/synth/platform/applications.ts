@@ -7,7 +7,8 @@ import type { InstalledComponent } from "../../components/component.js";
 import { installedComponents } from "../../components/installed.js";
 import { COMPONENTS } from "../../components/registry.js";
 import type { PlatformModel, TeamModel } from "../../model/platform-model.js";
-import { ARGO, LABELS, MANAGED_BY, PART_OF, SYNC_WAVES, type KubeObject } from "../object.js";
+import { LABELS, MANAGED_BY, PART_OF, type KubeObject } from "../object.js";
+import { ARGO, SYNC_WAVES } from "../../components/gitops.js";
 
 export const ARGO_API = "argoproj.io/v1alpha1";
 export const PLATFORM_PROJECT = "platform";

@@ -6,7 +6,8 @@
  * so they come from the platform, never from anything the team's Application applies.
  */
 import type { TeamModel } from "../../model/platform-model.js";
-import { ARGO, type KubeObject } from "../object.js";
+import { type KubeObject } from "../object.js";
+import { ARGO } from "../../components/gitops.js";
 import { tenantLabels } from "../tenant/overlay.js";
 
 export const VOLCANO_QUEUE_ANNOTATION = "scheduling.volcano.sh/queue-name";

@@ -5,7 +5,8 @@
  */
 import type { PlatformModel, QueueModel, TeamModel } from "../../model/platform-model.js";
 import type { Resources } from "../../types/platform.js";
-import { ARGO, LABELS, MANAGED_BY, PART_OF, type KubeObject } from "../object.js";
+import { LABELS, MANAGED_BY, PART_OF, type KubeObject } from "../object.js";
+import { ARGO } from "../../components/gitops.js";
 import { tenantLabels } from "../tenant/overlay.js";
 
 export const QUEUE_API = "scheduling.volcano.sh/v1beta1";
