@@ -10,16 +10,12 @@ import { compile } from "../src/pipeline.js";
 import { writeTree } from "../src/write/output-dirs.js";
 import { runCli } from "./support/cli.js";
 import { repoRoot } from "./support/paths.js";
-import { copyProject, type TestProject } from "./support/project.js";
+import { builtProject, copyProject, type TestProject } from "./support/project.js";
 
 let project: TestProject;
 afterEach(() => project?.cleanup());
 
-async function built(): Promise<TestProject> {
-  project = copyProject();
-  await writeTree(project.root, (await compile(project.root)).tree!);
-  return project;
-}
+const built = async (): Promise<TestProject> => (project = await builtProject());
 
 describe("the CLI", () => {
   it("build on invalid input exits 1 and changes nothing", async () => {

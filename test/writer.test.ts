@@ -5,16 +5,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DiagnosticError, type Diagnostic } from "../src/diagnostics/diagnostic.js";
 import { compile } from "../src/pipeline.js";
 import { diffTree, writeTree } from "../src/write/output-dirs.js";
-import { copyProject, type TestProject } from "./support/project.js";
+import { builtProject, copyProject, type TestProject } from "./support/project.js";
 
 let project: TestProject;
 afterEach(() => project?.cleanup());
 
-async function built(): Promise<TestProject> {
-  project = copyProject();
-  await writeTree(project.root, (await compile(project.root)).tree!);
-  return project;
-}
+const built = async (): Promise<TestProject> => (project = await builtProject());
 
 describe("the output tree", () => {
   it("is byte-identical from the same input", async () => {

@@ -47,3 +47,35 @@ export function queueShares(model: PlatformModel): QueueShares {
   };
 }
 
+
+/** One Volcano queue as reports and pictures show it: its settings and what the proportion plugin makes of them. */
+export interface QueueShareLine {
+  queue: string;
+  /** The team whose queue it is; undefined for the platform's `default` queue. */
+  team?: string;
+  weight: number;
+  /** weight / the sum of all weights (0..1). */
+  weightShare: number;
+  /** That share of the cluster: what the queue deserves when every queue is busy. */
+  share: Capacity;
+  guarantee: Capacity;
+  capability?: Capacity;
+  /** min(cluster − all guarantees + own guarantee, capability): the most the queue can ever get. */
+  realCapability: Capacity;
+  /** The team's job (driver + executors), which must fit realCapability. */
+  job?: Capacity;
+}
+
+export function queueLines(model: PlatformModel): QueueShareLine[] {
+  return queueShares(model).queues.map(({ queue, weightShare, share, realCapability }) => ({
+    queue: queue.name,
+    team: queue.team?.name,
+    weight: queue.weight,
+    weightShare,
+    share,
+    guarantee: queue.guarantee,
+    capability: queue.capability,
+    realCapability,
+    job: queue.team?.job.total,
+  }));
+}

@@ -8,7 +8,7 @@
 import { formatCapacity, sum, type Capacity } from "../model/capacity.js";
 import type { PlatformModel } from "../model/platform-model.js";
 import { formatApproximate } from "../model/quantity.js";
-import { queueShares } from "../model/queue-shares.js";
+import { queueLines, type QueueShareLine } from "../model/queue-shares.js";
 
 export type NodeRole = "server" | "agent";
 
@@ -20,20 +20,8 @@ export interface NodeGroup {
   each: Capacity;
 }
 
-export interface QueuePicture {
-  name: string;
-  /** The team whose queue it is; undefined for the platform's `default` queue. */
-  team?: string;
-  weight: number;
-  /** weight / the sum of all weights (0..1). */
-  weightShare: number;
-  /** That share of the cluster: what the queue deserves when every queue is busy. */
-  share: Capacity;
-  guarantee: Capacity;
-  capability?: Capacity;
-  /** min(cluster − all guarantees + own guarantee, capability): the most the queue can ever get. */
-  reach: Capacity;
-}
+/** A queue as the pictures draw it: the report's line, named. */
+export type QueuePicture = QueueShareLine & { name: string };
 
 export interface TeamPicture {
   name: string;
@@ -64,8 +52,6 @@ export interface PlatformPicture {
  */
 function resourcesOf(model: PlatformModel): Pick<PlatformPicture, "nodes" | "queues" | "teams" | "capacity" | "workers" | "volcano"> {
   const { servers, agents } = model.nodes;
-  // Volcano's arithmetic (shares, what a queue can get) has one home, next to the policy rules that check it.
-  const { queues } = queueShares(model);
   return {
     capacity: model.clusterCapacity,
     workers: model.workerCapacity,
@@ -74,16 +60,7 @@ function resourcesOf(model: PlatformModel): Pick<PlatformPicture, "nodes" | "que
       { role: "agent", ...agents },
     ],
     volcano: model.volcanoEnabled,
-    queues: queues.map(({ queue, weightShare, share, realCapability }) => ({
-      name: queue.name,
-      team: queue.team?.name,
-      weight: queue.weight,
-      weightShare,
-      share,
-      guarantee: queue.guarantee,
-      capability: queue.capability,
-      reach: realCapability,
-    })),
+    queues: queueLines(model).map((line) => ({ ...line, name: line.queue })),
     teams: model.teams.map((team) => ({
       name: team.name,
       scheduler: team.scheduler,

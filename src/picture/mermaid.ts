@@ -221,7 +221,7 @@ function queueLabel(is: QueuePicture | undefined, was: QueuePicture | undefined)
     `weight ${change(prior && String(prior.weight), String(queue.weight))} · share ${change(prior && formatPercent(prior.weightShare), formatPercent(queue.weightShare))} = ${capacityChange(prior?.share, queue.share)}`,
     guaranteed(queue) || guaranteed(prior) ? `guarantee ${capacityChange(prior?.guarantee, queue.guarantee)}` : "no guarantee",
     `capability ${change(prior && capability(prior), capability(queue))}`,
-    `can get ${capacityChange(prior?.reach, queue.reach)}`,
+    `can get ${capacityChange(prior?.realCapability, queue.realCapability)}`,
   ];
 }
 

@@ -139,7 +139,7 @@ function largest(picture: PlatformPicture, d: Dimension): number {
     picture.totals.requests[d],
     picture.totals.limits[d],
     picture.totals.guarantee[d],
-    ...picture.queues.map((q) => Math.max(q.capability?.[d] ?? 0, q.reach[d])),
+    ...picture.queues.map((q) => Math.max(q.capability?.[d] ?? 0, q.realCapability[d])),
   );
 }
 
@@ -239,17 +239,17 @@ function queueRow(rows: string[], queue: QueuePicture, p: Panel, fmt: (n: number
   const d = p.dimension;
   const x = (amount: number) => BAR_X + amount * p.scale;
   const capability = queue.capability?.[d];
-  rows.push(...segment(x(0), y, queue.reach[d] * p.scale, COLORS.reach, `queue ${queue.name}: can get at most ${fmt(queue.reach[d])}`, ""));
-  if (capability !== undefined && capability > queue.reach[d]) {
-    rows.push(...segment(x(queue.reach[d]), y, (capability - queue.reach[d]) * p.scale, "url(#beyond-reach)",
-      `queue ${queue.name}: capability ${fmt(capability)}, ${fmt(capability - queue.reach[d])} of it beyond reach`, ""));
+  rows.push(...segment(x(0), y, queue.realCapability[d] * p.scale, COLORS.reach, `queue ${queue.name}: can get at most ${fmt(queue.realCapability[d])}`, ""));
+  if (capability !== undefined && capability > queue.realCapability[d]) {
+    rows.push(...segment(x(queue.realCapability[d]), y, (capability - queue.realCapability[d]) * p.scale, "url(#beyond-reach)",
+      `queue ${queue.name}: capability ${fmt(capability)}, ${fmt(capability - queue.realCapability[d])} of it beyond reach`, ""));
   }
   if (queue.guarantee[d] > 0) rows.push(...segment(x(0), y, queue.guarantee[d] * p.scale, COLORS.guarantee, `queue ${queue.name}: guarantee ${fmt(queue.guarantee[d])}`, ""));
   const shareX = x(queue.share[d]);
   rows.push(element("line", { x1: shareX, y1: y - 3, x2: shareX, y2: y + ROW + 3, stroke: COLORS.text, "stroke-width": 2 }, [
     element("title", {}, `queue ${queue.name}: fair share ${formatPercent(queue.weightShare)} = ${fmt(queue.share[d])}`),
   ]));
-  const reach = capability === undefined ? fmt(queue.reach[d]) : `${fmt(queue.reach[d])} of ${fmt(capability)}`;
+  const reach = capability === undefined ? fmt(queue.realCapability[d]) : `${fmt(queue.realCapability[d])} of ${fmt(capability)}`;
   row(rows, y, `queue ${queue.name}`, `weight ${queue.weight} (${formatPercent(queue.weightShare)}) · can get ${reach}`);
 }
 

@@ -2,5 +2,5 @@
 export { POLICY_RULES } from "./registry.js";
 export type { PolicyRule, PolicyContext, PolicyFinding, RuleSeverity, ConfiguredSeverity } from "./rule.js";
 export { runPolicy, severityOf, UNKNOWN_RULE } from "./run.js";
-export { policyReport, capacityLines, queueLines, ruleDescriptions, docsUrl } from "./report.js";
+export { policyReport, capacityLines, ruleDescriptions, docsUrl } from "./report.js";
 export { checkPolicy, policyOf, type PolicyResult } from "./check.js";

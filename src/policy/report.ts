@@ -4,7 +4,7 @@
  */
 import type { Capacity, PlatformModel } from "../model/platform-model.js";
 import type { RuleDescription } from "../rules/rule.js";
-import { queueShares } from "../model/queue-shares.js";
+import { queueLines, queueShares, type QueueShareLine } from "../model/queue-shares.js";
 import { overcommitThresholds, quotaTotals, QUOTA_KINDS } from "./capacity.js";
 import { ruleDescriptions } from "../rules/describe.js";
 import type { PolicyRule } from "./rule.js";
@@ -43,22 +43,6 @@ export interface CapacityLine {
   after: Amount;
 }
 
-/** One Volcano queue, as the proportion plugin of Volcano 1.8.2 sees it. */
-export interface QueueShareLine {
-  queue: string;
-  team?: string;
-  weight: number;
-  /** weight / the sum of all weights (0..1). */
-  weightShare: number;
-  /** That share of the cluster: what the queue deserves when every queue is busy. */
-  share: Capacity;
-  guarantee: Capacity;
-  capability?: Capacity;
-  /** min(cluster − all guarantees + own guarantee, capability): the most the queue can ever get. */
-  realCapability: Capacity;
-  /** The team's job (driver + executors), which must fit realCapability. */
-  job?: Capacity;
-}
 
 /** Summed quotas against the workers, and guarantees against the whole cluster: after, and before when given. */
 export function capacityLines(after: PlatformModel, before?: PlatformModel): CapacityLine[] {
@@ -82,19 +66,6 @@ export function capacityLines(after: PlatformModel, before?: PlatformModel): Cap
   return lines;
 }
 
-export function queueLines(model: PlatformModel): QueueShareLine[] {
-  return queueShares(model).queues.map(({ queue, weightShare, share, realCapability }) => ({
-    queue: queue.name,
-    team: queue.team?.name,
-    weight: queue.weight,
-    weightShare,
-    share,
-    guarantee: queue.guarantee,
-    capability: queue.capability,
-    realCapability,
-    job: queue.team?.job.total,
-  }));
-}
 
 export function policyReport(model: PlatformModel, rules: readonly PolicyRule[]): PolicyReport {
   return { title: "Policy", rules: ruleDescriptions(rules, model), capacity: capacityLines(model), queues: queueLines(model) };

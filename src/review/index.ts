@@ -9,7 +9,8 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/diag
 import type { PlatformModel } from "../model/platform-model.js";
 import { compile, type CompileResult } from "../pipeline.js";
 import { POLICY_RULES } from "../policy/index.js";
-import { capacityLines, docsUrl, queueLines, ruleDescriptions } from "../policy/report.js";
+import { queueLines } from "../model/queue-shares.js";
+import { capacityLines, docsUrl, ruleDescriptions } from "../policy/report.js";
 import { policyOf } from "../policy/check.js";
 import type { PolicyRule } from "../policy/rule.js";
 import type { RuleDescription } from "../rules/rule.js";

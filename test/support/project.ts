@@ -4,6 +4,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
+import { compile } from "../../src/pipeline.js";
+import { writeTree } from "../../src/write/output-dirs.js";
 import { repoRoot } from "./paths.js";
 
 export interface TestProject {
@@ -29,6 +31,13 @@ export function copyProject(options: { withOutput?: boolean } = {}): TestProject
     remove: (file) => rmSync(path.join(root, file), { force: true }),
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };
+}
+
+/** A copy of the inputs with the compiler's output written by the library, as `build` would. */
+export async function builtProject(): Promise<TestProject> {
+  const project = copyProject();
+  await writeTree(project.root, (await compile(project.root)).tree!);
+  return project;
 }
 
 /** Changes to a project's files: file → new content, or a function of the old content ("" for a new file). */
