@@ -20,6 +20,9 @@ export interface TeamModel {
   file: string;
   namespace: string;
   serviceAccount: string;
+  /** Argo CD: the team's AppProject and its tenant Application. */
+  project: string;
+  application: string;
   scheduler: "default" | "volcano";
   /** Volcano teams only; the queue is named after the team. */
   queueName?: string;
@@ -100,6 +103,9 @@ export const namespaceOf = (team: string): string => `${TEAM_NAMESPACE_PREFIX}${
  */
 export const SERVICE_ACCOUNT_SUFFIX = "sa";
 export const serviceAccountOf = (team: string): string => `${team}-${SERVICE_ACCOUNT_SUFFIX}`;
+/** The Argo CD AppProject that confines a team, and the Application that syncs its overlay. */
+export const projectOf = (team: string): string => `team-${team}`;
+export const applicationOf = (team: string): string => `tenant-${team}`;
 
 function queueModel(name: string, file: string, pointer: string, spec: QueueModel["spec"]): QueueModel {
   return {
@@ -134,6 +140,8 @@ export function teamModel(spec: Team, file: string): TeamModel {
     file,
     namespace: namespaceOf(spec.name),
     serviceAccount: serviceAccountOf(spec.name),
+    project: projectOf(spec.name),
+    application: applicationOf(spec.name),
     scheduler: spec.scheduler,
     queueName: spec.scheduler === "volcano" ? spec.name : undefined,
     spec,

@@ -1,6 +1,5 @@
 import { isClusterScoped, isClusterScopedResource } from "../../model/cluster-scoped.js";
 import type { TeamModel } from "../../model/platform-model.js";
-import { teamProject } from "../../synth/platform/applications.js";
 import { LABELS, type KubeObject, type Synthesis } from "../../synth/object.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
 
@@ -57,7 +56,7 @@ function* violations(synthesis: Synthesis, team: TeamModel): Generator<string> {
       if (!own.has(`${ref.kind}/${ref.name}`)) yield `${where} binds ${ref.kind} ${ref.name}, which is not the team's own (its permissions are not checked here and may be broad)`;
     }
   }
-  const project = synthesis.builds.flatMap((b) => b.objects).find((o) => o.kind === "AppProject" && o.metadata.name === teamProject(team));
+  const project = synthesis.builds.flatMap((b) => b.objects).find((o) => o.kind === "AppProject" && o.metadata.name === team.project);
   if (!project) return;
   const spec = project.spec as { sourceRepos?: string[]; clusterResourceWhitelist?: unknown[]; destinations?: Array<{ namespace?: string }>; namespaceResourceWhitelist?: Array<{ group: string; kind: string }> };
   if ((spec.clusterResourceWhitelist ?? []).length) yield `AppProject ${project.metadata.name} lets the team's Application create cluster-scoped objects (clusterResourceWhitelist is not empty)`;

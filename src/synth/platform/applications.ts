@@ -12,8 +12,6 @@ import { ARGO, SYNC_WAVES } from "../../components/gitops.js";
 
 export const ARGO_API = "argoproj.io/v1alpha1";
 export const PLATFORM_PROJECT = "platform";
-export const teamProject = (team: TeamModel): string => `team-${team.name}`;
-export const tenantApplication = (team: TeamModel): string => `tenant-${team.name}`;
 
 /** Where each Application's manifests live in the repository. */
 export const PATHS = {
@@ -61,7 +59,7 @@ export function teamAppProject(model: PlatformModel, team: TeamModel, kinds: Arr
   return {
     apiVersion: ARGO_API, kind: "AppProject",
     metadata: {
-      name: teamProject(team), namespace: ARGO.namespace, labels: labels({ [LABELS.team]: team.name }), annotations: { [ARGO.syncWave]: String(SYNC_WAVES.projects) },
+      name: team.project, namespace: ARGO.namespace, labels: labels({ [LABELS.team]: team.name }), annotations: { [ARGO.syncWave]: String(SYNC_WAVES.projects) },
       // Removing a team prunes this project and its Application together: the finalizer
       // keeps the project until the Application has deleted its objects, which Argo CD
       // cannot do without it (https://github.com/argoproj/argo-cd/issues/3175).
@@ -109,7 +107,7 @@ function gitApplication(model: PlatformModel, name: string, wave: number, path: 
       ...(extra.finalizer ? { finalizers: [ARGO.resourcesFinalizer] } : {}),
     },
     spec: {
-      project: extra.team ? teamProject(extra.team) : PLATFORM_PROJECT,
+      project: extra.team ? extra.team.project : PLATFORM_PROJECT,
       source: { repoURL: model.platform.gitops.repoURL, targetRevision: model.platform.gitops.targetRevision, path },
       destination: { server: ARGO.inCluster, namespace },
       syncPolicy: { ...AUTOMATED, ...(extra.syncOptions ? { syncOptions: extra.syncOptions } : {}) },
@@ -142,7 +140,7 @@ const waveOf = (app: KubeObject): number => Number(app.metadata.annotations![ARG
 
 /** Removing a team prunes its objects (the finalizer); its Namespace is the platform's and is kept (./namespaces.ts). */
 export function tenantApplicationFor(model: PlatformModel, team: TeamModel): KubeObject {
-  return gitApplication(model, tenantApplication(team), SYNC_WAVES.tenants, PATHS.overlay(team.name), team.namespace, { finalizer: true, team });
+  return gitApplication(model, team.application, SYNC_WAVES.tenants, PATHS.overlay(team.name), team.namespace, { finalizer: true, team });
 }
 
 export function deepMerge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
