@@ -49,9 +49,10 @@ describe("adding teams/epsilon.yaml", () => {
     expect(diff.stale).toEqual([]);
   });
 
-  it("changes only the lists that name every team", () => {
+  it("changes only the lists that name every team, and the picture", () => {
     expect(diff.changed).toEqual([
       ".github/CODEOWNERS",
+      "docs/platform.svg",
       "generated/applications/kustomization.yaml",
       "generated/applications/platform.yaml",
       "generated/platform/namespaces/kustomization.yaml",

@@ -29,7 +29,8 @@ export interface TreeDiff {
   irregular: Irregular[];
 }
 
-const NOTHING_CHANGED = `Nothing under ${OUTPUT_DIRS.join("/, ")}/ or ${OWNED_FILES.join(", ")} was changed.`;
+const OWNED = `${OUTPUT_DIRS.map((dir) => `${dir}/`).join(", ")}, ${OWNED_FILES.join(", ")}`;
+const NOTHING_CHANGED = `Nothing the compiler writes (${OWNED}) was changed.`;
 const NOT_RESTORED = `The previous files could not all be put back yet: they are kept in ${WORK_DIR}/, and the next build or check puts them back first.`;
 
 export async function diffTree(root: string, tree: FileTree, options: LockOptions = {}): Promise<TreeDiff> {
@@ -186,7 +187,7 @@ function notOwned(file: string): Diagnostic {
   return {
     severity: "error", code: "output/not-owned", file,
     message: `the tree to write holds ${JSON.stringify(file)}, which is not a path the compiler owns, so nothing is written`,
-    hint: `Write only files inside ${OUTPUT_DIRS.join("/ or ")}/ (relative paths, no \`..\`) or ${OWNED_FILES.join(", ")}. ${NOTHING_CHANGED}`,
+    hint: `Write only ${OWNED} (relative paths, no \`..\`). ${NOTHING_CHANGED}`,
   };
 }
 
