@@ -55,6 +55,6 @@ for (const [schema, out] of inputs) {
 }
 stale.push(...(await generateValidators({ check })));
 if (stale.length) {
-  console.error(`Generated code is stale: ${stale.join(", ")}. Run: npm run gen:types`);
+  console.error(`Generated code is stale: ${stale.join(", ")}. Run: npm run gen:code`);
   process.exit(1);
 }

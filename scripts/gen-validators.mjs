@@ -75,7 +75,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const check = process.argv.includes("--check");
   const stale = await generateAll({ check });
   if (stale.length) {
-    console.error(`Precompiled validators are stale: ${stale.join(", ")}. Run: npm run gen:types`);
+    console.error(`Precompiled validators are stale: ${stale.join(", ")}. Run: npm run gen:code`);
     process.exit(1);
   }
 }

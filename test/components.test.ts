@@ -43,7 +43,7 @@ const leaves = (value: unknown, pointer = ""): string[] =>
     : [pointer];
 
 describe("the component registry", () => {
-  it("is what schemas/platform.schema.json says of `components` (npm run gen:types writes it)", () => {
+  it("is what schemas/platform.schema.json says of `components` (npm run gen:code writes it)", () => {
     expect(platformSchema.properties.components).toEqual(componentsSchema());
     expect(Object.keys(platformSchema.properties.components.properties)).toEqual(COMPONENTS.map((c) => c.key));
   });

@@ -2,7 +2,7 @@
  * Chooses between validators precompiled by scripts/gen-validators.mjs and
  * compiling the schemas now. The precompiled ones are used only when they were
  * made from the schemas exactly as they are, so a schema edited without
- * regenerating (`npm run gen:types`) is still the one that validates: slower,
+ * regenerating (`npm run gen:code`) is still the one that validates: slower,
  * same result.
  */
 import { createRequire } from "node:module";
