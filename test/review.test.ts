@@ -169,23 +169,43 @@ describe("lowering a quota", () => {
     expect(codes((await review(repo, "HEAD")).diagnostics, "review/")).toEqual([]);
   });
 
-  it("counts a lowered queue capability as a lowered quota", async () => {
+  it("counts a queue capability lowered below what the queue could get as a lowered quota", async () => {
     const repo = seedRepo();
-    edit(repo, "teams/delta.yaml", 'capability: { cpu: "8", memory: 16Gi }', 'capability: { cpu: "6", memory: 12Gi }');
+    // delta can get at most 6 CPU / 12Gi (10 CPU / 20Gi less theta's guarantee of 4 CPU / 8Gi): 5 CPU takes 1 CPU away.
+    edit(repo, "teams/delta.yaml", 'capability: { cpu: "8", memory: 16Gi }', 'capability: { cpu: "5", memory: 10Gi }');
     const result = await review(repo);
     expect(codes(result.diagnostics, "review/")).toEqual(["error review/quota-lowered teams/delta.yaml:17:22"]);
-    expect(result.diagnostics.find((d) => d.code === "review/quota-lowered")!.message).toContain("Queue delta lowers capability.cpu from 8 to 6; Queue delta lowers capability.memory from 16Gi to 12Gi");
+    expect(result.diagnostics.find((d) => d.code === "review/quota-lowered")!.message).toContain("Queue delta lowers capability.cpu from 8 to 5; Queue delta lowers capability.memory from 16Gi to 10Gi");
+  });
+
+  it("does not count a capability lowered to what the queue can really get, as the seed's own warning advises", async () => {
+    const repo = seedRepo();
+    const advice = (await review(repo)).diagnostics.find((d) => d.code === "volcano-guarantees" && d.file === "teams/delta.yaml")!;
+    expect(advice.hint).toMatch(/^Lower the capability to 6 CPU \/ 12Gi /);
+    edit(repo, "teams/delta.yaml", 'capability: { cpu: "8", memory: 16Gi }', 'capability: { cpu: "6", memory: 12Gi }');
+    const result = await review(repo);
+    expect(result.changes).toEqual([expect.objectContaining({ change: "changed", kind: "Queue", name: "delta" })]);
+    expect(codes(result.diagnostics, "review/")).toEqual([]);
+    expect(hasErrors(result.diagnostics)).toBe(false);
+    // The advice is followed: delta's warning is gone.
+    expect(result.diagnostics.filter((d) => d.code === "volcano-guarantees").map(where)).toEqual(["warning volcano-guarantees platform.yaml:45:17", "warning volcano-guarantees teams/theta.yaml:17:15"]);
+    // One step below it is destructive again, in that dimension only.
+    edit(repo, "teams/delta.yaml", 'capability: { cpu: "6", memory: 12Gi }', 'capability: { cpu: "6", memory: 11Gi }');
+    const below = (await review(repo)).diagnostics.find((d) => d.code === "review/quota-lowered")!;
+    expect(below.message).toContain("Queue delta lowers capability.memory from 16Gi to 11Gi; running pods");
+    expect(below.message).not.toContain("capability.cpu");
   });
 });
 
 describe("the platform's own objects", () => {
   it("are allowed by the name `platform`, or by `*`", async () => {
     const repo = seedRepo();
-    edit(repo, "platform.yaml", 'capability: { cpu: "4", memory: 8Gi }', 'capability: { cpu: "2", memory: 8Gi }');
+    // default can get at most 2 CPU: 1 CPU takes some of it away.
+    edit(repo, "platform.yaml", 'capability: { cpu: "4", memory: 8Gi }', 'capability: { cpu: "1", memory: 8Gi }');
     const blocked = await review(repo);
     expect(codes(blocked.diagnostics, "review/")).toEqual(["error review/quota-lowered platform.yaml:45:24"]);
     expect(blocked.diagnostics.find((d) => d.code === "review/quota-lowered")!.message).toBe(
-      "destructive change to the platform: Queue default lowers capability.cpu from 4 to 2; running pods keep running, but pods beyond the lower quota are refused, and jobs beyond the lower capability wait",
+      "destructive change to the platform: Queue default lowers capability.cpu from 4 to 1; running pods keep running, but pods beyond the lower quota are refused, and jobs beyond the lower capability wait",
     );
     expect(codes((await review(repo, "main", ["platform"])).diagnostics, "review/")).toEqual(["warning review/quota-lowered platform.yaml:45:24"]);
     expect(codes((await review(repo, "main", ["*"])).diagnostics, "review/")).toEqual(["warning review/quota-lowered platform.yaml:45:24"]);

@@ -8,7 +8,8 @@
  */
 import { PLATFORM_FILE, TEAMS_DIR } from "../load/inputs.js";
 import { objectId } from "../model/object-id.js";
-import { parseQuantity, QuantityError } from "../model/quantity.js";
+import type { Capacity } from "../model/capacity.js";
+import { bytes, milliCPU, parseQuantity, QuantityError } from "../model/quantity.js";
 import type { Finding, Rule } from "../rules/rule.js";
 import type { KubeObject } from "../synth/object.js";
 import { ARGO } from "../components/gitops.js";
@@ -36,6 +37,11 @@ export interface ChangeSubject {
   after: ReadonlyMap<string, Resource>;
   /** The owners whose destructive changes the review is told to allow. */
   allowance?: Allowance;
+  /**
+   * The most each Volcano queue could get at the base (its realCapability, by
+   * queue name): a capability lowered no further than that takes nothing away.
+   */
+  reach?: ReadonlyMap<string, Capacity>;
 }
 
 export interface Damage {
@@ -49,7 +55,7 @@ export interface DestructiveCheck extends Rule<ChangeSubject> {
   /** What the damage does, said once after the list of objects. */
   consequence: string;
   /** The damage one change does. */
-  detect(change: ResourceChange, before?: Resource, after?: Resource): Damage[];
+  detect(change: ResourceChange, before?: Resource, after?: Resource, subject?: ChangeSubject): Damage[];
 }
 
 type DamageDetector = Pick<DestructiveCheck, "id" | "description" | "consequence" | "detect">;
@@ -59,11 +65,11 @@ const ownerOf = (change: ResourceChange) => change.team ?? PLATFORM_OWNER;
 const allows = (allowance: Allowance | undefined, owner: string) => Boolean(allowance && (allowance.teams.includes(ALL) || allowance.teams.includes(owner)));
 
 /** The damage of each change a check detects, by owner, in the order of the changes. */
-function damageByOwner(check: DamageDetector, { changes, before, after }: ChangeSubject): Map<string, Damage[]> {
+function damageByOwner(check: DamageDetector, subject: ChangeSubject): Map<string, Damage[]> {
   const owners = new Map<string, Damage[]>();
-  for (const change of changes) {
+  for (const change of subject.changes) {
     const id = objectId(change);
-    const damage = check.detect(change, before.get(id), after.get(id));
+    const damage = check.detect(change, subject.before.get(id), subject.after.get(id), subject);
     if (damage.length) owners.set(ownerOf(change), [...(owners.get(ownerOf(change)) ?? []), ...damage]);
   }
   return owners;
@@ -145,6 +151,26 @@ const QUOTA_POINTER: Record<string, string> = {
   "limits.cpu": "/quota/limits/cpu", "limits.memory": "/quota/limits/memory", pods: "/quota/pods",
 };
 
+/**
+ * Whether a queue's new capability still covers what the queue could ever get
+ * at the base: Volcano's proportion plugin caps a queue at
+ * min(cluster − the other queues' guarantees, capability), so lowering the
+ * capability down to that cap changes nothing the queue gets (the lowering
+ * the volcano-guarantees rule advises).
+ */
+function withinReach(reach: Capacity | undefined): (key: string, value: string | number) => boolean {
+  if (!reach) return () => false;
+  return (key, value) => {
+    if (key !== "cpu" && key !== "memory") return false;
+    try {
+      return (key === "cpu" ? milliCPU(value) : bytes(value)) >= reach[key];
+    } catch (error) {
+      if (error instanceof QuantityError) return false;
+      throw error;
+    }
+  };
+}
+
 /** The amount, or undefined when it is not a quantity this platform writes (validation refuses those first). */
 function amount(value: string | number): number | undefined {
   try {
@@ -155,29 +181,36 @@ function amount(value: string | number): number | undefined {
   }
 }
 
-/** Keys whose amount went down or away; a value that cannot be compared counts as lowered, so it is shown rather than passed. */
-function lowered(before: Record<string, string | number> = {}, after: Record<string, string | number> = {}): Array<[string, string | number, string | number | undefined]> {
+/**
+ * Keys whose amount went down or away; a value that cannot be compared counts as lowered, so it is shown rather than passed.
+ * `keeps(key, value)` says a lower value still takes nothing away.
+ */
+function lowered(
+  before: Record<string, string | number> = {}, after: Record<string, string | number> = {},
+  keeps: (key: string, value: string | number) => boolean = () => false,
+): Array<[string, string | number, string | number | undefined]> {
   return Object.entries(before)
     .filter(([k, v]) => {
       if (after[k] === undefined) return true;
       const [from, to] = [amount(v), amount(after[k])];
-      return from === undefined || to === undefined ? String(v) !== String(after[k]) : to < from;
+      return from === undefined || to === undefined ? String(v) !== String(after[k]) : to < from && !keeps(k, after[k]);
     })
     .map(([k, v]) => [k, v, after[k]]);
 }
 
 export const quotaLowered = destructiveCheck({
   id: "review/quota-lowered",
-  description: "A ResourceQuota or a Volcano queue's capability is lowered.",
+  description: "A ResourceQuota is lowered, or a Volcano queue's capability below what the queue could get.",
   consequence: "running pods keep running, but pods beyond the lower quota are refused, and jobs beyond the lower capability wait",
-  detect(change, before, after) {
+  detect(change, before, after, subject) {
     if (change.change !== "changed" || !before || !after) return [];
     const spec = (o: Resource) => o.object.spec as Record<string, any> | undefined;
     if (change.kind === "ResourceQuota") {
       return lowered(spec(before)?.hard, spec(after)?.hard).map(([key, from, to]) => ({ detail: `${id(change)} lowers ${key} from ${from} to ${to ?? "(none)"}`, pointer: QUOTA_POINTER[key] ?? "/quota" }));
     }
     if (change.kind === "Queue") {
-      return lowered(spec(before)?.capability, spec(after)?.capability).map(([key, from, to]) => ({ detail: `${id(change)} lowers capability.${key} from ${from} to ${to ?? "(none)"}`, pointer: change.team ? `/queue/capability/${key}` : `/volcano/defaultQueue/capability/${key}` }));
+      const keeps = withinReach(subject?.reach?.get(change.name));
+      return lowered(spec(before)?.capability, spec(after)?.capability, keeps).map(([key, from, to]) => ({ detail: `${id(change)} lowers capability.${key} from ${from} to ${to ?? "(none)"}`, pointer: change.team ? `/queue/capability/${key}` : `/volcano/defaultQueue/capability/${key}` }));
     }
     return [];
   },

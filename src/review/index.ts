@@ -9,7 +9,7 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/diag
 import type { PlatformModel } from "../model/platform-model.js";
 import { compile, type CompileResult } from "../pipeline.js";
 import { POLICY_RULES } from "../policy/index.js";
-import { queueLines } from "../model/queue-shares.js";
+import { queueLines, queueShares } from "../model/queue-shares.js";
 import { capacityLines, docsUrl, ruleDescriptions } from "../policy/report.js";
 import { policyOf } from "../policy/check.js";
 import type { PolicyRule } from "../policy/rule.js";
@@ -110,7 +110,8 @@ export function reviewCompiled(base: Compiled, head: Compiled, baseName: string,
   const allowance: Allowance | undefined = options.allowDestructive?.length
     ? { teams: [...new Set(options.allowDestructive)].sort(), source: options.allowedBy ?? `--allow-destructive ${options.allowDestructive.join(",")}` }
     : undefined;
-  const damage: ChangeSubject = { changes, before, after, allowance };
+  const reach = baseBuilds ? new Map(queueShares(base.model!).queues.map((q) => [q.queue.name, q.realCapability])) : undefined;
+  const damage: ChangeSubject = { changes, before, after, allowance, reach };
 
   const owners = ownershipOf(base, head, options.changedFiles ?? []);
   const attention = [
