@@ -411,7 +411,7 @@ describe("what is in the compiler's place", () => {
     const before = snapshot();
     const check = await runCli(["check", "--dir", project.root]);
     expect(check.code).toBe(1);
-    expect(check.stderr).toContain(`  ${file}: ${kind}, not a regular file (not written by the compiler; delete it)`);
+    expect(check.stderr).toContain(`${file}  error  ${file} is ${kind}; the compiler writes only regular files here, so it neither follows nor deletes it  output/not-a-regular-file`);
     const build = await runCli(["build", "--dir", project.root]);
     expect(build.code).toBe(1);
     expect(build.stderr).toContain(`${file}  error  ${file} is ${kind}; the compiler writes only regular files here, so it neither follows nor deletes it  output/not-a-regular-file`);

@@ -1,12 +1,29 @@
 /**
  * SARIF 2.1.0, for GitHub code scanning and other static-analysis viewers:
  * one run, the rules behind the findings, one result per finding.
+ *
+ * GitHub's upload takes a subset of SARIF and rejects a result without a
+ * location (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning):
+ * a finding about the platform as a whole is placed on the first line of
+ * platform.yaml, and one about a file without a line on that file's first
+ * line. Every result carries a fingerprint of its own (below), so that an
+ * alert keeps its identity from one run to the next.
  */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { jsonText } from "./escape.js";
 import type { ReportContext, RuleDescription } from "./report.js";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/** Where a finding about the whole platform is shown: the file that describes it. */
+export const PLATFORM_FILE = "platform.yaml";
+
+/** The key of our fingerprint in `partialFingerprints`; the version changes when what it hashes does. */
+export const FINGERPRINT_KEY = "spark-platform/v1";
 
 const LEVEL = { error: "error", warn: "warning" } as const;
 
@@ -19,6 +36,19 @@ function sarifRule(rule: RuleDescription | { id: string }) {
   };
 }
 
+/**
+ * What identifies a finding across runs: its rule, its file and its message
+ * with every number taken out, hashed (SHA-256, the first 32 hex digits).
+ * Not the line: a team file that grows above the finding moves it. Not the
+ * numbers: "requests 12 CPU exceed 10 CPU" stays one alert when the request
+ * becomes 14. Two findings that differ only in their numbers share it, as
+ * they would be one alert to a reader.
+ */
+export function fingerprint(d: Pick<Diagnostic, "code" | "file" | "message">): string {
+  const message = d.message.replace(/\d+(?:[.,]\d+)*/g, "#");
+  return createHash("sha256").update(`${d.code}\0${d.file ?? PLATFORM_FILE}\0${message}`).digest("hex").slice(0, 32);
+}
+
 export function formatSarif(diagnostics: Diagnostic[], _color = false, context?: ReportContext): string {
   const described = context?.rules ?? [];
   const extra = [...new Set(diagnostics.map((d) => d.code))].filter((code) => !described.some((r) => r.id === code)).sort();
@@ -29,22 +59,19 @@ export function formatSarif(diagnostics: Diagnostic[], _color = false, context?:
     ruleIndex: index.get(d.code)!,
     level: d.severity === "error" ? "error" : "warning",
     message: { text: d.hint ? `${d.message}. Fix: ${d.hint}` : d.message },
-    ...(d.file
-      ? {
-          locations: [{
-            physicalLocation: {
-              artifactLocation: { uri: fileUri(d.file), uriBaseId: "%SRCROOT%" },
-              ...(d.line !== undefined ? { region: { startLine: d.line, ...(d.column !== undefined ? { startColumn: d.column } : {}) } } : {}),
-            },
-          }],
-        }
-      : {}),
+    locations: [{
+      physicalLocation: {
+        artifactLocation: { uri: fileUri(d.file ?? PLATFORM_FILE), uriBaseId: "%SRCROOT%" },
+        region: d.file !== undefined && d.line !== undefined ? { startLine: d.line, ...(d.column !== undefined ? { startColumn: d.column } : {}) } : { startLine: 1 },
+      },
+    }],
+    partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(d) },
   }));
   return jsonText({
     $schema: SARIF_SCHEMA,
     version: "2.1.0",
     runs: [{
-      tool: { driver: { name: "spark-platform", rules: rules.map(sarifRule) } },
+      tool: { driver: { name: "spark-platform", version: TOOL_VERSION, rules: rules.map(sarifRule) } },
       results,
     }],
   });
@@ -57,3 +84,14 @@ export function formatSarif(diagnostics: Diagnostic[], _color = false, context?:
  */
 const fileUri = (file: string): string =>
   file.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd").split("/").map(encodeURIComponent).join("/");
+
+/** package.json's version: the nearest package.json above this module (src/format/ or dist/src/format/). */
+function packageVersion(): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    const file = path.join(dir, "package.json");
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+    if (path.dirname(dir) === dir) throw new Error("spark-platform: no package.json above the compiled CLI");
+  }
+}
+
+export const TOOL_VERSION = packageVersion();

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
-import { DiagnosticError } from "../../diagnostics/diagnostic.js";
+import { DiagnosticError, sortDiagnostics } from "../../diagnostics/diagnostic.js";
 import { compile, objectCount } from "../../pipeline.js";
+import { overwrittenEdits, overwroteEdit } from "../../write/hand-edits.js";
 import { OUTPUT_DIRS, writeTree, type TreeDiff } from "../../write/output-dirs.js";
 import { countErrors, EXIT, plural, report, seconds, summary, withCommonOptions, type CommonOptions, type Io } from "../output.js";
 
@@ -23,7 +24,9 @@ export async function build(io: Io, options: CommonOptions): Promise<number> {
     summary(io, io.paint.red(`✖ ${plural(countErrors(error.diagnostics), "error")}; the build did not complete (see each fix for what was left as it was).`), options);
     return EXIT.invalid;
   }
-  report(io, result.diagnostics, options);
+  // Warnings, so the build still succeeds: the tree is what the inputs say.
+  const notes = overwrittenEdits(root, diff.changed, result.tree).map(overwroteEdit);
+  report(io, sortDiagnostics([...result.diagnostics, ...notes]), options);
   const written = diff.added.length + diff.changed.length;
   summary(io, `${io.paint.green("✔")} ${plural(result.model.teams.length, "team")}, ${plural(objectCount(result.synthesis), "object")}, ${plural(result.tree.size, "file")} (${written} written, ${diff.stale.length} removed) in ${seconds(start)}`, options);
   return EXIT.ok;

@@ -1,13 +1,59 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { Command } from "commander";
-import { DiagnosticError, sortDiagnostics } from "../../diagnostics/diagnostic.js";
-import { inert, jsonText } from "../../format/escape.js";
-import { visible } from "../../diagnostics/visible.js";
+import { DiagnosticError, sortDiagnostics, type Diagnostic } from "../../diagnostics/diagnostic.js";
+import { inert } from "../../format/escape.js";
+import { unifiedDiff } from "../../format/unified-diff.js";
 import { compile } from "../../pipeline.js";
 import { checkWithKustomize } from "../../verify/kustomize.js";
-import { diffTree, OUTPUT_DIRS, type TreeDiff } from "../../write/output-dirs.js";
+import { diffTree, OUTPUT_DIRS, refusals, type TreeDiff } from "../../write/output-dirs.js";
 import { countErrors, EXIT, plural, report, seconds, summary, withCommonOptions, type CommonOptions, type Io } from "../output.js";
 
-export async function check(io: Io, options: CommonOptions): Promise<number> {
+interface CheckOptions extends CommonOptions {
+  /** Print a unified diff of each out-of-date file. */
+  diff?: boolean;
+}
+
+const OWNED_DIRS = OUTPUT_DIRS.map((d) => `${d}/`).join(" and ");
+const REBUILD = "Run `npm run build` and commit the result.";
+
+/** The first line (1-based) where `a` and `b` differ. */
+function firstDifference(a: string, b: string): number {
+  const left = a.split("\n");
+  const right = b.split("\n");
+  let i = 0;
+  while (i < left.length && i < right.length && left[i] === right[i]) i++;
+  return i + 1;
+}
+
+/**
+ * Every way the files on disk differ from a fresh build, as findings: out of
+ * date (at the first line that differs), missing, no longer generated, and
+ * what a build refuses to touch (a stray file, a link), which a build cannot
+ * fix, so its advice is to move or delete it.
+ */
+function driftDiagnostics(diff: TreeDiff, onDisk: (file: string) => string, fresh: (file: string) => string): Diagnostic[] {
+  return [
+    ...diff.changed.map((file): Diagnostic => ({
+      severity: "error", code: "output/out-of-date", file, line: firstDifference(onDisk(file), fresh(file)),
+      message: `${file} differs from a fresh build (it was edited by hand, or the inputs changed without a build)`,
+      hint: `${REBUILD} A change that belongs in this file goes in platform.yaml or teams/: a build overwrites a hand edit. \`check --diff\` shows the difference.`,
+    })),
+    ...diff.added.map((file): Diagnostic => ({
+      severity: "error", code: "output/missing", file,
+      message: `${file} is missing: a fresh build writes it`,
+      hint: REBUILD,
+    })),
+    ...diff.stale.map((file): Diagnostic => ({
+      severity: "error", code: "output/no-longer-generated", file,
+      message: `${file} is no longer generated: a fresh build removes it`,
+      hint: REBUILD,
+    })),
+    ...refusals(diff),
+  ];
+}
+
+export async function check(io: Io, options: CheckOptions): Promise<number> {
   const start = performance.now();
   const root = io.root(options.dir);
   const result = await compile(root);
@@ -17,38 +63,41 @@ export async function check(io: Io, options: CommonOptions): Promise<number> {
     result.diagnostics = sortDiagnostics([...result.diagnostics, ...rendered]);
     if (rendered.some((d) => d.severity === "error")) delete result.tree;
   }
-  report(io, result.diagnostics, options);
   if (!result.tree || !result.model) {
+    report(io, result.diagnostics, options);
     summary(io, io.paint.red(`✖ ${plural(countErrors(result.diagnostics), "error")} in the inputs.`), options);
     return EXIT.invalid;
   }
+  const tree = result.tree;
   let diff: TreeDiff;
   try {
-    diff = await diffTree(root, result.tree);
+    diff = await diffTree(root, tree);
   } catch (error) {
     if (!(error instanceof DiagnosticError)) throw error;
-    report(io, error.diagnostics, options);
-    summary(io, io.paint.red(`✖ ${plural(countErrors(error.diagnostics), "error")}; ${OUTPUT_DIRS.map((d) => `${d}/`).join(" and ")} not checked.`), options);
+    // One report: the inputs' warnings and why the files could not be compared.
+    report(io, sortDiagnostics([...result.diagnostics, ...error.diagnostics]), options);
+    summary(io, io.paint.red(`✖ ${plural(countErrors(error.diagnostics), "error")}; ${OWNED_DIRS} not checked.`), options);
     return EXIT.invalid;
   }
-  const problems = [
-    ...diff.changed.map((f) => `${f}: differs from a fresh build`),
-    ...diff.added.map((f) => `${f}: missing (a fresh build writes it)`),
-    ...diff.stale.map((f) => `${f}: no longer generated (a fresh build removes it)`),
-    ...diff.foreign.map((f) => `${f}: not written by the compiler`),
-    ...diff.irregular.map(({ file, kind }) => `${file}: ${kind}, not a regular file (not written by the compiler; delete it)`),
-  ];
-  if (options.format === "json") io.out(jsonText({ upToDate: problems.length === 0, ...diff, unchanged: undefined }) + "\n");
-  if (problems.length) {
-    if (options.format === "text") io.err(`${problems.map((p) => `  ${inert(visible(p))}`).join("\n")}\n    ${io.paint.cyan("fix:")} run \`npm run build\` and commit the result.\n`);
-    summary(io, io.paint.red(`✖ ${plural(problems.length, "file")} out of date.`), options);
+  // Read once more after the lock: diffTree established that each is a regular file.
+  const onDisk = new Map(diff.changed.map((file) => [file, readFileSync(path.join(root, file), "utf8")]));
+  const drift = driftDiagnostics(diff, (file) => onDisk.get(file)!, (file) => tree.get(file)!);
+  report(io, sortDiagnostics([...result.diagnostics, ...drift]), options);
+  if (options.diff) {
+    const diffs = diff.changed.map((file) => unifiedDiff(file, onDisk.get(file)!, tree.get(file)!, { before: "a", after: "b" })).join("");
+    // stdout stays one document in the other formats: the diff goes to stderr then.
+    if (diffs) (options.format === "text" ? io.out.bind(io) : io.err.bind(io))(inert(diffs));
+  }
+  if (drift.length) {
+    summary(io, io.paint.red(`✖ ${plural(drift.length, "file")} out of date.`), options);
     return EXIT.invalid;
   }
-  summary(io, `${io.paint.green("✔")} ${OUTPUT_DIRS.map((d) => `${d}/`).join(" and ")} up to date (${plural(result.tree.size, "file")}, ${plural(result.model.teams.length, "team")}) in ${seconds(start)}`, options);
+  summary(io, `${io.paint.green("✔")} ${OWNED_DIRS} up to date (${plural(tree.size, "file")}, ${plural(result.model.teams.length, "team")}) in ${seconds(start)}`, options);
   return EXIT.ok;
 }
 
 export const register = (cli: Command, io: Io): void => {
   withCommonOptions(cli.command("check").description("fail if generated/ or argocd/ differ from a fresh build (for CI)"))
+    .option("--diff", "show how each out-of-date file differs from a fresh build (a unified diff: - on disk, + a build)")
     .action(async (options) => { io.exitCode = await check(io, options); });
 };
