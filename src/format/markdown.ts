@@ -7,6 +7,7 @@ import { countProblems, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { ReportContext } from "./report.js";
 import { describeOwners } from "../review/ownership.js";
 import { htmlProse, markdown, markdownCode, markdownLink, markdownProse, markdownText, type Markdown } from "./escape.js";
+import { withinBudget } from "./budget.js";
 import { reportSections, type Section } from "./sections.js";
 import { markdownTable } from "./table.js";
 
@@ -81,5 +82,7 @@ export function formatMarkdown(diagnostics: Diagnostic[], _color = false, contex
     ...(context?.picture ? [details(pictureSummary(context), `\`\`\`mermaid\n${context.picture}\n\`\`\``)] : []),
     ...sections.map((s) => details(s.id === "changes" ? `Changes by resource (${s.rows.length})` : s.id === "owners" ? `Files by owner (${s.rows.length})` : s.title, s.rows.length ? sectionTable(s) : "(none)")),
   ];
-  return parts.join("\n\n");
+  // Past GitHub's limit for a comment: the verdict and what precedes the first collapsed block stay whole (./budget.ts).
+  const firstBlock = parts.findIndex((p) => p.startsWith("<details>"));
+  return withinBudget(parts, firstBlock < 0 ? parts.length : firstBlock);
 }
