@@ -86,11 +86,13 @@ describe("the Markdown comment", () => {
     const { diagnostics, context } = reports.review;
     const lines = FORMATS.markdown(diagnostics, false, context).split("\n");
     // Three teams' files change at once: the verdict says so, and each changed quota is an error of its own.
-    expect(lines[0]).toBe("### ❌ Review against main: 7 errors, 8 warnings. Not safe to merge as it is; it changes the files of teams `beta`, `epsilon` and `theta`.");
+    expect(lines[0]).toBe("### ❌ Review against main: 7 errors, 7 warnings. Not safe to merge as it is; it changes the files of teams `beta`, `epsilon` and `theta`.");
     expect(lines).toContain("**Whose files:** teams `beta`, `epsilon` and `theta`");
     expect(lines).toContain("| rule | severity | findings |");
     expect(lines.filter((l) => l.startsWith("<details><summary>"))).toEqual([
-      "<details><summary>Findings (15)</summary>",
+      "<details><summary>Findings (14)</summary>",
+      // delta's capability warning is the base's own: the same word for word on main.
+      "<details><summary>Already on main (1)</summary>",
       "<details><summary>Picture of the platform: capacity changes (before → after)</summary>",
       "<details><summary>Changes by resource (33)</summary>",
       "<details><summary>Files by owner (3)</summary>",

@@ -87,13 +87,14 @@ describe("adding epsilon (theta's copy with a guarantee that fits)", () => {
     repo.write("teams/epsilon.yaml", epsilon.replace("instances: 2", "instances: 1"));
     const result = await review(repo);
     expect(hasErrors(result.diagnostics)).toBe(false);
-    // epsilon's 6 CPU of requests take the summed quotas past both thresholds (26 / 8 CPU > 3×, 40 / 8 CPU > 4×).
+    // epsilon's 6 CPU of requests take the summed quotas past both thresholds (26 / 8 CPU > 3×, 40 / 8 CPU > 4×):
+    // findings about the sums move from platform.yaml, which the change does not touch, to epsilon's quota lines.
     expect(result.diagnostics.map(where)).toEqual([
-      "warning mixed-schedulers platform.yaml:35:5",
       "warning volcano-guarantees platform.yaml:45:17",
-      "warning capacity-threshold platform.yaml:48:27",
-      "warning capacity-threshold platform.yaml:48:38",
       "warning volcano-guarantees teams/delta.yaml:17:15",
+      "warning capacity-threshold teams/epsilon.yaml:9:20",
+      "warning mixed-schedulers teams/epsilon.yaml:9:20",
+      "warning capacity-threshold teams/epsilon.yaml:10:18",
       "warning volcano-guarantees teams/epsilon.yaml:17:15",
       "warning volcano-guarantees teams/theta.yaml:17:15",
     ]);
@@ -147,7 +148,7 @@ describe("removing a team", () => {
     expect(FORMATS.markdown(result.diagnostics, false, result.context)).toContain("**Destructive changes allowed for:** `beta`, `gamma` (--allow-destructive beta,gamma)");
     const cli = await runCli(["review", "--base", "main", "--allow-destructive", "beta", "--allowed-by", "the pull request label allow-destructive:beta", "--format", "markdown", "-C", repo.root]);
     expect(cli.code).toBe(0);
-    expect(cli.stdout.split("\n")[0]).toBe("### ✅ Review against main: no errors, 10 warnings. Safe to merge once the warnings are read.");
+    expect(cli.stdout.split("\n")[0]).toBe("### ✅ Review against main: no errors, 7 warnings. Safe to merge once the warnings are read.");
     expect(cli.stdout).toContain("(the pull request label allow-destructive:beta)");
   });
 });
@@ -385,8 +386,10 @@ describe("whose files a change touches", () => {
       severity: "warning", code: "review/several-owners",
       message: "this change touches the files of 2 owners: team `alpha` (teams/alpha.yaml) and team `beta` (teams/beta.yaml); each owner approves what is theirs, so a platform engineer must read the whole change before it is merged",
       hint: "Split it: one pull request per team, and the platform's changes in their own.",
+      baseline: "new",
     }]);
-    expect(verdict(result)).toBe("### ⚠️ Review against main: no errors, 7 warnings. Not safe to merge before a platform engineer reads it: it changes the files of teams `alpha` and `beta`.");
+    // The verdict counts what the change introduces: the seed's own 6 warnings are collapsed below it.
+    expect(verdict(result)).toBe("### ⚠️ Review against main: no errors, 1 warning. Not safe to merge before a platform engineer reads it: it changes the files of teams `alpha` and `beta`.");
     expect(FORMATS.text(result.diagnostics, false, result.context).split("\n").slice(0, 3)).toEqual([
       "Review against main", "", "⚠ Not safe to merge before a platform engineer reads it: it changes the files of teams `alpha` and `beta`.",
     ]);
@@ -394,7 +397,7 @@ describe("whose files a change touches", () => {
     expect(JSON.parse(FORMATS.json(result.diagnostics, false, result.context)).attention).toEqual(["it changes the files of teams `alpha` and `beta`"]);
     const cli = await runCli(["review", "--base", "main", "-C", repo.root]);
     expect(cli.code).toBe(0);
-    expect(summaryLine(cli.stdout)).toMatch(/^⚠ main \([0-9a-f]{12}\) → working tree: 0 added, 0 removed, 0 changed; 0 errors, 7 warnings; not safe to merge before a platform engineer reads it: it changes the files of teams `alpha` and `beta`$/);
+    expect(summaryLine(cli.stdout)).toMatch(/^⚠ main \([0-9a-f]{12}\) → working tree: 0 added, 0 removed, 0 changed; 0 errors, 1 warning \(and 6 already on main\); not safe to merge before a platform engineer reads it: it changes the files of teams `alpha` and `beta`$/);
   });
 
   it("a pull request that raises another team's quota is an error at that quota, never safe (exit 1)", async () => {
@@ -408,10 +411,10 @@ describe("whose files a change touches", () => {
       message: "team `beta`'s quota changes (quota.requests.cpu 4 → 5) in a change that also touches the files of team `alpha`: a quota is a share of the cluster every team uses, so only a change of that team alone, which its owners review, may set it",
       hint: "Move the change to teams/beta.yaml into a pull request of its own.",
     });
-    expect(verdict(result)).toBe("### ❌ Review against main: 1 error, 7 warnings. Not safe to merge as it is; it changes the files of teams `alpha` and `beta`.");
+    expect(verdict(result)).toBe("### ❌ Review against main: 1 error, 3 warnings. Not safe to merge as it is; it changes the files of teams `alpha` and `beta`.");
     const cli = await runCli(["review", "--base", "main", "-C", repo.root]);
     expect(cli.code).toBe(1);
-    expect(summaryLine(cli.stdout)).toMatch(/^✖ main .*; 1 error, 7 warnings$/);
+    expect(summaryLine(cli.stdout)).toMatch(/^✖ main .*; 1 error, 3 warnings \(and 4 already on main\)$/);
 
     // The same raise alone is beta's own pull request: no finding about owners.
     edit(repo, "teams/alpha.yaml", "contact: \"#team-alpha-new\"", "contact: \"#team-alpha\"");
@@ -443,7 +446,7 @@ describe("whose files a change touches", () => {
     expect(result.diagnostics.find((d) => d.code === "review/several-owners")!.message).toBe(
       "this change touches the files of 2 owners: team `alpha` (teams/alpha.yaml) and the platform (../.github/workflows/pr.yaml and platform.yaml); each owner approves what is theirs, so a platform engineer must read the whole change before it is merged",
     );
-    expect(verdict(result)).toBe("### ⚠️ Review against main: no errors, 6 warnings. Not safe to merge before a platform engineer reads it: it changes the files of team `alpha` and platform files.");
+    expect(verdict(result)).toBe("### ⚠️ Review against main: no errors, 1 warning. Not safe to merge before a platform engineer reads it: it changes the files of team `alpha` and platform files.");
   });
 
   it("counts a generated file edited by hand, or a stray file in a team's folder, for its owner", async () => {
@@ -460,7 +463,7 @@ describe("whose files a change touches", () => {
       { path: "generated/tenants/overlays/delta/extra.yaml", owner: "delta" },
       { path: "teams/alpha.yaml", owner: "alpha" },
     ]);
-    expect(verdict(result)).toBe("### ⚠️ Review against main: no errors, 7 warnings. Not safe to merge before a platform engineer reads it: it changes the files of teams `alpha`, `beta` and `delta` and platform files.");
+    expect(verdict(result)).toBe("### ⚠️ Review against main: no errors, 1 warning. Not safe to merge before a platform engineer reads it: it changes the files of teams `alpha`, `beta` and `delta` and platform files.");
   });
 
   it("quotes a file name that could break the report", async () => {
@@ -470,5 +473,50 @@ describe("whose files a change touches", () => {
     const result = await review(repo);
     expect(owners(result).files.map((f) => f.path)).toEqual(["notes |\n## x.md", "teams/alpha.yaml"]);
     expect(result.diagnostics.find((d) => d.code === "review/several-owners")!.message).toContain('the platform ("notes |\\n## x.md")');
+  });
+});
+
+describe("what the pull request changes", () => {
+  const marked = (diagnostics: Diagnostic[]) => diagnostics.map((d) => `${d.baseline} ${where(d)}`);
+
+  it("marks every finding of an untouched platform as already on the base: ✅, no new findings", async () => {
+    const repo = seedRepo();
+    const result = await review(repo);
+    expect(marked(result.diagnostics)).toEqual(SEED_WARNINGS.map((w) => `unchanged ${w}`));
+    const md = FORMATS.markdown(result.diagnostics, false, result.context);
+    expect(md.split("\n")[0]).toBe("### ✅ Review against main: no errors, 0 warnings. Safe to merge.");
+    expect(md).toContain("No new findings.");
+    expect(md).toContain("<details><summary>Already on main (6)</summary>");
+    const cli = await runCli(["review", "--base", "main", "-C", repo.root]);
+    expect(summaryLine(cli.stdout)).toMatch(/; 0 errors, 0 warnings \(and 6 already on main\)$/);
+  });
+
+  it("leads with alpha's raised quota: the overcommit it worsens, at alpha's changed line, and the crossed threshold on its row", async () => {
+    const repo = seedRepo();
+    edit(repo, "teams/alpha.yaml", 'requests: { cpu: "4", memory: 8Gi }\n  limits: { cpu: "8", memory: 16Gi }', 'requests: { cpu: "16", memory: 64Gi }\n  limits: { cpu: "16", memory: 64Gi }');
+    const result = await review(repo);
+    // alpha's file is the one the pull request changes: what the raise causes is there, at the raised line, so GitHub shows it inline.
+    expect(marked(result.diagnostics)).toEqual([
+      "unchanged warning volcano-guarantees platform.yaml:45:17",
+      "new warning capacity-threshold teams/alpha.yaml:9:20",
+      "updated warning mixed-schedulers teams/alpha.yaml:9:20",
+      "new error quota-within-cluster teams/alpha.yaml:9:20",
+      "new error quota-within-cluster teams/alpha.yaml:9:34",
+      "new warning capacity-threshold teams/alpha.yaml:10:18",
+      "new error quota-within-cluster teams/alpha.yaml:10:18",
+      "new error quota-within-cluster teams/alpha.yaml:10:32",
+      "unchanged warning volcano-guarantees teams/delta.yaml:17:15",
+      "unchanged warning volcano-guarantees teams/theta.yaml:17:15",
+    ]);
+    // Requests went from 20 CPU / 40Gi (2.5×) to 32 CPU / 96Gi (4× and 6× of 8 CPU / 16Gi), over the threshold of 3×; limits from 4× to 5× and 7×, over 4×.
+    expect(result.context.capacity!.filter((l) => l.crossed).map((l) => `${l.resource} ${l.dimension}`)).toEqual(["quota requests cpu", "quota requests memory", "quota limits cpu", "quota limits memory"]);
+    const md = FORMATS.markdown(result.diagnostics, false, result.context);
+    expect(md.split("\n")[0]).toBe("### ❌ Review against main: 4 errors, 3 warnings. Not safe to merge as it is.");
+    expect(md).toContain("<details><summary>Findings (7)</summary>");
+    expect(md).toContain("<details><summary>Already on main (3)</summary>");
+    expect(md).toContain("| 3× ⚠ crossed by this change |");
+    const json = JSON.parse(FORMATS.json(result.diagnostics, false, result.context));
+    expect(json.base).toBe("main");
+    expect(json.diagnostics.filter((d: Diagnostic) => d.baseline === "unchanged")).toHaveLength(3);
   });
 });

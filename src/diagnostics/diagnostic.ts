@@ -23,7 +23,16 @@ export interface Diagnostic {
   path?: string;
   /** Set on the one diagnostic that stands for the problems of a file left out (capPerFile): how many. */
   omitted?: number;
+  /**
+   * Set by `review` on what it compares with the base (SARIF's baselineState):
+   * `new` when the base has no such finding, `updated` when the base has it
+   * with other numbers, `unchanged` when the base has it as it is.
+   */
+  baseline?: "new" | "updated" | "unchanged";
 }
+
+/** What a change introduces or alters: every diagnostic but those the base already had as they are. */
+export const introduced = (diagnostics: readonly Diagnostic[]): Diagnostic[] => diagnostics.filter((d) => d.baseline !== "unchanged");
 
 export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean =>
   diagnostics.some((d) => d.severity === "error");

@@ -3,7 +3,7 @@
  * summary table, then every detail collapsed. Nothing a team wrote is placed
  * without the escaping of ./escape.ts for where it lands.
  */
-import { countProblems, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { countProblems, introduced, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { ReportContext } from "./report.js";
 import { describeOwners } from "../review/ownership.js";
 import { htmlProse, markdown, markdownCode, markdownLink, markdownProse, markdownText, type Markdown } from "./escape.js";
@@ -72,13 +72,17 @@ export function formatMarkdown(diagnostics: Diagnostic[], _color = false, contex
   const title = context?.title ?? "spark-platform";
   const sections = context ? reportSections(context) : [];
   const changes = sections.find((s) => s.id === "changes");
+  // A review leads with what the change introduces; what its base already had is collapsed below.
+  const already = diagnostics.filter((d) => d.baseline === "unchanged");
+  diagnostics = introduced(diagnostics);
   const parts = [
     verdict(diagnostics, title, context?.attention),
     ...(changes ? [`**Changes:** ${markdownText(changes.title.replace(/^Changes by resource: /, ""))}`] : []),
     ...(context?.owners ? [`**Whose files:** ${markdownProse(describeOwners(context.owners))}`] : []),
     ...(context?.allowance ? [`**Destructive changes allowed for:** ${context.allowance.teams.map(markdownCode).join(", ")} (${markdownText(context.allowance.source)})`] : []),
-    summaryTable(diagnostics, context),
+    diagnostics.length === 0 && already.length ? "No new findings." : summaryTable(diagnostics, context),
     ...(diagnostics.length ? [details(`Findings (${countProblems(diagnostics, "error") + countProblems(diagnostics, "warning")})`, findingsTable(diagnostics, context))] : []),
+    ...(already.length ? [details(`Already on ${context?.base ?? "the base"} (${already.length})`, findingsTable(already, context))] : []),
     ...(context?.picture ? [details(pictureSummary(context), `\`\`\`mermaid\n${context.picture}\n\`\`\``)] : []),
     ...sections.map((s) => details(s.id === "changes" ? `Changes by resource (${s.rows.length})` : s.id === "owners" ? `Files by owner (${s.rows.length})` : s.title, s.rows.length ? sectionTable(s) : "(none)")),
   ];

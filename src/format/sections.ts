@@ -79,7 +79,7 @@ function capacitySection(lines: CapacityLine[]): Section {
       arrow(l, amount),
       available(l),
       arrow(l, ratio),
-      l.threshold !== undefined ? formatRatio(l.threshold) : "",
+      l.threshold !== undefined ? `${formatRatio(l.threshold)}${l.crossed ? " ⚠ crossed by this change" : ""}` : "",
     ]),
   };
 }

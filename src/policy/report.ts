@@ -41,6 +41,16 @@ export interface CapacityLine {
   threshold?: number;
   before?: Amount;
   after: Amount;
+  /** The ratio was within its threshold before and is above it after: the change crossed it. */
+  crossed?: boolean;
+}
+
+const ratioOf = (a: Amount | undefined) => (a?.available ? a.amount / a.available : undefined);
+
+/** Marks a line whose ratio the change takes over its threshold. */
+function flagCrossing(line: CapacityLine): CapacityLine {
+  const [then, now] = [ratioOf(line.before), ratioOf(line.after)];
+  return line.threshold !== undefined && then !== undefined && now !== undefined && then <= line.threshold && now > line.threshold ? { ...line, crossed: true } : line;
 }
 
 
@@ -63,7 +73,7 @@ export function capacityLines(after: PlatformModel, before?: PlatformModel): Cap
       lines.push({ resource: "queue guarantees", dimension, against: "all nodes", threshold: 1, before: then && at(then), after: at(now) });
     }
   }
-  return lines;
+  return lines.map(flagCrossing);
 }
 
 

@@ -17,6 +17,7 @@ import type { RuleDescription } from "../rules/rule.js";
 import { runRules } from "../rules/run.js";
 import { changedBuilds, checkWithKustomize } from "../verify/kustomize.js";
 import { changedFiles, inputsAtRef } from "./base.js";
+import { compareWithBase, locateInChangedTeams } from "./baseline.js";
 import { ALL, damagedOwners, DESTRUCTIVE_CHECKS, DESTRUCTIVE_DOCS, type Allowance, type ChangeSubject } from "./destructive.js";
 import { diffResources, type ResourceChange } from "./diff.js";
 import { OTHER_TEAM_QUOTA, otherTeamQuotas, SEVERAL_OWNERS, severalOwners, touchesSeveralOwners } from "./owner-findings.js";
@@ -119,19 +120,26 @@ export function reviewCompiled(base: Compiled, head: Compiled, baseName: string,
     ...(touchesSeveralOwners(owners) ? [`it changes the files of ${describeOwners(owners)}`] : []),
   ];
 
-  const diagnostics = sortDiagnostics([
+  // What the change itself does is new by definition; the platform's findings are new only when the base does not have them.
+  const ofTheChange = [
     ...notes,
     ...severalOwners(owners),
     ...(baseBuilds ? otherTeamQuotas(owners, model, base.model!) : []),
     ...runRules(DESTRUCTIVE_CHECKS, damage, { sources: model.sources }),
     ...unusedAllowances(allowance, damagedOwners(damage)),
-    ...policy.diagnostics,
-  ]);
+  ];
+  const diagnostics = sortDiagnostics(baseBuilds
+    ? [
+      ...ofTheChange.map((d) => ({ ...d, baseline: "new" as const })),
+      ...locateInChangedTeams(compareWithBase(policy.diagnostics, policyOf(base, rules).diagnostics), base.model!, model),
+    ]
+    : [...ofTheChange, ...policy.diagnostics]);
   return {
     diagnostics,
     changes,
     context: {
       title,
+      ...(baseBuilds ? { base: baseName } : {}),
       rules: reviewRules(rules, model),
       changes,
       capacity: capacityLines(model, baseBuilds ? base.model : undefined),

@@ -5,6 +5,12 @@ import type { ResourceChange } from "./diff.js";
 import type { Ownership } from "./ownership.js";
 
 export interface ReviewReport extends PolicyReport {
+  /**
+   * The base ref the findings are compared with, when it builds: each
+   * diagnostic then carries its `baseline`, and what was already there is
+   * shown apart from what the change introduces.
+   */
+  base?: string;
   changes?: ResourceChange[];
   allowance?: Allowance;
   /** The platform as a Mermaid diagram, marking what the change does to nodes, queues and quotas. */

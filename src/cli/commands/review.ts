@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { introduced } from "../../diagnostics/diagnostic.js";
 import { FORMATS } from "../../format/index.js";
 import { countChanges } from "../../format/sections.js";
 import { GitError, reviewPlatform } from "../../review/index.js";
@@ -23,13 +24,16 @@ export async function review(io: Io, options: ReviewCommandOptions): Promise<num
   }
   const output = FORMATS[options.format](result.diagnostics, io.color, result.context);
   if (output) io.out(output + "\n");
-  const errors = countErrors(result.diagnostics);
+  // The verdict and the exit code are about what the change introduces; what the base already had is reported, not held against it.
+  const introducedHere = introduced(result.diagnostics);
+  const errors = countErrors(introducedHere);
+  const already = result.diagnostics.length - introducedHere.length;
   const counts = countChanges(result.changes);
   // The verdict: never a tick when a person must read the change first.
   const attention = result.context.attention ?? [];
   const mark = errors ? io.paint.red("✖") : attention.length ? io.paint.yellow("⚠") : io.paint.green("✔");
   const read = !errors && attention.length ? `; not safe to merge before a platform engineer reads it: ${attention.join("; ")}` : "";
-  summary(io, `${mark} ${options.base} (${result.baseCommit.slice(0, 12)}) → working tree: ${counts.added} added, ${counts.removed} removed, ${counts.changed} changed; ${plural(errors, "error")}, ${plural(countWarnings(result.diagnostics), "warning")}${read} in ${seconds(start)}`, options);
+  summary(io, `${mark} ${options.base} (${result.baseCommit.slice(0, 12)}) → working tree: ${counts.added} added, ${counts.removed} removed, ${counts.changed} changed; ${plural(errors, "error")}, ${plural(countWarnings(introducedHere), "warning")}${already ? ` (and ${already} already on ${options.base})` : ""}${read} in ${seconds(start)}`, options);
   return errors ? EXIT.invalid : EXIT.ok;
 }
 

@@ -1,0 +1,74 @@
+/**
+ * What the change introduces, against what the base already had: the head's
+ * findings are compared with the base's own (policy and validation warnings
+ * of the platform at the base ref), so that the verdict, the exit code and
+ * the first screen are about the pull request, and what was already there
+ * is shown apart. The states are SARIF's `baselineState`.
+ */
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { PLATFORM_FILE } from "../load/inputs.js";
+import { locate } from "../load/source.js";
+import { DIMENSIONS, type CapacityDimension } from "../model/capacity.js";
+import type { PlatformModel, TeamModel } from "../model/platform-model.js";
+import { QUOTA_KINDS, type QuotaKind } from "../policy/capacity.js";
+
+/** The finding without its numbers: the same problem, whatever amounts it names. */
+const subject = (d: Diagnostic) => `${d.code}\u0000${d.file ?? ""}\u0000${d.message.replace(/\d+(?:\.\d+)?/g, "#")}`;
+
+/**
+ * Marks each head finding `unchanged` when the base has the same one, word
+ * for word; `updated` when the base has it with other numbers (an overcommit
+ * that went from 2.5× to 2.8× is the pull request's doing); `new` otherwise.
+ * Each base finding matches one head finding at most.
+ */
+export function compareWithBase(head: readonly Diagnostic[], base: readonly Diagnostic[]): Diagnostic[] {
+  const exact = new Map<string, number>();
+  const similar = new Map<string, number>();
+  const count = (map: Map<string, number>, key: string, by: number) => map.set(key, (map.get(key) ?? 0) + by);
+  for (const d of base) {
+    count(exact, `${subject(d)}\u0000${d.message}`, 1);
+    count(similar, subject(d), 1);
+  }
+  const take = (map: Map<string, number>, key: string) => {
+    if (!map.get(key)) return false;
+    count(map, key, -1);
+    return true;
+  };
+  // Exact matches first, so that a reworded finding does not take the match of one left as it was.
+  const unchanged = head.map((d) => take(exact, `${subject(d)}\u0000${d.message}`) && take(similar, subject(d)));
+  return head.map((d, i) => ({ ...d, baseline: unchanged[i] ? "unchanged" : take(similar, subject(d)) ? "updated" : "new" }));
+}
+
+/** Findings about the sum of the teams' quotas, which platform.yaml only sets the bar for. */
+const QUOTA_SUMS = new Set(["capacity-overcommit", "capacity-threshold", "mixed-schedulers"]);
+
+/** The quota amounts a team raised (a new team raised all of them), as pointers into its file. */
+function raisedQuota(team: TeamModel, before: TeamModel | undefined, kinds: readonly QuotaKind[]): string[] {
+  return kinds.flatMap((kind) => DIMENSIONS
+    .filter((d: CapacityDimension) => team.quota[kind][d] > (before?.quota[kind][d] ?? 0))
+    .map((d) => `/quota/${kind}/${d}`));
+}
+
+/**
+ * A finding the change introduces about the teams' summed quotas sits on
+ * platform.yaml, which the pull request may not touch: when platform.yaml's
+ * settings are the same at the base, it moves to the quota line of the team
+ * that raised that quota (the first by name, when several did), so that it
+ * shows inline on the pull request's diff.
+ */
+export function locateInChangedTeams(diagnostics: readonly Diagnostic[], base: PlatformModel, head: PlatformModel): Diagnostic[] {
+  if (JSON.stringify(base.platform) !== JSON.stringify(head.platform)) return [...diagnostics];
+  const before = new Map(base.teams.map((t) => [t.name, t]));
+  return diagnostics.map((d) => {
+    if (d.file !== PLATFORM_FILE || d.baseline === "unchanged" || !QUOTA_SUMS.has(d.code)) return d;
+    const kinds = QUOTA_KINDS.filter((k) => d.message.includes(`quota ${k}`));
+    const raised = [...head.teams]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((team) => ({ team, pointers: raisedQuota(team, before.get(team.name), kinds.length ? kinds : QUOTA_KINDS) }))
+      .find((r) => r.pointers.length);
+    const source = raised && head.sources.get(raised.team.file);
+    if (!raised || !source) return d;
+    const pointer = raised.pointers[0];
+    return { ...d, file: raised.team.file, path: pointer, ...locate(source, pointer), hint: `${d.hint ? `${d.hint} ` : ""}(Raised by this change: ${raised.team.file} ${pointer}.)` };
+  });
+}
