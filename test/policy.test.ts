@@ -215,6 +215,21 @@ describe("job-fits-queue", () => {
 });
 
 describe("mixed-schedulers", () => {
+  // The seed: 10 CPU / 20Gi in all, guarantees 8 CPU / 16Gi, so 2 CPU / 4Gi beside them; beta requests 4 CPU / 8Gi.
+  const withAlpha = (requests: string) => variant({ "teams/alpha.yaml": replace('requests: { cpu: "4", memory: 8Gi }\n  limits: { cpu: "8", memory: 16Gi }', `requests: ${requests}\n  limits: { cpu: "16", memory: 32Gi }`) });
+
+  it("says by how much the guarantees can fall short: what default-scheduler pods may request less the room beside the guarantees", async () => {
+    // alpha 5 CPU / 10Gi + beta 4 CPU / 8Gi = 9 CPU / 18Gi; 9 − 2 = 7 CPU, 18 − 4 = 14Gi of the 8 CPU / 16Gi.
+    const [mixed] = of("mixed-schedulers", policy(await withAlpha('{ cpu: "5", memory: 10Gi }')));
+    expect(mixed.message).toMatch(/which the quotas of teams alpha, beta let request up to 9 CPU \/ 18Gi; when they do, the queues' guarantees \(8 CPU \/ 16Gi\) can fall short by 7 CPU \/ 14Gi$/);
+  });
+
+  it("never says the guarantees fall short by more than they are", async () => {
+    // alpha 8 CPU / 16Gi + beta = 12 CPU / 24Gi, more than the 10 CPU / 20Gi there are: the pods can take the cluster, so all 8 CPU / 16Gi.
+    const [mixed] = of("mixed-schedulers", policy(await withAlpha('{ cpu: "8", memory: 16Gi }')));
+    expect(mixed.message).toMatch(/let request up to 12 CPU \/ 24Gi; when they do, nothing is left of the queues' guarantees \(8 CPU \/ 16Gi\)$/);
+  });
+
   it("is quiet when every team uses Volcano", async () => {
     const result = policy(await variantWithout(["alpha", "beta"]));
     expect(of("mixed-schedulers", result)).toEqual([]);

@@ -1,5 +1,5 @@
 import { PLATFORM_FILE } from "../../load/inputs.js";
-import { formatCapacity, subtract, sum } from "../../model/capacity.js";
+import { atLeastZero, formatCapacity, minimum, subtract, sum } from "../../model/capacity.js";
 import { queueShares } from "../../model/queue-shares.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
 
@@ -23,11 +23,15 @@ export const mixedSchedulers: PolicyRule = {
     if (!model.volcanoEnabled || volcano.length === 0 || plain.length === 0) return;
     const { cluster, totalGuarantee } = queueShares(model);
     const outside = sum(plain.map((t) => t.quota.requests));
-    // What is left beside the guarantees, less what default-scheduler pods may take.
-    const short = subtract(outside, subtract(cluster, totalGuarantee));
-    const shortfall = { cpu: Math.max(0, short.cpu), memory: Math.max(0, short.memory) };
+    // Default-scheduler pods take at most the whole cluster; what they take beyond the room the guarantees
+    // leave comes out of the guarantees, which can lose no more than all of themselves.
+    const taken = minimum(outside, cluster);
+    const shortfall = minimum(atLeastZero(subtract(taken, subtract(cluster, totalGuarantee))), totalGuarantee);
+    const whole = shortfall.cpu === totalGuarantee.cpu && shortfall.memory === totalGuarantee.memory;
     const consequence = shortfall.cpu > 0 || shortfall.memory > 0
-      ? `when they do, the queues' guarantees (${formatCapacity(totalGuarantee)}) can fall short by ${formatCapacity(shortfall)}`
+      ? whole
+        ? `when they do, nothing is left of the queues' guarantees (${formatCapacity(totalGuarantee)})`
+        : `when they do, the queues' guarantees (${formatCapacity(totalGuarantee)}) can fall short by ${formatCapacity(shortfall)}`
       : `the queues' guarantees (${formatCapacity(totalGuarantee)}) still fit beside them, but Volcano's shares of the cluster do not`;
     report({
       file: PLATFORM_FILE, path: "/components/volcano",
