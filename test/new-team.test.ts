@@ -26,7 +26,7 @@ describe("new-team epsilon --scheduler volcano, end to end", () => {
     const p = project();
     const scaffold = await runCli(["new-team", "epsilon", "--scheduler", "volcano", "--owner", "epsilon-lead@example.com", "-C", p.root]);
     expect(scaffold.code).toBe(0);
-    expect(scaffold.stdout).toContain("wrote teams/epsilon.yaml (volcano scheduler, pyspark); it passes validation and policy.");
+    expect(scaffold.stdout).toMatch(/wrote teams\/epsilon\.yaml \(volcano scheduler, pyspark\); it passes validation and policy, with \d+ new warnings? \(below\)\./);
     // The seed's guarantees leave a new queue 2 CPU / 4Gi: the scaffold says so and sizes the job to it.
     expect(scaffold.stdout).toContain("note: exampleJob has 1 executor: a new queue can get at most 2 CPU / 4Gi");
     const text = p.read("teams/epsilon.yaml");
@@ -50,12 +50,13 @@ describe("new-team epsilon --scheduler volcano, end to end", () => {
 });
 
 describe("the defaults fit the platform", () => {
-  it("sizes a default-scheduler team to the requests left under policy.overcommit.requests, and it compiles and passes policy", async () => {
+  it("sizes a default-scheduler team to what its job needs when no requests are left under policy.overcommit.requests, says so, and it compiles and passes policy", async () => {
     const p = project();
     await runCli(["new-team", "gamma", "-C", p.root]);
     const result = await scaffoldTeam(p.root, { name: "zeta", scheduler: "default", language: "scala" });
     expect(result.scaffold!.text).toContain('  requests: { cpu: "3", memory: 3Gi }');
-    expect(result.scaffold!.notes[0]).toContain("quota requests are 3 CPU / 3Gi, below the standard 4 CPU / 8Gi");
+    // gamma took the requests to 24 CPU / 48Gi, 3× the workers' 8 CPU / 16Gi: (24 + 3) / 8 = 3.375×, (48 + 3) / 16 = 3.19×.
+    expect(result.scaffold!.notes).toEqual(["quota requests are 3 CPU / 3Gi, the least the example job needs (3 CPU / 2688Mi); with them the teams' summed requests reach 3.38× the workers, over the threshold of 3× (policy.overcommit.requests)"]);
     p.write(result.scaffold!.file, result.scaffold!.text);
     const checked = policyOf(await compile(p.root));
     expect(hasErrors(checked.diagnostics)).toBe(false);
@@ -104,5 +105,26 @@ describe("refusals (nothing is written)", () => {
     expect(result.stdout).toMatch(/^# yaml-language-server: \$schema=\.\.\/schemas\/team\.schema\.json\nname: epsilon\n/);
     expect(result.stdout).toContain("  language: scala");
     expect(existsSync(path.join(p.root, "teams/epsilon.yaml"))).toBe(false);
+  });
+});
+
+describe("the notes agree with the file and the warnings", () => {
+  it("on a platform already at the threshold: says where the summed requests land, and why the capability is below the queue's room", async () => {
+    const p = project();
+    // zeta takes the seed's requests from 20 CPU / 40Gi to 24 CPU / 48Gi: 3× the workers' 8 CPU / 16Gi, no room left under 3×.
+    expect((await runCli(["new-team", "zeta", "-C", p.root])).code).toBe(0);
+    const { scaffold } = await scaffoldTeam(p.root, { name: "eta", scheduler: "volcano", language: "pyspark" });
+    // One executor: driver 1 CPU + executor 1 CPU, 512m + 512m with Spark's 384Mi overhead each = 2 CPU / 1792Mi, rounded up to 2 CPU / 2Gi.
+    expect(scaffold!.text).toContain('  requests: { cpu: "2", memory: 2Gi }');
+    expect(scaffold!.text).toContain('  capability: { cpu: "2", memory: 2Gi }');
+    expect(scaffold!.notes).toEqual([
+      "exampleJob has 1 executor: a new queue can get at most 2 CPU / 4Gi (the cluster less the other queues' guarantees)",
+      // (24 + 2) / 8 CPU = 3.25×, (48 + 2) / 16Gi = 3.125×: the larger, as the capacity-threshold warning says.
+      "quota requests are 2 CPU / 2Gi, the least the example job needs (2 CPU / 1.75Gi); with them the teams' summed requests reach 3.25× the workers, over the threshold of 3× (policy.overcommit.requests)",
+      "queue capability is 2 CPU / 2Gi: the team's quota requests, which are less than the 2 CPU / 4Gi a new queue can get; no guarantee (one would shrink every other queue)",
+    ]);
+    expect(scaffold!.newWarnings.find((d) => d.code === "capacity-threshold" && d.message.includes("requests"))!.message).toContain("CPU 26 CPU / 8 CPU = 3.25×, memory 50Gi / 16Gi = 3.13×");
+    const cli = await runCli(["new-team", "eta", "--scheduler", "volcano", "-C", p.root]);
+    expect(cli.stdout.split("\n")[0]).toBe(`✔ wrote teams/eta.yaml (volcano scheduler, pyspark); it passes validation and policy, with ${scaffold!.newWarnings.length} new warnings (below).`);
   });
 });

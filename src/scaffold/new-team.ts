@@ -12,7 +12,7 @@ import { loadInputs, TEAMS_DIR, type LoadedInputs } from "../load/inputs.js";
 import { parseSource } from "../load/source.js";
 import { exceeds, formatCapacity, minimum, type Capacity } from "../model/capacity.js";
 import { jobShape, type PlatformModel } from "../model/platform-model.js";
-import { quantityText } from "../model/quantity.js";
+import { formatRatio, quantityText } from "../model/quantity.js";
 import { overcommitThresholds, quotaTotals, roomForNewQueue } from "../policy/capacity.js";
 import { POLICY_RULES } from "../policy/index.js";
 import { runPolicy } from "../policy/run.js";
@@ -80,9 +80,20 @@ function size(model: PlatformModel, options: NewTeamOptions): Sizing | Diagnosti
   const need = roundUp(job(instances));
   const fitting = minimum(STANDARD.requests, { cpu: Math.max(0, headroom.cpu), memory: Math.max(0, headroom.memory) });
   const requests = { cpu: Math.max(need.cpu, Math.floor(fitting.cpu / 1000) * 1000), memory: Math.max(need.memory, Math.floor(fitting.memory / 2 ** 30) * 2 ** 30) };
-  if (exceeds(STANDARD.requests, requests).length) notes.push(`quota requests are ${formatCapacity(requests)}, below the standard ${formatCapacity(STANDARD.requests)}, to keep the teams' summed requests within ${thresholds.requests}× the workers (policy.overcommit.requests)`);
+  if (exceeds(requests, fitting).length) {
+    // The job's own need wins over the threshold: say where the sum lands, not that it stays within.
+    const ratio = Math.max(...(["cpu", "memory"] as const).map((d) => (used[d] + requests[d]) / model.workerCapacity[d]));
+    notes.push(`quota requests are ${formatCapacity(requests)}, the least the example job needs (${formatCapacity(job(instances))}); with them the teams' summed requests reach ${formatRatio(ratio)} the workers, over the threshold of ${formatRatio(thresholds.requests)} (policy.overcommit.requests)`);
+  } else if (exceeds(STANDARD.requests, requests).length) {
+    notes.push(`quota requests are ${formatCapacity(requests)}, below the standard ${formatCapacity(STANDARD.requests)}, to keep the teams' summed requests within ${formatRatio(thresholds.requests)} the workers (policy.overcommit.requests)`);
+  }
   const capability = room ? minimum(requests, room) : undefined;
-  if (capability && exceeds(requests, capability).length) notes.push(`queue capability is ${formatCapacity(capability)}: what the queue can get beside the other queues' guarantees; no guarantee (one would shrink every other queue)`);
+  // Said when the note on the executors named the room, which the capability then stays below.
+  if (capability && room && instances < EXECUTORS && exceeds(room, capability).length) {
+    notes.push(`queue capability is ${formatCapacity(capability)}: the team's quota requests, which are less than the ${formatCapacity(room)} a new queue can get; no guarantee (one would shrink every other queue)`);
+  } else if (capability && exceeds(requests, capability).length) {
+    notes.push(`queue capability is ${formatCapacity(capability)}: what the queue can get beside the other queues' guarantees; no guarantee (one would shrink every other queue)`);
+  }
   return { requests, capability, instances, notes };
 }
 

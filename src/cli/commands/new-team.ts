@@ -1,7 +1,7 @@
 import { Option, type Command } from "commander";
 import { FORMATS } from "../../format/index.js";
 import { scaffoldTeam, writeScaffold, type NewTeamOptions } from "../../scaffold/new-team.js";
-import { EXIT, report, summary, withCommonOptions, type CommonOptions, type Io } from "../output.js";
+import { EXIT, plural, report, summary, withCommonOptions, type CommonOptions, type Io } from "../output.js";
 
 interface NewTeamCommandOptions extends CommonOptions, Omit<NewTeamOptions, "name" | "owners"> {
   owner?: string[];
@@ -28,7 +28,8 @@ export async function newTeam(io: Io, name: string, options: NewTeamCommandOptio
     return EXIT.invalid;
   }
   const lines = [
-    `${io.paint.green("✔")} wrote ${scaffold.file} (${options.scheduler} scheduler, ${options.language}); it passes validation and policy.`,
+    // "passes policy" means no policy error: with new warnings, it says so in the same breath.
+    `${io.paint.green("✔")} wrote ${scaffold.file} (${options.scheduler} scheduler, ${options.language}); it passes validation and policy${scaffold.newWarnings.length ? `, with ${plural(scaffold.newWarnings.length, "new warning")} (below)` : ""}.`,
     ...scaffold.notes.map((n) => `  ${io.paint.cyan("note:")} ${n}`),
     ...(scaffold.newWarnings.length ? [`  ${io.paint.yellow("policy warnings with the new team:")}`, FORMATS.text(scaffold.newWarnings, io.color).replace(/^/gm, "    ")] : []),
     `  next: ${options.owner?.length ? "" : "set the owners, then "}npm run build, and commit ${scaffold.file} with generated/.`,
