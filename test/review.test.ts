@@ -12,7 +12,7 @@ import { hasErrors } from "../src/diagnostics/diagnostic.js";
 import { FORMATS } from "../src/format/index.js";
 import type { ReportContext } from "../src/format/report.js";
 import { compile } from "../src/pipeline.js";
-import { GitError, reviewCompiled, reviewPlatform } from "../src/review/index.js";
+import { DESTRUCTIVE_CHECKS, GitError, reviewCompiled, reviewPlatform } from "../src/review/index.js";
 import { SEED_WARNINGS, where } from "./support/diagnostics.js";
 import { runCli } from "./support/cli.js";
 import { applyEdits, copyProject, replace, teamLike, type TestProject } from "./support/project.js";
@@ -127,12 +127,22 @@ describe("removing a team", () => {
     const result = await review(repo, "HEAD~1");
     expect(codes(result.diagnostics, "review/")).toEqual(beta);
     const [application, , namespace, rbac] = result.diagnostics.filter((d) => d.code.startsWith("review/"));
-    expect(application.message).toBe("destructive change to team `beta`: Application argocd/tenant-beta is deleted, with Argo CD's resources finalizer: the objects it deployed are deleted with it; what it deployed is pruned or left unmanaged");
+    expect(application.message).toBe("destructive change to team `beta`: Application argocd/tenant-beta is deleted, with Argo CD's resources finalizer: the objects it deployed are deleted with it; Argo CD no longer manages what it deployed");
+    // Said once, and only what happens: the finalizer deletes, so nothing is "left unmanaged".
+    expect(application.message).not.toMatch(/unmanaged|pruned or/);
     expect(namespace.message).toContain("Namespace team-beta is no longer generated: Argo CD keeps it (it is marked Delete=false) but nothing manages it any more");
     expect(rbac.message).toContain("Role team-beta/beta-spark-driver is deleted; RoleBinding team-beta/beta-spark-driver is deleted; ServiceAccount team-beta/beta-sa is deleted");
     expect(rbac.hint).toBe("If this is intended, allow it explicitly: `--allow-destructive beta` (on a pull request: the label `allow-destructive:beta`).");
     expect(result.changes.filter((c) => c.change === "removed").length).toBe(14);
     expect((await runCli(["review", "--base", "HEAD~1", "-C", repo.root])).code).toBe(1);
+  });
+
+  it("says of a deleted Application without the resources finalizer that its objects stay, unmanaged", () => {
+    const [applicationDeleted] = DESTRUCTIVE_CHECKS.filter((c) => c.id === "review/application-deleted");
+    const app = (finalizers?: string[]) => ({ id: "", source: "", object: { apiVersion: "argoproj.io/v1alpha1", kind: "Application", metadata: { name: "x", namespace: "argocd", ...(finalizers ? { finalizers } : {}) } } });
+    const change = { change: "removed" as const, apiVersion: "argoproj.io/v1alpha1", kind: "Application", name: "x", namespace: "argocd", source: "" };
+    expect(applicationDeleted.detect(change, app()).map((d) => d.detail)).toEqual(["Application argocd/x is deleted, without Argo CD's resources finalizer: the objects it deployed stay in the cluster, unmanaged"]);
+    expect(applicationDeleted.detect(change, app(["resources-finalizer.argocd.argoproj.io"])).map((d) => d.detail)).toEqual(["Application argocd/x is deleted, with Argo CD's resources finalizer: the objects it deployed are deleted with it"]);
   });
 
   it("turns them into warnings that name the allowance when allowed explicitly (exit 0), and flags an allowance that covers nothing", async () => {

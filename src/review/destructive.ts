@@ -138,11 +138,12 @@ export const appProjectDeleted = destructiveCheck({
 export const applicationDeleted = destructiveCheck({
   id: "review/application-deleted",
   description: "An Argo CD Application is deleted.",
-  consequence: "what it deployed is pruned or left unmanaged",
+  // Which of the two happens is said per Application, in its detail: the finalizer decides.
+  consequence: "Argo CD no longer manages what it deployed",
   detect(change, before) {
     if (!removed(change, "Application")) return [];
     const cascade = before?.object.metadata.finalizers?.includes(ARGO.resourcesFinalizer);
-    return [{ detail: `${id(change)} is deleted${cascade ? ", with Argo CD's resources finalizer: the objects it deployed are deleted with it" : ""}`, pointer: change.team ? "/name" : "" }];
+    return [{ detail: `${id(change)} is deleted${cascade ? ", with Argo CD's resources finalizer: the objects it deployed are deleted with it" : ", without Argo CD's resources finalizer: the objects it deployed stay in the cluster, unmanaged"}`, pointer: change.team ? "/name" : "" }];
   },
 });
 
