@@ -37,7 +37,7 @@ function driftDiagnostics(diff: TreeDiff, onDisk: (file: string) => string, fres
     ...diff.changed.map((file): Diagnostic => ({
       severity: "error", code: "output/out-of-date", file, line: firstDifference(onDisk(file), fresh(file)),
       message: `${file} differs from a fresh build (it was edited by hand, or the inputs changed without a build)`,
-      hint: `${REBUILD} A change that belongs in this file goes in platform.yaml or teams/: a build overwrites a hand edit. \`check --diff\` shows the difference.`,
+      hint: `${REBUILD} A change that belongs in this file goes in platform.yaml or teams/: a build overwrites a hand edit. \`npm run check -- --diff\` shows the difference.`,
     })),
     ...diff.added.map((file): Diagnostic => ({
       severity: "error", code: "output/missing", file,
