@@ -72,3 +72,19 @@ export function locateInChangedTeams(diagnostics: readonly Diagnostic[], base: P
     return { ...d, file: raised.team.file, path: pointer, ...locate(source, pointer), hint: `${d.hint ? `${d.hint} ` : ""}(Raised by this change: ${raised.team.file} ${pointer}.)` };
   });
 }
+
+/**
+ * One problem, reported once: a finding that a check reports word for word on
+ * several files (guarantees that add up to too much, on every queue that has
+ * one) is kept on the files the change touches, when it touches any of them.
+ */
+export function onTouchedFiles(diagnostics: readonly Diagnostic[], touched: ReadonlySet<string>): Diagnostic[] {
+  const problem = (d: Diagnostic) => `${d.severity}\u0000${d.code}\u0000${d.message}`;
+  const files = new Map<string, Set<string>>();
+  for (const d of diagnostics) if (d.file !== undefined) files.set(problem(d), (files.get(problem(d)) ?? new Set()).add(d.file));
+  return diagnostics.filter((d) => {
+    const on = files.get(problem(d));
+    if (d.file === undefined || !on || on.size < 2 || touched.has(d.file)) return true;
+    return ![...on].some((f) => touched.has(f));
+  });
+}

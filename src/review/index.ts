@@ -17,11 +17,11 @@ import type { RuleDescription } from "../rules/rule.js";
 import { runRules } from "../rules/run.js";
 import { changedBuilds, checkWithKustomize } from "../verify/kustomize.js";
 import { changedFiles, inputsAtRef } from "./base.js";
-import { compareWithBase, locateInChangedTeams } from "./baseline.js";
+import { compareWithBase, locateInChangedTeams, onTouchedFiles } from "./baseline.js";
 import { ALL, damagedOwners, DESTRUCTIVE_CHECKS, DESTRUCTIVE_DOCS, type Allowance, type ChangeSubject } from "./destructive.js";
 import { diffResources, type ResourceChange } from "./diff.js";
 import { OTHER_TEAM_QUOTA, otherTeamQuotas, SEVERAL_OWNERS, severalOwners, touchesSeveralOwners } from "./owner-findings.js";
-import { describeOwners, ownershipOf } from "./ownership.js";
+import { changedInputs, describeOwners, ownershipOf } from "./ownership.js";
 import { mermaid } from "../picture/mermaid.js";
 import type { ReviewReport } from "./report.js";
 import { resourcesOf, type Resource } from "./resources.js";
@@ -91,7 +91,9 @@ function reviewRules(rules: readonly PolicyRule[], model: PlatformModel): RuleDe
 export function reviewCompiled(base: Compiled, head: Compiled, baseName: string, options: ReviewOptions = {}): ReviewResult {
   const rules = options.rules ?? POLICY_RULES;
   const title = `Review against ${baseName}`;
-  const policy = policyOf(head, rules);
+  const touched = new Set([...(options.changedFiles ?? []), ...changedInputs(base, head)]);
+  const headPolicy = policyOf(head, rules);
+  const policy = { ...headPolicy, diagnostics: onTouchedFiles(headPolicy.diagnostics, touched) };
   if (!policy.context || !head.model || !head.synthesis) return { diagnostics: policy.diagnostics, context: { title }, changes: [] };
   const model = head.model;
 
