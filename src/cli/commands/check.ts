@@ -17,6 +17,14 @@ interface CheckOptions extends CommonOptions {
 const OWNED_DIRS = OUTPUT_DIRS.map((d) => `${d}/`).join(" and ");
 const REBUILD = "Run `npm run build` and commit the result.";
 
+function readOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+
 /** The first line (1-based) where `a` and `b` differ. */
 function firstDifference(a: string, b: string): number {
   const left = a.split("\n");
@@ -79,8 +87,9 @@ export async function check(io: Io, options: CheckOptions): Promise<number> {
     summary(io, io.paint.red(`✖ ${plural(countErrors(error.diagnostics), "error")}; ${OWNED_DIRS} not checked.`), options);
     return EXIT.invalid;
   }
-  // Read once more after the lock: diffTree established that each is a regular file.
-  const onDisk = new Map(diff.changed.map((file) => [file, readFileSync(path.join(root, file), "utf8")]));
+  // Read once more after the lock, for the line and the diff: diffTree established that each is a
+  // regular file; one removed since then has no first difference to show, which is no error of its own.
+  const onDisk = new Map(diff.changed.map((file) => [file, readOrEmpty(path.join(root, file))]));
   const drift = driftDiagnostics(diff, (file) => onDisk.get(file)!, (file) => tree.get(file)!);
   report(io, sortDiagnostics([...result.diagnostics, ...drift]), options);
   if (options.diff) {
