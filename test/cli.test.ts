@@ -4,7 +4,8 @@
  * does nothing on import.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { compile } from "../src/pipeline.js";
@@ -147,6 +148,40 @@ describe("check after a hand edit and a stray file, in every format", () => {
     expect(project.read(edited)).toContain("weight: 40\n");
     const again = await runCli(["build", "--dir", project.root]);
     expect(again.stderr).not.toContain("overwrote");
+  });
+});
+
+describe("build's note on a hand edit", () => {
+  it("finds the committed copy when the project is a subdirectory of the repository", async () => {
+    await built();
+    const outer = mkdtempSync(path.join(tmpdir(), "spark-platform-repo-"));
+    try {
+      cpSync(project.root, path.join(outer, "platform"), { recursive: true });
+      const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", ...args], { cwd: outer, stdio: "pipe" });
+      git("init", "-q");
+      git("add", ".");
+      git("commit", "-q", "-m", "built");
+      const file = "generated/tenants/base/rbac.yaml";
+      writeFileSync(path.join(outer, "platform", file), readFileSync(path.join(outer, "platform", file), "utf8") + "# mine\n");
+      const result = await runCli(["build", "--dir", "platform", "--format", "json"], outer);
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout).diagnostics.filter((d: { code: string }) => d.code === "output/overwrote-edit")).toMatchObject([{ severity: "warning", file, message: expect.stringMatching(/^overwrote your edit of generated\/tenants\/base\/rbac\.yaml/) }]);
+    } finally {
+      rmSync(outer, { recursive: true, force: true });
+    }
+  });
+
+  it("is not given for a file the inputs changed", async () => {
+    await built();
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", ...args], { cwd: project.root, stdio: "pipe" });
+    git("init", "-q");
+    git("add", ".");
+    git("commit", "-q", "-m", "built");
+    project.write("teams/alpha.yaml", project.read("teams/alpha.yaml").replace("pods: 10", "pods: 12"));
+    const result = await runCli(["build", "--dir", project.root]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/[1-9]\d* written/);
+    expect(result.stderr).not.toContain("overwrote");
   });
 });
 
