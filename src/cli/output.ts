@@ -97,6 +97,9 @@ export function report(io: Io, diagnostics: Diagnostic[], options: CommonOptions
   }
 }
 
+/** `--quiet` in text: the problems alone, without the report's tables or the summary line. */
+export const problemsOnly = (options: CommonOptions): boolean => Boolean(options.quiet) && options.format === "text";
+
 export function summary(io: Io, line: string, options: CommonOptions): void {
   if (!options.quiet && options.format === "text") io.out(line + "\n");
 }

@@ -1,7 +1,7 @@
 import { Option, type Command } from "commander";
 import { FORMATS } from "../../format/index.js";
 import { scaffoldTeam, writeScaffold, type NewTeamOptions } from "../../scaffold/new-team.js";
-import { EXIT, plural, report, summary, withCommonOptions, type CommonOptions, type Io } from "../output.js";
+import { EXIT, plural, problemsOnly, report, summary, withCommonOptions, type CommonOptions, type Io } from "../output.js";
 
 interface NewTeamCommandOptions extends CommonOptions, Omit<NewTeamOptions, "name" | "owners"> {
   owner?: string[];
@@ -34,6 +34,8 @@ export async function newTeam(io: Io, name: string, options: NewTeamCommandOptio
     ...(scaffold.newWarnings.length ? [`  ${io.paint.yellow("policy warnings with the new team:")}`, FORMATS.text(scaffold.newWarnings, io.color).replace(/^/gm, "    ")] : []),
     `  next: ${options.owner?.length ? "" : "set the owners, then "}npm run build, and commit ${scaffold.file} with generated/.`,
   ];
+  // Quiet: no report, but the warnings the new team brings are problems, and still printed.
+  if (problemsOnly(options) && scaffold.newWarnings.length) io.out(FORMATS.text(scaffold.newWarnings, io.color) + "\n");
   summary(io, lines.join("\n"), options);
   return EXIT.ok;
 }

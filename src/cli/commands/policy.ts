@@ -1,12 +1,12 @@
 import type { Command } from "commander";
 import { checkPolicy, POLICY_RULES } from "../../policy/index.js";
 import { FORMATS } from "../../format/index.js";
-import { countErrors, countWarnings, EXIT, plural, seconds, summary, withCommonOptions, type CommonOptions, type Io } from "../output.js";
+import { countErrors, countWarnings, EXIT, plural, problemsOnly, seconds, summary, withCommonOptions, type CommonOptions, type Io } from "../output.js";
 
 export async function policy(io: Io, options: CommonOptions): Promise<number> {
   const start = performance.now();
   const result = await checkPolicy(io.root(options.dir));
-  const output = FORMATS[options.format](result.diagnostics, io.color, result.context);
+  const output = FORMATS[options.format](result.diagnostics, io.color, problemsOnly(options) ? undefined : result.context);
   if (output) io.out(output + "\n");
   const errors = countErrors(result.diagnostics);
   const counts = `${plural(errors, "error")}, ${plural(countWarnings(result.diagnostics), "warning")}`;

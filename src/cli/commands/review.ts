@@ -3,7 +3,7 @@ import { introduced } from "../../diagnostics/diagnostic.js";
 import { FORMATS } from "../../format/index.js";
 import { countChanges } from "../../format/sections.js";
 import { GitError, reviewPlatform } from "../../review/index.js";
-import { countErrors, countWarnings, EXIT, plural, seconds, summary, withCommonOptions, type CommonOptions, type Io } from "../output.js";
+import { countErrors, countWarnings, EXIT, plural, problemsOnly, seconds, summary, withCommonOptions, type CommonOptions, type Io } from "../output.js";
 
 interface ReviewCommandOptions extends CommonOptions {
   base: string;
@@ -22,10 +22,11 @@ export async function review(io: Io, options: ReviewCommandOptions): Promise<num
     io.err(`${io.paint.red("error")}  ${error.message}\n    ${io.paint.cyan("fix:")} pass --base a branch, tag or commit of this repository (fetch it first in a shallow clone).\n`);
     return EXIT.usage;
   }
-  const output = FORMATS[options.format](result.diagnostics, io.color, result.context);
-  if (output) io.out(output + "\n");
   // The verdict and the exit code are about what the change introduces; what the base already had is reported, not held against it.
   const introducedHere = introduced(result.diagnostics);
+  // Quiet: the problems the change brings, alone (what decides the exit code).
+  const output = problemsOnly(options) ? FORMATS.text(introducedHere, io.color) : FORMATS[options.format](result.diagnostics, io.color, result.context);
+  if (output) io.out(output + "\n");
   const errors = countErrors(introducedHere);
   const already = result.diagnostics.length - introducedHere.length;
   const counts = countChanges(result.changes);
