@@ -22,9 +22,9 @@ const CASES: Case[] = [
   {
     name: "misspelt key gets a did-you-mean",
     edit: { "teams/alpha.yaml": replace("quota:", "quta:") },
+    // One mistake, one error: the unknown key says which required key it misses.
     diagnostics: [
-      { file: "teams/alpha.yaml", line: 2, column: 1, code: "schema/missing-key", message: "missing required key `quota` in the file" },
-      { file: "teams/alpha.yaml", line: 8, column: 1, code: "schema/unknown-key", message: "unknown key `quta` in the file", hint: /^Did you mean `quota`\?/ },
+      { file: "teams/alpha.yaml", line: 8, column: 1, code: "schema/unknown-key", message: "unknown key `quta` in the file, and the required key `quota` is missing", hint: /^Did you mean `quota`\?/ },
     ],
   },
   {
@@ -41,6 +41,16 @@ const CASES: Case[] = [
     name: "bad quantity syntax",
     edit: { "teams/alpha.yaml": replace('requests: { cpu: "4"', 'requests: { cpu: "lots"') },
     diagnostics: [{ file: "teams/alpha.yaml", line: 9, column: 20, code: "schema/bad-format", message: '`quota.requests.cpu` is "lots", which is not a valid Kubernetes quantity', hint: /"500m"/ }],
+  },
+  {
+    name: "an empty string, in words rather than Ajv's",
+    edit: { "teams/alpha.yaml": replace('contact: "#team-alpha"', 'contact: ""') },
+    diagnostics: [{ file: "teams/alpha.yaml", line: 6, column: 10, code: "schema/minLength", message: "`contact` is empty", hint: /^Write a value\. Where to reach the team/ }],
+  },
+  {
+    name: "a string too long, with its length",
+    edit: { "teams/alpha.yaml": replace('contact: "#team-alpha"', `contact: "${"x".repeat(201)}"`) },
+    diagnostics: [{ file: "teams/alpha.yaml", line: 6, column: 10, code: "schema/maxLength", message: "`contact` is 201 characters long, more than 200", hint: /^Shorten it to at most 200 characters\. / }],
   },
   {
     name: "a list where a mapping belongs",
@@ -242,7 +252,6 @@ describe("bad inputs", () => {
     const { diagnostics } = await validateProject(project.root);
     expectDiagnostics(diagnostics, [
       "error platform/helm-values platform.yaml:26:17",
-      "error schema/missing-key teams/alpha.yaml:2:1",
       "error schema/unknown-key teams/alpha.yaml:8:1",
       "error schema/not-allowed teams/beta.yaml:7:12",
     ]);

@@ -65,13 +65,13 @@ describe("the parser", () => {
 
 describe("validation", () => {
   it.each([
-    ["cpu: 1e21 (a YAML number)", "cpu: 1e21", ["error", "schema/maximum", "teams/alpha.yaml:9:20", "`quota.requests.cpu` is number 1e+21; it must be at most 999999999999999", QUANTITY_HINT]],
+    ["cpu: 1e21 (a YAML number)", "cpu: 1e21", ["error", "schema/maximum", "teams/alpha.yaml:9:20", "`quota.requests.cpu` is number 1e+21; it must be at most 999999999999999", `Use a value at most 999999999999999. ${QUANTITY_HINT}`]],
     ["a 401-digit number (Infinity to YAML)", `cpu: ${"9".repeat(401)}`, ["error", "schema/wrong-type", "teams/alpha.yaml:9:20", "`quota.requests.cpu` must be a string or a number, found a number too large to represent", QUANTITY_HINT]],
     ["a 401-digit string", `cpu: "${"9".repeat(401)}"`, ["error", "schema/bad-format", "teams/alpha.yaml:9:20", '`quota.requests.cpu` is "999999999999999999999999999999999999999…" (401 characters), which is not a valid Kubernetes quantity', QUANTITY_HINT]],
     ["16 digits", 'cpu: "1234567890123456"', ["error", "schema/bad-format", "teams/alpha.yaml:9:20", '`quota.requests.cpu` is "1234567890123456", which is not a valid Kubernetes quantity', QUANTITY_HINT]],
     ["16 digits across a decimal point", 'cpu: "1.234567890123456"', ["error", "schema/bad-format", "teams/alpha.yaml:9:20", '`quota.requests.cpu` is "1.234567890123456", which is not a valid Kubernetes quantity', QUANTITY_HINT]],
     ["an exponent in a string", 'cpu: "1e21"', ["error", "schema/bad-format", "teams/alpha.yaml:9:20", '`quota.requests.cpu` is "1e21", which is not a valid Kubernetes quantity', QUANTITY_HINT]],
-    ["a negative number", "cpu: -4", ["error", "schema/minimum", "teams/alpha.yaml:9:20", "`quota.requests.cpu` is number -4; it must be at least 0", QUANTITY_HINT]],
+    ["a negative number", "cpu: -4", ["error", "schema/minimum", "teams/alpha.yaml:9:20", "`quota.requests.cpu` is number -4; it must be at least 0", `Use a value at least 0. ${QUANTITY_HINT}`]],
     ["a number too small to print without an exponent", "cpu: 0.0000001", ["error", "schema/quantity-out-of-range", "teams/alpha.yaml:9:20", "`quota.requests.cpu` is the number 1e-7, which is not a plain decimal quantity", 'Write it as a string without an exponent, with a suffix if it is very small or very large, e.g. "4" or "500m".']],
     ["15 digits of CPU, beyond exact millicores", 'cpu: "999999999999999"', ["error", "schema/quantity-out-of-range", "teams/alpha.yaml:9:20", "`quota.requests.cpu` is more CPU than can be counted exactly (at most 9007199254740991 millicores)", 'No node or quota is that large: write the amount you mean, e.g. "4" or "500m".']],
   ])("refuses %s at the value", async (_name, cpu, expected) => {
@@ -84,7 +84,7 @@ describe("validation", () => {
   it("refuses a pod count of 1e21, which is a whole number to the schema but would print as 1e+21", async () => {
     const result = await validated("teams/alpha.yaml", "pods: 10", "pods: 1e21");
     expect(result.diagnostics.map(exact)).toEqual([[
-      "error", "schema/maximum", "teams/alpha.yaml:11:9", "`quota.pods` is number 1e+21; it must be at most 10000", "Maximum number of pods (at most 10000; a k3s node runs 110 by default).",
+      "error", "schema/maximum", "teams/alpha.yaml:11:9", "`quota.pods` is number 1e+21; it must be at most 10000", "Use a value at most 10000. Maximum number of pods (at most 10000; a k3s node runs 110 by default).",
     ]]);
   });
 

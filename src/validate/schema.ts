@@ -30,7 +30,30 @@ function compiled(): Record<InputKind, ValidateFunction> {
 export function validateSchema(kind: InputKind, source: SourceDocument): Diagnostic[] {
   const validate = compiled()[kind];
   if (validate(source.data)) return [];
-  return dropRedundant(validate.errors ?? []).map((error) => toDiagnostic(error, source));
+  const errors = dropRedundant(validate.errors ?? []);
+  const misspelt = misspeltRequired(errors);
+  return errors.filter((e) => e.keyword !== "required" || !misspelt.has(e)).map((error) => toDiagnostic(error, source, misspelt));
+}
+
+const allowedKeys = (error: ErrorObject) => Object.keys((error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {});
+
+/**
+ * A misspelt required key is one mistake, not two: the unknown key whose
+ * did-you-mean is a missing required key of the same mapping stands for both,
+ * and the `required` error it explains is left out. Maps each such
+ * `required` error to its unknown key, and each unknown key to the key it misses.
+ */
+function misspeltRequired(errors: ErrorObject[]): Map<ErrorObject, string> {
+  const pairs = new Map<ErrorObject, string>();
+  for (const unknown of errors.filter((e) => e.keyword === "additionalProperties")) {
+    const key = String(unknown.params.additionalProperty);
+    const meant = suggest(key, allowedKeys(unknown));
+    const missing = errors.find((e) => e.keyword === "required" && e.instancePath === unknown.instancePath && e.params.missingProperty === meant && !pairs.has(e));
+    if (!missing || meant === undefined) continue;
+    pairs.set(missing, key);
+    pairs.set(unknown, meant);
+  }
+  return pairs;
 }
 
 /** A type error on a value makes its other errors (pattern, enum) noise. */
@@ -46,7 +69,7 @@ function dropRedundant(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
-function toDiagnostic(error: ErrorObject, source: SourceDocument): Diagnostic {
+function toDiagnostic(error: ErrorObject, source: SourceDocument, misspelt: ReadonlyMap<ErrorObject, string>): Diagnostic {
   const where = (pointer: string, at: "key" | "value" = "value") => ({ file: source.file, path: pointer || "/", ...locate(source, pointer, at) });
   const field = error.instancePath ? `\`${error.instancePath.slice(1).replace(/\//g, ".")}\`` : "the file";
   const parent = error.parentSchema as { description?: string; properties?: Record<string, { description?: string }> } | undefined;
@@ -56,9 +79,10 @@ function toDiagnostic(error: ErrorObject, source: SourceDocument): Diagnostic {
       const key = String(error.params.additionalProperty);
       const allowed = Object.keys(parent?.properties ?? {});
       const suggestion = suggest(key, allowed);
+      const required = misspelt.get(error);
       return {
         severity: "error", code: "schema/unknown-key",
-        message: `unknown key \`${key}\` in ${field}`,
+        message: `unknown key \`${key}\` in ${field}${required ? `, and the required key \`${required}\` is missing` : ""}`,
         hint: suggestion ? `Did you mean \`${suggestion}\`? Allowed keys: ${allowed.join(", ")}.` : `Allowed keys: ${allowed.join(", ")}.`,
         ...where(`${error.instancePath}/${escapePointer(key)}`, "key"),
       };
@@ -103,10 +127,31 @@ function toDiagnostic(error: ErrorObject, source: SourceDocument): Diagnostic {
     case "minimum":
     case "maximum": {
       const bound = error.keyword === "minimum" ? "at least" : "at most";
+      const about = (error.parentSchema as { description?: string } | undefined)?.description;
+      // The schema's description says what the value is; the fix is the bound.
       return {
         severity: "error", code: `schema/${error.keyword}`,
         message: `${field} is ${describe(error.data)}; it must be ${bound} ${error.params.limit}`,
-        hint: (error.parentSchema as { description?: string } | undefined)?.description ?? `Use a value ${bound} ${error.params.limit}.`,
+        hint: `Use a value ${bound} ${error.params.limit}.${about ? ` ${about}` : ""}`,
+        ...where(error.instancePath),
+      };
+    }
+    case "minLength": {
+      const about = (error.parentSchema as { description?: string } | undefined)?.description;
+      const empty = error.data === "";
+      return {
+        severity: "error", code: "schema/minLength",
+        message: empty ? `${field} is empty` : `${field} is ${quoted(error.data)}, shorter than ${error.params.limit} characters`,
+        hint: `Write ${empty ? "a value" : `at least ${error.params.limit} characters`}.${about ? ` ${about}` : ""}`,
+        ...where(error.instancePath),
+      };
+    }
+    case "maxLength": {
+      const about = (error.parentSchema as { description?: string } | undefined)?.description;
+      return {
+        severity: "error", code: "schema/maxLength",
+        message: `${field} is ${String(error.data).length} characters long, more than ${error.params.limit}`,
+        hint: `Shorten it to at most ${error.params.limit} characters.${about ? ` ${about}` : ""}`,
         ...where(error.instancePath),
       };
     }
