@@ -356,7 +356,11 @@ describe("the base ref", () => {
     repo.write("teams/alpha.yaml", repo.read("teams/alpha.yaml").replace('cpu: "4"', 'cpu: "5"'));
     const status = repo.git("status", "--porcelain");
     await expect(review(repo, "no-such-branch")).rejects.toThrow(GitError);
-    expect((await runCli(["review", "--base", "no-such-branch", "-C", repo.root])).code).toBe(2);
+    const cli = await runCli(["review", "--base", "no-such-branch", "-C", repo.root]);
+    expect(cli.code).toBe(2);
+    // The reason in words, not a git command with nothing after its colon.
+    expect(cli.stderr.split("\n")[0]).toBe("error  unknown Git ref: no-such-branch: no branch, tag or commit of this repository has that name");
+    expect((await runCli(["review", "--base", "mian", "-C", repo.root])).stderr.split("\n")[0]).toBe("error  unknown Git ref: mian: no branch, tag or commit of this repository has that name; did you mean `main`?");
     await review(repo, "main");
     expect(repo.git("status", "--porcelain")).toBe(status);
   });

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PLATFORM_FILE, TEAMS_DIR } from "../load/inputs.js";
+import { suggest } from "../validate/schema.js";
 
 export class GitError extends Error {
   constructor(message: string) {
@@ -20,8 +21,25 @@ export class GitError extends Error {
 function git(root: string, args: string[], input?: Buffer): Buffer {
   const result = spawnSync("git", args, { cwd: root, input, maxBuffer: 256 * 1024 * 1024 });
   if (result.error) throw new GitError(`cannot run git: ${result.error.message}`);
-  if (result.status !== 0) throw new GitError(`git ${args.join(" ")}: ${result.stderr.toString().trim()}`);
+  if (result.status !== 0) throw new GitError(`git ${args.join(" ")}: ${result.stderr.toString().trim() || `exit status ${result.status}`}`);
   return result.stdout;
+}
+
+/** The commit `ref` names, or undefined when it names none (`rev-parse --quiet` then says nothing). */
+function commitOf(root: string, ref: string): string | undefined {
+  const result = spawnSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: root });
+  if (result.error) throw new GitError(`cannot run git: ${result.error.message}`);
+  const stderr = result.stderr.toString().trim();
+  // Not a repository, and the like: Git says why.
+  if (result.status !== 0 && stderr) throw new GitError(`git rev-parse ${ref}: ${stderr}`);
+  return result.status === 0 ? result.stdout.toString().trim() || undefined : undefined;
+}
+
+/** The branch or tag closest to a ref that names nothing, if one is close enough to be a typo. */
+function nearestRef(root: string, ref: string): string | undefined {
+  const result = spawnSync("git", ["for-each-ref", "--format=%(refname:short)", "refs/heads", "refs/tags", "refs/remotes"], { cwd: root });
+  if (result.status !== 0) return undefined;
+  return suggest(ref, result.stdout.toString().split("\n").filter(Boolean));
 }
 
 export interface BaseInputs {
@@ -35,8 +53,11 @@ export interface BaseInputs {
 /** Extracts platform.yaml and teams/ of `ref` for the project at `root` (which may be a subdirectory of the repository). */
 export function inputsAtRef(root: string, ref: string): BaseInputs {
   if (ref.startsWith("-")) throw new GitError(`not a Git ref: ${ref}`);
-  const commit = git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]).toString().trim();
-  if (!commit) throw new GitError(`unknown Git ref: ${ref}`);
+  const commit = commitOf(root, ref);
+  if (!commit) {
+    const nearest = nearestRef(root, ref);
+    throw new GitError(`unknown Git ref: ${ref}: no branch, tag or commit of this repository has that name${nearest ? `; did you mean \`${nearest}\`?` : ""}`);
+  }
   // Paths below are relative to the project's tree at that commit, so git runs from the repository's top.
   const top = git(root, ["rev-parse", "--show-toplevel"]).toString().trim();
   const prefix = git(root, ["rev-parse", "--show-prefix"]).toString().trim().replace(/\/$/, "");
