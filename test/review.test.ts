@@ -160,6 +160,11 @@ describe("removing a team", () => {
     expect(cli.code).toBe(0);
     expect(cli.stdout.split("\n")[0]).toBe("### ✅ Review against main: no errors, 7 warnings. Safe to merge once the warnings are read.");
     expect(cli.stdout).toContain("(the pull request label allow-destructive:beta)");
+
+    // A typo leaves beta's damage blocked; the warning names the team it was probably meant for.
+    const typo = await review(repo, "main", ["bta"]);
+    expect(codes(typo.diagnostics, "review/")).toEqual(["warning review/allowance-unused", ...beta]);
+    expect(typo.diagnostics.find((d) => d.code === "review/allowance-unused")!.hint).toBe("Did you mean `beta`, whose destructive changes are not allowed? Otherwise remove the allowance, so that it cannot cover a later change by mistake.");
   });
 });
 

@@ -15,6 +15,7 @@ import { policyOf } from "../policy/check.js";
 import type { PolicyRule } from "../policy/rule.js";
 import type { RuleDescription } from "../rules/rule.js";
 import { runRules } from "../rules/run.js";
+import { suggest } from "../validate/schema.js";
 import { changedBuilds, checkWithKustomize } from "../verify/kustomize.js";
 import { changedFiles, inputsAtRef } from "./base.js";
 import { compareWithBase, locateInChangedTeams, onTouchedFiles } from "./baseline.js";
@@ -69,10 +70,14 @@ export interface ReviewResult {
 function unusedAllowances(allowance: Allowance | undefined, owners: Set<string>): Diagnostic[] {
   if (!allowance) return [];
   const unused = allowance.teams.filter((t) => (t === ALL ? owners.size === 0 : !owners.has(t)));
+  // A typo in a team's name leaves that team's damage blocked: name the owner it was probably meant for.
+  const meant = (t: string) => (t === ALL ? undefined : suggest(t, [...owners].filter((o) => !allowance.teams.includes(o))));
   return unused.map((t) => ({
     severity: "warning" as const, code: ALLOWANCE_UNUSED,
     message: `destructive changes are allowed for ${t === ALL ? "every team" : `\`${t}\``} (${allowance.source}), but this change makes none${t === ALL ? "" : ` to ${t}`}`,
-    hint: "Remove the allowance, so that it cannot cover a later change by mistake.",
+    hint: meant(t)
+      ? `Did you mean \`${meant(t)}\`, whose destructive changes are not allowed? Otherwise remove the allowance, so that it cannot cover a later change by mistake.`
+      : "Remove the allowance, so that it cannot cover a later change by mistake.",
   }));
 }
 
