@@ -93,9 +93,10 @@ describe("adding epsilon (theta's copy with a guarantee that fits)", () => {
       "warning volcano-guarantees platform.yaml:45:17",
       "warning volcano-guarantees teams/delta.yaml:17:15",
       "warning capacity-threshold teams/epsilon.yaml:9:20",
-      "warning mixed-schedulers teams/epsilon.yaml:9:20",
       "warning capacity-threshold teams/epsilon.yaml:10:18",
       "warning volcano-guarantees teams/epsilon.yaml:17:15",
+      // What default-scheduler pods can take from the guarantees grew with epsilon's guarantee: at that line.
+      "warning mixed-schedulers teams/epsilon.yaml:18:21",
       "warning volcano-guarantees teams/theta.yaml:17:15",
     ]);
     const added = result.changes.filter((c) => c.change === "added");

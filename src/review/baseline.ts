@@ -49,6 +49,21 @@ function raisedQuota(team: TeamModel, before: TeamModel | undefined, kinds: read
     .map((d) => `/quota/${kind}/${d}`));
 }
 
+/** The guarantee amounts a Volcano team raised, as pointers into its file. */
+const raisedGuarantee = (team: TeamModel, before: TeamModel | undefined): string[] =>
+  team.queue ? DIMENSIONS.filter((d) => team.queue!.guarantee[d] > (before?.queue?.guarantee[d] ?? 0)).map((d) => `/queue/guarantee/${d}`) : [];
+
+/**
+ * What a team changed that a finding about the sums follows from: its quota
+ * (of the kind the finding names); for mixed-schedulers, a default-scheduler
+ * team's requests or a Volcano team's guarantee.
+ */
+function causes(code: string, message: string, team: TeamModel, before: TeamModel | undefined): string[] {
+  if (code === "mixed-schedulers") return team.scheduler === "default" ? raisedQuota(team, before, ["requests"]) : raisedGuarantee(team, before);
+  const kinds = QUOTA_KINDS.filter((k) => message.includes(`quota ${k}`));
+  return raisedQuota(team, before, kinds.length ? kinds : QUOTA_KINDS);
+}
+
 /**
  * A finding the change introduces about the teams' summed quotas sits on
  * platform.yaml, which the pull request may not touch: when platform.yaml's
@@ -61,15 +76,14 @@ export function locateInChangedTeams(diagnostics: readonly Diagnostic[], base: P
   const before = new Map(base.teams.map((t) => [t.name, t]));
   return diagnostics.map((d) => {
     if (d.file !== PLATFORM_FILE || d.baseline === "unchanged" || !QUOTA_SUMS.has(d.code)) return d;
-    const kinds = QUOTA_KINDS.filter((k) => d.message.includes(`quota ${k}`));
     const raised = [...head.teams]
       .sort((a, b) => a.name.localeCompare(b.name))
-      .map((team) => ({ team, pointers: raisedQuota(team, before.get(team.name), kinds.length ? kinds : QUOTA_KINDS) }))
+      .map((team) => ({ team, pointers: causes(d.code, d.message, team, before.get(team.name)) }))
       .find((r) => r.pointers.length);
     const source = raised && head.sources.get(raised.team.file);
     if (!raised || !source) return d;
     const pointer = raised.pointers[0];
-    return { ...d, file: raised.team.file, path: pointer, ...locate(source, pointer), hint: `${d.hint ? `${d.hint} ` : ""}(Raised by this change: ${raised.team.file} ${pointer}.)` };
+    return { ...d, file: raised.team.file, path: pointer, ...locate(source, pointer), hint: `${d.hint ? `${d.hint} ` : ""}(Shown where this change raises it: ${raised.team.file}, ${pointer}.)` };
   });
 }
 
