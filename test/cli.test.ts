@@ -32,6 +32,20 @@ describe("the CLI", () => {
     expect(readFileSync(path.join(project.root, "generated/tenants/overlays/alpha/kustomization.yaml"), "utf8")).toBe(before);
   });
 
+  it("build says when policy would still fail, and not otherwise", async () => {
+    project = copyProject();
+    const seed = await runCli(["build", "--dir", project.root]);
+    expect(seed.code).toBe(0);
+    expect(seed.stdout).not.toContain("policy would fail");
+    // theta's queue can get at most 6 CPU (seed's warning); a job of 1 + 8 executors never fits it.
+    project.write("teams/theta.yaml", project.read("teams/theta.yaml").replace("instances: 2", "instances: 8"));
+    const refused = await runCli(["build", "--dir", project.root]);
+    expect(refused.code).toBe(0);
+    expect(refused.stdout).toMatch(/⚠ policy would fail: \d+ errors? \([^)]*job-fits-queue[^)]*\); `npm run policy` shows them with their fixes\./);
+    const policy = await runCli(["policy", "--dir", project.root]);
+    expect(policy.code).not.toBe(0);
+  });
+
   it("build refuses to run over a foreign file", async () => {
     await built();
     writeFileSync(path.join(project.root, "argocd/extra.yaml"), "a: 1\n");

@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { DiagnosticError, sortDiagnostics } from "../../diagnostics/diagnostic.js";
 import { compile, objectCount } from "../../pipeline.js";
+import { POLICY_RULES } from "../../policy/registry.js";
+import { runPolicy } from "../../policy/run.js";
 import { overwrittenEdits, overwroteEdit } from "../../write/hand-edits.js";
 import { OUTPUT_DIRS, writeTree, type TreeDiff } from "../../write/output-dirs.js";
 import { countErrors, EXIT, plural, report, seconds, summary, withCommonOptions, type CommonOptions, type Io } from "../output.js";
@@ -29,6 +31,12 @@ export async function build(io: Io, options: CommonOptions): Promise<number> {
   report(io, sortDiagnostics([...result.diagnostics, ...notes]), options);
   const written = diff.added.length + diff.changed.length;
   summary(io, `${io.paint.green("✔")} ${plural(result.model.teams.length, "team")}, ${plural(objectCount(result.synthesis), "object")}, ${plural(result.tree.size, "file")} (${written} written, ${diff.stale.length} removed) in ${seconds(start)}`, options);
+  // The files are what the inputs say, but CI's policy step would still refuse them (a job that can never be scheduled, …): say so here.
+  const refused = runPolicy(result.model, result.synthesis, POLICY_RULES).filter((d) => d.severity === "error");
+  if (refused.length) {
+    const rules = [...new Set(refused.map((d) => d.code))].join(", ");
+    summary(io, io.paint.yellow(`⚠ policy would fail: ${plural(refused.length, "error")} (${rules}); \`npm run policy\` shows them with their fixes.`), options);
+  }
   return EXIT.ok;
 }
 
