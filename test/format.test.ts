@@ -78,6 +78,62 @@ describe.each(["policy", "review"] as const)("the %s report", (name) => {
       expect(text).toContain(d.message);
       expect(markdown).toContain(markdownProse(d.message).replace(/\|/g, "\\|"));
     }
+
+  });
+});
+
+describe("the review in the terminal", () => {
+  const block = (text: string, heading: RegExp) => {
+    const lines = text.split("\n");
+    const start = lines.findIndex((l) => heading.test(l));
+    const end = lines.indexOf("", start);
+    return start < 0 ? undefined : lines.slice(start, end < 0 ? undefined : end);
+  };
+  const findingLines = (lines: string[] | undefined) => (lines ?? []).filter((l) => /  (error|warning)  /.test(l));
+
+  it("lists what the change introduces or alters first, then what main already had under a heading of its own", () => {
+    const { diagnostics, context } = reports.review;
+    const text = FORMATS.text(diagnostics, false, context);
+    const fresh = diagnostics.filter((d) => d.baseline !== "unchanged");
+    const already = diagnostics.filter((d) => d.baseline === "unchanged");
+    expect(already.map((d) => `${d.code} ${d.file}:${d.line}`)).toEqual(["capacity-overcommit platform.yaml:9"]);
+    expect(fresh.some((d) => d.baseline === "updated")).toBe(true);
+
+    const findings = block(text, /^Findings \(/)!;
+    const before = block(text, /^Already on /)!;
+    expect(findings[0]).toBe("Findings (14)");
+    expect(before[0]).toBe("Already on main (1)");
+    expect(text.indexOf("Findings (14)")).toBeLessThan(text.indexOf("Already on main (1)"));
+    // Each finding in its group, once, in the order of the list.
+    expect(findingLines(findings).map((l) => l.split("  ")[2])).toEqual(fresh.map((d) => d.message));
+    expect(findingLines(before).map((l) => l.split("  ")[2])).toEqual(already.map((d) => d.message));
+    expect(text.split(already[0].message)).toHaveLength(2);
+    // The same counts as the comment's, whose verdict and the exit code count the first group alone.
+    const markdown = FORMATS.markdown(diagnostics, false, context);
+    expect(markdown).toContain("<details><summary>Findings (14)</summary>");
+    expect(markdown).toContain("<details><summary>Already on main (1)</summary>");
+    expect(markdown.split("\n")[0]).toMatch(/^### ❌ Review against main: 7 errors, 7 warnings\./);
+  });
+
+  it("says there is nothing new when everything was already on the base", () => {
+    const { diagnostics, context } = reports.review;
+    const unchanged = diagnostics.map((d) => ({ ...d, baseline: "unchanged" as const }));
+    const text = FORMATS.text(unchanged, false, context);
+    expect(text).not.toMatch(/^Findings/m);
+    expect(text).toContain(`No new findings.\n\nAlready on main (${diagnostics.length})\n`);
+    expect(findingLines(block(text, /^Already on /))).toHaveLength(diagnostics.length);
+  });
+
+  it("is as it was outside a review: no findings compared, no headings", () => {
+    const { diagnostics, context } = reports.review;
+    const plain = diagnostics.map(({ baseline: _, ...d }) => d);
+    const text = FORMATS.text(plain, false, context);
+    expect(text).not.toMatch(/^(Findings \(|Already on |No new findings)/m);
+    // The findings are the report's last block, one after another in their sorted order.
+    const last = text.split("\n\n").at(-1)!;
+    expect(findingLines(last.split("\n")).map((l) => l.split("  ")[2])).toEqual(plain.map((d) => d.message));
+    expect(FORMATS.text(plain, false)).toBe(last);
+    expect(FORMATS.text(reports.policy.diagnostics, false, reports.policy.context)).not.toMatch(/^(Findings \(|Already on )/m);
   });
 });
 
@@ -91,7 +147,7 @@ describe("the Markdown comment", () => {
     expect(lines).toContain("| rule | severity | findings |");
     expect(lines.filter((l) => l.startsWith("<details><summary>"))).toEqual([
       "<details><summary>Findings (14)</summary>",
-      // delta's capability warning is the base's own: the same word for word on main.
+      // The limits' overcommit on platform.yaml is the base's own: the same word for word on main.
       "<details><summary>Already on main (1)</summary>",
       "<details><summary>Picture of the platform: capacity changes (before → after)</summary>",
       "<details><summary>Changes by resource (33)</summary>",

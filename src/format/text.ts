@@ -1,20 +1,23 @@
 /**
  * Terminal and CI log output: one line per problem with its position, and
- * the fix beneath; a report's tables first. Every field shows hidden
- * characters as escapes, and no line can pass for a workflow command
- * (./escape.ts), whatever a team wrote.
+ * the fix beneath; a report's tables first. A review's findings come in two
+ * groups, as in the Markdown comment: what the change introduces or alters
+ * first, then, under "Already on <base>", what the base had as it is. Every
+ * field shows hidden characters as escapes, and no line can pass for a
+ * workflow command (./escape.ts), whatever a team wrote.
  */
 import pc from "picocolors";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { countProblems, introduced, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { inert } from "./escape.js";
 import { visible } from "../diagnostics/visible.js";
 import type { ReportContext } from "./report.js";
 import { reportSections } from "./sections.js";
 import { textTable } from "./table.js";
 
-export function formatText(diagnostics: Diagnostic[], color = false, context?: ReportContext): string {
-  const c = pc.createColors(color);
-  const findings = diagnostics
+type Colors = ReturnType<typeof pc.createColors>;
+
+function findingLines(diagnostics: Diagnostic[], c: Colors): string {
+  return diagnostics
     .map((d) => {
       const where = [d.file === undefined ? undefined : visible(d.file), d.line, d.column].filter((x) => x !== undefined).join(":");
       const severity = d.severity === "error" ? c.red("error") : c.yellow("warning");
@@ -23,6 +26,28 @@ export function formatText(diagnostics: Diagnostic[], color = false, context?: R
       return lines.join("\n");
     })
     .join("\n");
+}
+
+/**
+ * Findings compared with a base (each carries `baseline`): the new and
+ * updated ones under "Findings (N)", which the verdict and the exit code
+ * count, then the unchanged ones set apart under "Already on <base> (N)".
+ * Findings never compared are listed as they are.
+ */
+function findingGroups(diagnostics: Diagnostic[], c: Colors, base = "the base"): string {
+  if (!diagnostics.some((d) => d.baseline !== undefined)) return findingLines(diagnostics, c);
+  const already = diagnostics.filter((d) => d.baseline === "unchanged");
+  const fresh = introduced(diagnostics);
+  const count = countProblems(fresh, "error") + countProblems(fresh, "warning");
+  return [
+    fresh.length ? `${c.bold(`Findings (${count})`)}\n${findingLines(fresh, c)}` : already.length ? "No new findings." : "",
+    already.length ? `${c.bold(`Already on ${visible(base)} (${already.length})`)}\n${findingLines(already, c)}` : "",
+  ].filter(Boolean).join("\n\n");
+}
+
+export function formatText(diagnostics: Diagnostic[], color = false, context?: ReportContext): string {
+  const c = pc.createColors(color);
+  const findings = findingGroups(diagnostics, c, context?.base);
   if (!context) return inert(findings);
   const sections = reportSections(context).map((s) => `${c.bold(visible(s.title))}\n${s.rows.length ? textTable(s.columns, s.rows) : "  (none)"}`);
   const allowance = context.allowance ? [`${c.bold("Destructive changes allowed for:")} ${visible(context.allowance.teams.join(", "))} (${visible(context.allowance.source)})`] : [];
