@@ -79,6 +79,8 @@ describe.each(["policy", "review"] as const)("the %s report", (name) => {
       expect(markdown).toContain(markdownProse(d.message).replace(/\|/g, "\\|"));
     }
 
+    // What a review compared with its base: JSON's baseline is SARIF's baselineState, on every result or none.
+    expect(sarif.runs[0].results.map((r: any) => r.baselineState)).toEqual(diagnostics.map((d) => d.baseline));
   });
 });
 

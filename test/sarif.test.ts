@@ -122,6 +122,22 @@ describe("SARIF locations and fingerprints", () => {
     ]);
   });
 
+  it("carry a review's comparison with its base as baselineState, on every result of the run or on none", () => {
+    const states = (name: string) => JSON.parse(sarifs[name]).runs[0].results.map((r: any) => r.baselineState);
+    // beta removed and theta lowered: the limits' overcommit is main's own, the capabilities moved, the rest is the change's.
+    const review = states("review");
+    expect(new Set(review)).toEqual(new Set(["new", "updated", "unchanged"]));
+    for (const name of ["policy", "check", "fileless"]) expect(states(name).every((s: unknown) => s === undefined)).toBe(true);
+    // SARIF §3.27.24: once one result has a state, all do; a finding nothing compared is the change's own.
+    const mixed: Diagnostic[] = [
+      { severity: "warning", code: "capacity-overcommit", file: "platform.yaml", line: 9, message: "m", baseline: "unchanged" },
+      { severity: "error", code: "review/namespace-deleted", file: "teams/beta.yaml", message: "n" },
+    ];
+    const sarif = JSON.parse(FORMATS.sarif(mixed, false));
+    expect(sarif.runs[0].results.map((r: any) => r.baselineState)).toEqual(["unchanged", "new"]);
+    expect(validate(sarif) ? [] : validate.errors).toEqual([]);
+  });
+
   it("keep a finding's fingerprint when its numbers or its line change, and tell rules and files apart", () => {
     const d = { code: "capacity-overcommit", file: "teams/alpha.yaml", message: "requests of 12 CPU exceed 2.5× of 10 CPU" };
     const results = JSON.parse(FORMATS.sarif([{ ...d, severity: "warning", line: 3 }], false)).runs[0].results;

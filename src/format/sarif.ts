@@ -8,6 +8,15 @@
  * platform.yaml, and one about a file without a line on that file's first
  * line. Every result carries a fingerprint of its own (below), so that an
  * alert keeps its identity from one run to the next.
+ *
+ * A review compares each finding with the base's (Diagnostic.baseline):
+ * its state is the result's `baselineState`, with SARIF's meanings
+ * (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html, §3.27.24):
+ * `new` (not on the base), `updated` (on the base, with other numbers),
+ * `unchanged` (on the base as it is). `absent`, a finding the base had and
+ * the change removed, is not reported: a result needs a location in the
+ * working tree. GitHub's code scanning tracks alerts by their fingerprints,
+ * not by this property; other viewers filter results on it.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -54,6 +63,8 @@ export function formatSarif(diagnostics: Diagnostic[], _color = false, context?:
   const extra = [...new Set(diagnostics.map((d) => d.code))].filter((code) => !described.some((r) => r.id === code)).sort();
   const rules = [...described, ...extra.map((id) => ({ id }))];
   const index = new Map(rules.map((r, i) => [r.id, i]));
+  // SARIF wants baselineState on every result of a run or on none (§3.27.24); a review marks them all, and anything it did not compare is the change's own.
+  const compared = diagnostics.some((d) => d.baseline !== undefined);
   const results = diagnostics.map((d) => ({
     ruleId: d.code,
     ruleIndex: index.get(d.code)!,
@@ -66,6 +77,7 @@ export function formatSarif(diagnostics: Diagnostic[], _color = false, context?:
       },
     }],
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(d) },
+    ...(compared ? { baselineState: d.baseline ?? "new" } : {}),
   }));
   return jsonText({
     $schema: SARIF_SCHEMA,
