@@ -95,7 +95,6 @@ const TAKEN: Taken[] = [
     name: "default", scheduler: "volcano",
     errors: [
       `team/reserved-name ${at("default")} team name \`default\` makes Queue \`default\`, which is the platform's own Queue (generated/platform/queues/default.yaml)`,
-      `team/reserved-name ${at("default")} team name \`default\` writes Queue \`default\` to generated/platform/queues/default.yaml, where the platform writes its Queue \`default\``,
     ],
   },
 ];

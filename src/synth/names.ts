@@ -104,7 +104,7 @@ export function nameCollisions(model: PlatformModel, synthesis: Synthesis): Diag
   if (contested.length === 0) return [];
 
   const owners = ownersOf(contested.flat(), platformClaims(model));
-  const diagnostics: Diagnostic[] = [];
+  const found: Array<{ team?: string; mine?: NameClaim; other?: NameClaim; diagnostic: Diagnostic }> = [];
   for (const group of contested) {
     const owned = group.map((claim) => ({ claim, owner: owners.get(claim)! }));
     // Several Applications may deploy into one namespace, as long as one owner uses it.
@@ -112,23 +112,26 @@ export function nameCollisions(model: PlatformModel, synthesis: Synthesis): Diag
     const teams = [...new Set(owned.flatMap(({ owner }) => (owner.kind === "team" ? [owner.team] : [])))].sort();
     if (teams.length === 0) {
       const keeper = owned.find(({ owner }) => owner.kind === "keeper")?.claim;
-      diagnostics.push({
+      found.push({ diagnostic: {
         severity: "error", code: NAME_CODES.platform, file: PLATFORM_FILE,
         message: keeper
           ? `the platform makes ${group[0].subject} (${group.filter((c) => c !== keeper).map((c) => c.detail).join("; ")}), which ${possessive(keeper.keeper!)} own (${keeper.detail})`
           : `the platform makes ${group[0].subject} more than once (${group.map((c) => c.detail).join("; ")})`,
         hint: "No team causes this: check the names and namespaces platform.yaml gives its components, or report a bug in the compiler.",
-      });
+      } });
       continue;
     }
     for (const team of teams) {
       const mine = owned.find(({ owner }) => owner.kind === "team" && owner.team === team)!.claim;
       const others = owned.filter(({ owner }) => !(owner.kind === "team" && owner.team === team));
       const other = others.find(({ owner }) => owner.kind === "keeper") ?? others.find(({ owner }) => owner.kind === "platform") ?? others[0];
-      diagnostics.push(collision(model, team, mine, other, owned.filter(({ owner }) => owner.kind === "team" && owner.team === team).map(({ claim }) => claim)));
+      found.push({ team, mine, other: other?.claim, diagnostic: collision(model, team, mine, other, owned.filter(({ owner }) => owner.kind === "team" && owner.team === team).map(({ claim }) => claim)) });
     }
   }
-  return diagnostics;
+  // One problem once: an object that takes another's name in the same file
+  // also takes that file's path; the object's message already says both.
+  const sameFile = new Set(found.filter(({ mine, other }) => mine?.type === "object" && other?.type === "object" && other.detail === mine.detail).map(({ team, mine }) => `${team}\0${mine!.detail}`));
+  return found.filter(({ team, mine }) => !(mine?.type === "path" && sameFile.has(`${team}\0${mine.subject}`))).map(({ diagnostic }) => diagnostic);
 }
 
 function collision(model: PlatformModel, team: string, mine: NameClaim, other: { claim: NameClaim; owner: Owner } | undefined, own: NameClaim[]): Diagnostic {
