@@ -351,7 +351,9 @@ describe("the comment script", () => {
       const body = gh.comments[0].body;
       expect(body.length).toBeLessThanOrEqual(65536);
       expect(body.length).toBeGreaterThan(60000);
-      expect(body).toMatch(/… cut here: the whole review is in the job summary of \[run 4242\]\(.*\)\.\n\n<sub>Commit a{12}, \[run 4242\]\(.*\)\.<\/sub>$/);
+      // The note points to the whole review, pr.yaml's review-report artifact, on the run's page (GitHub's URL, no text of the artifact).
+      expect(body).toMatch(/… cut here: the whole review is in the review-report artifact of \[run 4242\]\(https:\/\/github\.com\/acme\/platform\/actions\/runs\/4242#artifacts\)\.\n\n<sub>Commit a{12}, \[run 4242\]\(.*\)\.<\/sub>$/);
+      expect(steps(load("pr.yaml")).filter((s) => s.uses?.startsWith("actions/upload-artifact@")).map((s) => s.with?.name)).toContain("review-report");
       expect(body).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
       // A review of collapsed sections is cut between two of them, so none is left open.
       if (review.includes("<details>")) expect(body.slice(0, body.indexOf("… cut here")).trimEnd()).toMatch(/<\/details>$/);
