@@ -45,6 +45,14 @@ const RULES: Record<string, RuleCases> = {
         { file: "teams/alpha2.yaml", line: 2, column: 7, code: "team/name-matches-file", message: "team name `alpha` does not match the file name teams/alpha2.yaml" },
         { file: "teams/alpha2.yaml", line: 2, column: 7, code: "team/unique", message: "team `alpha` is already defined in teams/alpha.yaml", hint: "Give each team its own name; the namespace and queue are derived from it." },
       ],
+    }, {
+      // A copy that sorts before the original: still reported on the copy, the file a pull request adds, not on teams/alpha.yaml.
+      name: "a second file for the same team, read before the original",
+      edit: { "teams/aardvark.yaml": () => teamLike("alpha", "alpha") },
+      diagnostics: [
+        { file: "teams/aardvark.yaml", line: 2, column: 7, code: "team/name-matches-file", message: "team name `alpha` does not match the file name teams/aardvark.yaml" },
+        { file: "teams/aardvark.yaml", line: 2, column: 7, code: "team/unique", message: "team `alpha` is already defined in teams/alpha.yaml" },
+      ],
     }],
   },
   "team/owner-not-code-owner": {

@@ -25,11 +25,16 @@ export const teamNamesUnique: SemanticRule = {
   description: "Team names, and so namespaces and queues, are unique.",
   docs: VALIDATION_DOCS,
   check({ model, report }) {
-    const seen = new Map<string, string>();
-    for (const team of model.teams) {
-      const first = seen.get(team.name);
-      if (first) report({ file: team.file, path: "/name", message: `team \`${team.name}\` is already defined in ${first}`, hint: "Give each team its own name; the namespace and queue are derived from it." });
-      else seen.set(team.name, team.file);
+    const byName = new Map<string, Array<(typeof model.teams)[number]>>();
+    for (const team of model.teams) byName.set(team.name, [...(byName.get(team.name) ?? []), team]);
+    for (const [name, teams] of byName) {
+      if (teams.length < 2) continue;
+      // The team is defined where its file is named after it (teams/<name>.yaml);
+      // the error goes to the others, which a pull request adding one has touched.
+      const owner = teams.find((t) => path.posix.basename(t.file, ".yaml") === name) ?? teams[0];
+      for (const team of teams) {
+        if (team !== owner) report({ file: team.file, path: "/name", message: `team \`${name}\` is already defined in ${owner.file}`, hint: "Give each team its own name; the namespace and queue are derived from it." });
+      }
     }
   },
 };
