@@ -18,6 +18,8 @@ export interface Finding {
   file: string;
   /** JSON pointer inside that file; the runner looks up its line and column. */
   path: string;
+  /** For what no pointer reaches (a comment line): the position itself. */
+  at?: { line: number; column: number };
   message: string;
   /** How to fix it. */
   hint: string;

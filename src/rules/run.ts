@@ -33,6 +33,6 @@ function diagnosticOf(code: string, severity: Diagnostic["severity"], finding: F
   const source = sources.get(finding.file);
   return {
     severity, code, message: finding.message, hint: finding.hint, file: finding.file,
-    ...(source ? { path: finding.path, ...locate(source, finding.path) } : {}),
+    ...(source ? { path: finding.path, ...(finding.at ?? locate(source, finding.path)) } : {}),
   };
 }

@@ -13,7 +13,7 @@ export const inputNamesItsSchema: SemanticRule = {
     for (const source of model.sources.values()) {
       const expected = schemaLineFor(source.file);
       if (source.text.split("\n", 1)[0].trim() !== expected) {
-        report({ file: source.file, path: "", message: `${source.file} does not start with its schema line, so editors cannot check it as you type`, hint: `Make the first line: ${expected}` });
+        report({ file: source.file, path: "", at: { line: 1, column: 1 }, message: `${source.file} does not start with its schema line, so editors cannot check it as you type`, hint: `Make the first line: ${expected}` });
       }
     }
   },
