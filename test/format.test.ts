@@ -126,6 +126,15 @@ describe("the review in the terminal", () => {
     expect(findingLines(block(text, /^Already on /))).toHaveLength(diagnostics.length);
   });
 
+  it("is one list of problems when the base had none of them (as review --quiet prints what the change brings)", () => {
+    const { diagnostics, context } = reports.review;
+    const fresh = diagnostics.filter((d) => d.baseline !== "unchanged");
+    const text = FORMATS.text(fresh, false, context);
+    expect(text).not.toMatch(/^(Findings \(|Already on |No new findings)/m);
+    expect(findingLines(text.split("\n\n").at(-1)!.split("\n")).map((l) => l.split("  ")[2])).toEqual(fresh.map((d) => d.message));
+    expect(FORMATS.text(fresh, false)).toBe(text.split("\n\n").at(-1));
+  });
+
   it("is as it was outside a review: no findings compared, no headings", () => {
     const { diagnostics, context } = reports.review;
     const plain = diagnostics.map(({ baseline: _, ...d }) => d);

@@ -29,20 +29,21 @@ function findingLines(diagnostics: Diagnostic[], c: Colors): string {
 }
 
 /**
- * Findings compared with a base (each carries `baseline`): the new and
- * updated ones under "Findings (N)", which the verdict and the exit code
- * count, then the unchanged ones set apart under "Already on <base> (N)".
- * Findings never compared are listed as they are.
+ * Findings compared with a base (each carries `baseline`), when the base
+ * had some of them: the new and updated ones under "Findings (N)", which the
+ * verdict and the exit code count, then the unchanged ones set apart under
+ * "Already on <base> (N)". Otherwise (nothing compared, or nothing the base
+ * had, as in `review --quiet`) one list, as the problems alone.
  */
 function findingGroups(diagnostics: Diagnostic[], c: Colors, base = "the base"): string {
-  if (!diagnostics.some((d) => d.baseline !== undefined)) return findingLines(diagnostics, c);
   const already = diagnostics.filter((d) => d.baseline === "unchanged");
+  if (already.length === 0) return findingLines(diagnostics, c);
   const fresh = introduced(diagnostics);
   const count = countProblems(fresh, "error") + countProblems(fresh, "warning");
   return [
-    fresh.length ? `${c.bold(`Findings (${count})`)}\n${findingLines(fresh, c)}` : already.length ? "No new findings." : "",
-    already.length ? `${c.bold(`Already on ${visible(base)} (${already.length})`)}\n${findingLines(already, c)}` : "",
-  ].filter(Boolean).join("\n\n");
+    fresh.length ? `${c.bold(`Findings (${count})`)}\n${findingLines(fresh, c)}` : "No new findings.",
+    `${c.bold(`Already on ${visible(base)} (${already.length})`)}\n${findingLines(already, c)}`,
+  ].join("\n\n");
 }
 
 export function formatText(diagnostics: Diagnostic[], color = false, context?: ReportContext): string {
