@@ -34,3 +34,28 @@ export const SYNC_WAVES = {
   /** Components that need the tenants' namespaces to exist. */
   operators: 3,
 } as const;
+
+/**
+ * How every Application of the platform, the root included, retries a failed
+ * sync: after 10 s, 20 s, 40 s, ... at most 5 min apart, 10 times, about
+ * 30 minutes in all. The root's sync waits for each wave's children to be
+ * Healthy and fails when one is Degraded (a crash-looping Volcano scheduler
+ * while its webhook starts, an image pull slower than a progress deadline);
+ * once a sync of a commit has failed for good, Argo CD does not sync that
+ * commit again by itself ("Skipping auto-sync: failed previous sync attempt",
+ * https://github.com/argoproj/argo-cd/blob/v2.14.21/controller/appcontroller.go#L2123-L2127).
+ * Without a policy of its own an automated sync gets 5 retries 5 s to 3 min
+ * apart, about 2.5 minutes (same file, L2113; argoproj/argo-cd#3997), less
+ * than a Deployment's default 10-minute progress deadline.
+ *
+ * The root gets no longer budget than its children, and not an unlimited
+ * one: Argo CD 2.14 retries the commit the sync started with, so while the
+ * root retries, a commit fixing the cause waits until the retries run out
+ * (https://github.com/argoproj/argo-cd/issues/11494; `retry.refresh` came
+ * later, in Argo CD 3, argoproj/argo-cd#23038). After that the bootstrap,
+ * run again, starts a new sync (scripts/bootstrap.sh).
+ */
+export const SYNC_RETRY = {
+  limit: 10,
+  backoff: { duration: "10s", factor: 2, maxDuration: "5m" },
+} as const;

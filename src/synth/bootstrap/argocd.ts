@@ -6,7 +6,7 @@
 import type { PlatformModel } from "../../model/platform-model.js";
 import { LABELS, MANAGED_BY, PART_OF, type KubeObject } from "../object.js";
 import { ARGO } from "../../components/gitops.js";
-import { ARGO_API, PATHS } from "../platform/applications.js";
+import { ARGO_API, AUTOMATED, PATHS } from "../platform/applications.js";
 
 export const installManifestURL = (version: string): string =>
   `https://raw.githubusercontent.com/argoproj/argo-cd/${version}/manifests/install.yaml`;
@@ -74,7 +74,7 @@ export function rootApplication(model: PlatformModel): KubeObject {
       project: "default",
       source: { repoURL: model.platform.gitops.repoURL, targetRevision: model.platform.gitops.targetRevision, path: PATHS.applications },
       destination: { server: ARGO.inCluster, namespace: ARGO.namespace },
-      syncPolicy: { automated: { prune: true, selfHeal: true } },
+      syncPolicy: AUTOMATED,
     },
   };
 }

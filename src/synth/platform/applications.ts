@@ -8,7 +8,7 @@ import { installedComponents } from "../../components/installed.js";
 import { COMPONENTS } from "../../components/registry.js";
 import type { PlatformModel, TeamModel } from "../../model/platform-model.js";
 import { LABELS, MANAGED_BY, PART_OF, type KubeObject } from "../object.js";
-import { ARGO, SYNC_WAVES } from "../../components/gitops.js";
+import { ARGO, SYNC_RETRY, SYNC_WAVES } from "../../components/gitops.js";
 
 export const ARGO_API = "argoproj.io/v1alpha1";
 export const PLATFORM_PROJECT = "platform";
@@ -29,9 +29,10 @@ const IGNORE_WEBHOOK_CA = ["MutatingWebhookConfiguration", "ValidatingWebhookCon
   group: "admissionregistration.k8s.io", kind, jqPathExpressions: [".webhooks[]?.clientConfig.caBundle"],
 }));
 
-const AUTOMATED = {
+/** Every Application's sync policy, the root's too (src/synth/bootstrap/argocd.ts). */
+export const AUTOMATED = {
   automated: { prune: true, selfHeal: true },
-  retry: { limit: 10, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } },
+  retry: SYNC_RETRY,
 };
 
 export function platformProject(model: PlatformModel): KubeObject {
