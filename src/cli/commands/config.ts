@@ -13,8 +13,10 @@ import { Option, type Command } from "commander";
 import { DiagnosticError, hasErrors } from "../../diagnostics/diagnostic.js";
 import { renderTree } from "../../emit/tree.js";
 import type { PlatformModel } from "../../model/platform-model.js";
+import { hostRequirements, type HostRequirements } from "../../model/host-requirements.js";
 import { compile } from "../../pipeline.js";
 import { rootApplication } from "../../synth/bootstrap/argocd.js";
+import { k3dConfig } from "../../synth/cluster/k3d.js";
 import { examplePath } from "../../synth/index.js";
 import { LABELS, PART_OF, type KubeObject, type Synthesis } from "../../synth/object.js";
 import { diffTree, OUTPUT_DIRS } from "../../write/output-dirs.js";
@@ -70,6 +72,15 @@ export interface BootstrapConfig {
   examples: Array<{ team: string; namespace: string; name: string; file: string }>;
   /** Whether generated/ and argocd/ on disk are what platform.yaml and teams/ build. */
   output: { state: "current" | "stale" | "missing"; files: string[] };
+  /** What the Docker VM must give (preflight compares `docker info` with it); see src/model/host-requirements.ts. */
+  host: HostRequirements;
+  /** What an existing cluster of the same name must run to be reused, besides its node counts and image. */
+  reuse: {
+    /** Every k3s argument the config gives the servers: the API server flags the guardrails need, the pinned network ranges. */
+    serverArgs: string[];
+    /** Published ports as HOST_IP:HOST_PORT:CONTAINER_PORT: the API server's, then HTTP and HTTPS into the cluster. */
+    ports: string[];
+  };
 }
 
 export interface SourceOverride {
@@ -129,6 +140,22 @@ export function bootstrapConfig(model: PlatformModel, synthesis: Synthesis, outp
       return team ? [{ team: team.name, namespace: object.metadata.namespace ?? team.namespace, name: object.metadata.name, file }] : [];
     }),
     output,
+    host: hostRequirements(model),
+    reuse: reuseRequirements(model),
+  };
+}
+
+/** Read from the k3d config itself, so that what is created and what is reused cannot drift apart. */
+function reuseRequirements(model: PlatformModel): BootstrapConfig["reuse"] {
+  const k3d = k3dConfig(model) as {
+    kubeAPI: { hostIP: string; hostPort: string };
+    ports: Array<{ port: string }>;
+    options: { k3s: { extraArgs: Array<{ arg: string; nodeFilters: string[] }> } };
+  };
+  return {
+    serverArgs: k3d.options.k3s.extraArgs.filter((a) => a.nodeFilters.some((f) => f.startsWith("server:"))).map((a) => a.arg),
+    // k3s serves the API on 6443 in every server container (k3d's DefaultAPIPort).
+    ports: [`${k3d.kubeAPI.hostIP}:${k3d.kubeAPI.hostPort}:6443`, ...k3d.ports.map((p) => p.port)],
   };
 }
 
