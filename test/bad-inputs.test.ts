@@ -211,7 +211,7 @@ const CASES: Case[] = [
   {
     name: "a value the compiler owns",
     edit: { "platform.yaml": replace("      webhook:\n", "      spark:\n        jobNamespaces: [default]\n      webhook:\n") },
-    diagnostics: [{ file: "platform.yaml", line: 30, column: 24, code: "platform/helm-values", message: "`spark.jobNamespaces` is set by the compiler from the teams" }],
+    diagnostics: [{ file: "platform.yaml", line: 30, column: 24, code: "platform/helm-values", message: "`spark.jobNamespaces` is set by the compiler: the namespaces of the teams, which the operator watches" }],
   },
   {
     name: "Spark Operator webhook off while Volcano teams exist",

@@ -172,7 +172,7 @@ describe("a new component is a descriptor and a registry line", () => {
     const { diagnostics } = await build(INSTALL("{ replica: 2, tenants: { namespaces: [team-x] } }"));
     expectDiagnostics(errors(diagnostics), [
       { code: "platform/helm-values", file: "platform.yaml", line: 21, column: 24, message: /`replica` is not a value of the object-store 1.2.0 chart/, hint: "Did you mean `replicas`?" },
-      { code: "platform/helm-values", file: "platform.yaml", line: 21, column: 50, message: "`tenants.namespaces` is set by the compiler from the teams" },
+      { code: "platform/helm-values", file: "platform.yaml", line: 21, column: 50, message: "`tenants.namespaces` is set by the compiler: the namespaces of the teams, which get a bucket each" },
     ]);
     const old = await build(INSTALL(undefined, "0.9.0"));
     expectDiagnostics(errors(old.diagnostics), [

@@ -177,7 +177,7 @@ const RULES: Record<string, RuleCases> = {
       {
         name: "a value the compiler owns",
         edit: { "platform.yaml": replace("      webhook:\n", "      spark:\n        jobNamespaces: [default]\n      webhook:\n") },
-        diagnostics: [{ file: "platform.yaml", line: 30, column: 24, code: "platform/helm-values", message: "`spark.jobNamespaces` is set by the compiler from the teams", hint: 'Remove it from platform.yaml; see README, "Who owns what".' }],
+        diagnostics: [{ file: "platform.yaml", line: 30, column: 24, code: "platform/helm-values", message: "`spark.jobNamespaces` is set by the compiler: the namespaces of the teams, which the operator watches", hint: 'Remove it from platform.yaml; see README, "Who owns what".' }],
       },
     ],
   },

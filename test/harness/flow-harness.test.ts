@@ -75,7 +75,7 @@ describe("the charts' webhook configurations, with the platform's values", () =>
         namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["team-alpha", "team-beta", "team-delta", "team-theta"] }] },
       });
     }
-    expect(release.values).toMatchObject({ webhook: { enable: true, resourceQuotaEnforcement: { enable: true } }, controller: { batchScheduler: { enable: true } } });
+    expect(release.values).toMatchObject({ webhook: { enable: true, resourceQuotaEnforcement: { enable: false } }, controller: { batchScheduler: { enable: true } } });
   });
 
   it("reach the local process through an ExternalName Service", () => {

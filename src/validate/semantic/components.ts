@@ -17,7 +17,7 @@ export const versionsCompatible: SemanticRule = {
 };
 
 /** Values the compiler sets (each component's descriptor lists its own); a hand-set value would fight it. */
-const compilerOwnedValues = (key: string): string[] => componentOf(key)?.ownedValues.map((v) => v.pointer) ?? [];
+const compilerOwnedValues = (key: string) => componentOf(key)?.ownedValues ?? [];
 
 export const helmValuesKnown: SemanticRule = {
   id: "platform/helm-values",
@@ -37,8 +37,8 @@ export const helmValuesKnown: SemanticRule = {
         report({ file: PLATFORM_FILE, path: `${base}/values${key.pointer}`, message: `\`${key.dotted}\` is not a value of the ${component.chart.name} ${component.chart.version} chart; Helm would ignore it`, hint: key.suggestion ? `Did you mean \`${key.dotted.replace(/[^.]+$/, key.suggestion)}\`?` : "Check the chart's values.yaml for the right key." });
       }
       for (const owned of compilerOwnedValues(name)) {
-        if (valueAt(component.values, owned) !== undefined) {
-          report({ file: PLATFORM_FILE, path: `${base}/values${owned}`, message: `\`${owned.slice(1).replace(/\//g, ".")}\` is set by the compiler from the teams`, hint: "Remove it from platform.yaml; see README, \"Who owns what\"." });
+        if (valueAt(component.values, owned.pointer) !== undefined) {
+          report({ file: PLATFORM_FILE, path: `${base}/values${owned.pointer}`, message: `\`${owned.pointer.slice(1).replace(/\//g, ".")}\` is set by the compiler: ${owned.why}`, hint: "Remove it from platform.yaml; see README, \"Who owns what\"." });
         }
       }
     }
