@@ -20,7 +20,7 @@ export function program(io: Io): Command {
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
     .showHelpAfterError()
     .exitOverride();
-  for (const command of COMMANDS) command.register(cli, io);
+  for (const register of COMMANDS) register(cli, io);
   return cli;
 }
 

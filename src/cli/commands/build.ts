@@ -1,4 +1,3 @@
-import type { Command } from "commander";
 import { DiagnosticError, sortDiagnostics } from "../../diagnostics/diagnostic.js";
 import { compile, objectCount } from "../../pipeline.js";
 import { POLICY_RULES } from "../../policy/registry.js";
@@ -39,8 +38,3 @@ export async function build(io: Io, options: CommonOptions): Promise<number> {
   }
   return EXIT.ok;
 }
-
-export const register = (cli: Command, io: Io): void => {
-  withCommonOptions(cli.command("build").description("validate the inputs, then generate and lint generated/ and argocd/"))
-    .action(async (options) => { io.exitCode = await build(io, options); });
-};

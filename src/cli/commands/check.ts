@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { Command } from "commander";
 import { DiagnosticError, sortDiagnostics, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { inert } from "../../format/escape.js";
 import { unifiedDiff } from "../../format/unified-diff.js";
@@ -104,9 +103,3 @@ export async function check(io: Io, options: CheckOptions): Promise<number> {
   summary(io, `${io.paint.green("✔")} ${OWNED_DIRS} up to date (${plural(tree.size, "file")}, ${plural(result.model.teams.length, "team")}) in ${seconds(start)}`, options);
   return EXIT.ok;
 }
-
-export const register = (cli: Command, io: Io): void => {
-  withCommonOptions(cli.command("check").description("fail if generated/ or argocd/ differ from a fresh build (for CI)"))
-    .option("--diff", "show how each out-of-date file differs from a fresh build (a unified diff: - on disk, + a build)")
-    .action(async (options) => { io.exitCode = await check(io, options); });
-};

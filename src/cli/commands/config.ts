@@ -9,7 +9,6 @@
  *   spark-platform config --format env     everything, as shell assignments (eval-safe)
  */
 import path from "node:path";
-import { Option, type Command } from "commander";
 import { DiagnosticError, hasErrors } from "../../diagnostics/diagnostic.js";
 import { renderTree } from "../../emit/tree.js";
 import type { PlatformModel } from "../../model/platform-model.js";
@@ -244,17 +243,3 @@ export async function config(io: Io, key: string | undefined, options: ConfigOpt
   else io.out(`${Array.isArray(value) ? value.join("\n") : String(value)}\n`);
   return EXIT.ok;
 }
-
-export const register = (cli: Command, io: Io): void => {
-  cli.command("config")
-    .description("print the names, ports and URLs the bootstrap scripts use, from the validated platform (writes nothing)")
-    .argument("[key]", "one value, e.g. cluster.name; all of them without")
-    .option("-C, --dir <path>", "project root (where platform.yaml is)", ".")
-    .addOption(new Option("--format <format>", "value: the value alone; env: shell assignments; json").choices(["value", "env", "json"]).default("value"))
-    .option("--repo-url <url>", "the repository the root Application syncs from, instead of gitops.repoURL")
-    .option("--revision <rev>", "the revision the root Application follows, instead of gitops.targetRevision")
-    .action(async (key: string | undefined, options: ConfigOptions) => {
-      // Without a key, "value" means all of them, as JSON.
-      io.exitCode = await config(io, key, options);
-    });
-};

@@ -1,4 +1,3 @@
-import { Option, type Command } from "commander";
 import { FORMATS } from "../../format/index.js";
 import { scaffoldTeam, writeScaffold, type NewTeamOptions } from "../../scaffold/new-team.js";
 import { EXIT, plural, problemsOnly, report, summary, withCommonOptions, type CommonOptions, type Io } from "../output.js";
@@ -39,14 +38,3 @@ export async function newTeam(io: Io, name: string, options: NewTeamCommandOptio
   summary(io, lines.join("\n"), options);
   return EXIT.ok;
 }
-
-export const register = (cli: Command, io: Io): void => {
-  withCommonOptions(cli.command("new-team").description("write teams/<name>.yaml with defaults that pass validation and policy on this platform").argument("<name>", "team name (namespace team-<name>)"))
-    .addOption(new Option("--scheduler <scheduler>", "who schedules the team's Spark pods").choices(["default", "volcano"]).default("default"))
-    .addOption(new Option("--language <language>", "the example job's language").choices(["pyspark", "scala"]).default("pyspark"))
-    .option("--owner <email>", "an owner of the tenant (repeat for several)", (v: string, previous: string[] = []) => [...previous, v])
-    .option("--description <text>", "what the team runs")
-    .option("--contact <text>", "where to reach the team (default #team-<name>)")
-    .option("--dry-run", "print the file instead of writing it")
-    .action(async (name: string, options) => { io.exitCode = await newTeam(io, name, options); });
-};

@@ -1,4 +1,3 @@
-import type { Command } from "commander";
 import { checkPolicy, POLICY_RULES } from "../../policy/index.js";
 import { FORMATS } from "../../format/index.js";
 import { countErrors, countWarnings, EXIT, plural, problemsOnly, seconds, summary, withCommonOptions, type CommonOptions, type Io } from "../output.js";
@@ -18,8 +17,3 @@ export async function policy(io: Io, options: CommonOptions): Promise<number> {
   summary(io, `${errors ? io.paint.red("✖") : io.paint.green("✔")} ${plural(ran, "policy rule")}: ${counts} in ${seconds(start)}`, options);
   return errors ? EXIT.invalid : EXIT.ok;
 }
-
-export const register = (cli: Command, io: Io): void => {
-  withCommonOptions(cli.command("policy").description("check the platform against the policy rules (capacity, Volcano queues, RBAC, versions, naming); exit 1 on errors"))
-    .action(async (options) => { io.exitCode = await policy(io, options); });
-};

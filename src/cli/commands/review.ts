@@ -1,4 +1,3 @@
-import type { Command } from "commander";
 import { introduced } from "../../diagnostics/diagnostic.js";
 import { FORMATS } from "../../format/index.js";
 import { countChanges } from "../../format/sections.js";
@@ -37,14 +36,3 @@ export async function review(io: Io, options: ReviewCommandOptions): Promise<num
   summary(io, `${mark} ${options.base} (${result.baseCommit.slice(0, 12)}) → working tree: ${counts.added} added, ${counts.removed} removed, ${counts.changed} changed; ${plural(errors, "error")}, ${plural(countWarnings(introducedHere), "warning")}${already ? ` (and ${already} already on ${options.base})` : ""}${read} in ${seconds(start)}`, options);
   return errors ? EXIT.invalid : EXIT.ok;
 }
-
-const list = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((s) => s.trim()).filter(Boolean)];
-
-export const register = (cli: Command, io: Io): void => {
-  withCommonOptions(cli.command("review").description("compare the platform at a Git ref with the working tree: changed objects, destructive changes, policy, capacity; exit 1 on errors"))
-    .requiredOption("--base <ref>", "Git ref to compare against (e.g. origin/main)")
-    .option("--allow-destructive <teams>", "allow destructive changes to these teams (comma-separated; `platform` for the platform's own objects, `*` for all)", list)
-    .option("--allowed-by <text>", "where the allowance comes from, as the report shows it (e.g. the pull request label)")
-    .option("--allow-invalid-base", "when the base does not build, review the working tree alone (a warning) instead of failing (for a platform's first pull request, or to repair a broken base)")
-    .action(async (options) => { io.exitCode = await review(io, options); });
-};

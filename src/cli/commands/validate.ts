@@ -1,4 +1,3 @@
-import type { Command } from "commander";
 import { hasErrors } from "../../diagnostics/diagnostic.js";
 import { compile } from "../../pipeline.js";
 import { countErrors, EXIT, plural, report, seconds, summary, withCommonOptions, type CommonOptions, type Io } from "../output.js";
@@ -15,8 +14,3 @@ export async function validate(io: Io, options: CommonOptions): Promise<number> 
   summary(io, `${io.paint.green("✔")} platform.yaml and ${plural(model.teams.length, "team")} valid in ${seconds(start)}`, options);
   return EXIT.ok;
 }
-
-export const register = (cli: Command, io: Io): void => {
-  withCommonOptions(cli.command("validate").description("validate platform.yaml and teams/*.yaml only; write nothing"))
-    .action(async (options) => { io.exitCode = await validate(io, options); });
-};
