@@ -6,6 +6,7 @@
 import { countProblems, introduced, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { ReportContext } from "./report.js";
 import { describeOwners } from "../review/ownership.js";
+import { renameNote } from "../review/renames.js";
 import { htmlProse, markdown, markdownCode, markdownLink, markdownProse, markdownText, type Markdown } from "./escape.js";
 import { withinBudget } from "./budget.js";
 import { reportSections, type Section } from "./sections.js";
@@ -78,6 +79,7 @@ export function formatMarkdown(diagnostics: Diagnostic[], _color = false, contex
   const parts = [
     verdict(diagnostics, title, context?.attention),
     ...(changes ? [`**Changes:** ${markdownText(changes.title.replace(/^Changes by resource: /, ""))}`] : []),
+    ...(context?.renames ?? []).map((r) => `**Renamed:** ${markdownProse(renameNote(r))}`),
     ...(context?.owners ? [`**Whose files:** ${markdownProse(describeOwners(context.owners))}`] : []),
     ...(context?.allowance ? [`**Destructive changes allowed for:** ${context.allowance.teams.map(markdownCode).join(", ")} (${markdownText(context.allowance.source)})`] : []),
     diagnostics.length === 0 && already.length ? "No new findings." : summaryTable(diagnostics, context),

@@ -11,6 +11,7 @@ import { countProblems, introduced, type Diagnostic } from "../diagnostics/diagn
 import { inert } from "./escape.js";
 import { visible } from "../diagnostics/visible.js";
 import type { ReportContext } from "./report.js";
+import { renameNote } from "../review/renames.js";
 import { reportSections } from "./sections.js";
 import { textTable } from "./table.js";
 
@@ -53,5 +54,6 @@ export function formatText(diagnostics: Diagnostic[], color = false, context?: R
   const sections = reportSections(context).map((s) => `${c.bold(visible(s.title))}\n${s.rows.length ? textTable(s.columns, s.rows) : "  (none)"}`);
   const allowance = context.allowance ? [`${c.bold("Destructive changes allowed for:")} ${visible(context.allowance.teams.join(", "))} (${visible(context.allowance.source)})`] : [];
   const attention = context.attention?.length ? `${c.yellow("⚠")} Not safe to merge before a platform engineer reads it: ${visible(context.attention.join("; "))}.` : "";
-  return inert([c.bold(c.underline(visible(context.title))), attention, ...sections, ...allowance, findings].filter(Boolean).join("\n\n"));
+  const renamed = (context.renames ?? []).map((r) => `${c.bold("Renamed:")} ${visible(renameNote(r))}`);
+  return inert([c.bold(c.underline(visible(context.title))), attention, ...renamed, ...sections, ...allowance, findings].filter(Boolean).join("\n\n"));
 }

@@ -11,6 +11,7 @@ import { locate } from "../load/source.js";
 import { DIMENSIONS, type CapacityDimension } from "../model/capacity.js";
 import type { PlatformModel, TeamModel } from "../model/platform-model.js";
 import { QUOTA_KINDS, type QuotaKind } from "../policy/capacity.js";
+import type { TeamRename } from "./renames.js";
 
 /** The finding without its numbers: the same problem, whatever amounts it names. */
 const subject = (d: Diagnostic) => `${d.code}\u0000${d.file ?? ""}\u0000${d.message.replace(/\d+(?:\.\d+)?/g, "#")}`;
@@ -37,6 +38,29 @@ export function compareWithBase(head: readonly Diagnostic[], base: readonly Diag
   // Exact matches first, so that a reworded finding does not take the match of one left as it was.
   const unchanged = head.map((d) => take(exact, `${subject(d)}\u0000${d.message}`) && take(similar, subject(d)));
   return head.map((d, i) => ({ ...d, baseline: unchanged[i] ? "unchanged" : take(similar, subject(d)) ? "updated" : "new" }));
+}
+
+/**
+ * The base's findings as they read after the change's renames (./renames.ts):
+ * a renamed team has the settings it had, so what the base said about
+ * `alpha` in teams/alpha.yaml, the head says about `alpha2` in
+ * teams/alpha2.yaml; compareWithBase then finds it unchanged. A sentence
+ * whose names reorder with the new name (lists are sorted) no longer
+ * matches, and stays new.
+ */
+export function asRenamed(base: readonly Diagnostic[], renames: readonly TeamRename[]): Diagnostic[] {
+  if (renames.length === 0) return [...base];
+  // Team names are DNS labels, with no character a regular expression reads as syntax; a name within
+  // another (team-alpha, alpha-sa) is the team's too; the longest name first (alpha-b before alpha). All
+  // renames in one pass, so that a swap stays a swap.
+  const to = new Map(renames.map((r) => [r.from, r.to]));
+  const names = new RegExp(`\\b(${renames.map((r) => r.from).sort((a, b) => b.length - a.length).join("|")})\\b`, "g");
+  const files = new Map(renames.map((r) => [r.fromFile, r.toFile]));
+  return base.map((d) => ({
+    ...d,
+    message: d.message.replace(names, (name) => to.get(name)!),
+    ...(d.file !== undefined ? { file: files.get(d.file) ?? d.file } : {}),
+  }));
 }
 
 /** Findings about the sum of the teams' quotas, which platform.yaml only sets the bar for. */
@@ -71,9 +95,12 @@ function causes(code: string, message: string, team: TeamModel, before: TeamMode
  * that raised that quota (the first by name, when several did), so that it
  * shows inline on the pull request's diff.
  */
-export function locateInChangedTeams(diagnostics: readonly Diagnostic[], base: PlatformModel, head: PlatformModel): Diagnostic[] {
+export function locateInChangedTeams(diagnostics: readonly Diagnostic[], base: PlatformModel, head: PlatformModel, renames: readonly TeamRename[] = []): Diagnostic[] {
   if (JSON.stringify(base.platform) !== JSON.stringify(head.platform)) return [...diagnostics];
-  const before = new Map(base.teams.map((t) => [t.name, t]));
+  // A renamed team is compared with itself under its old name: it raised nothing.
+  const oldName = new Map(renames.map((r) => [r.to, r.from]));
+  const byName = new Map(base.teams.map((t) => [t.name, t]));
+  const before = { get: (name: string) => byName.get(oldName.get(name) ?? name) };
   return diagnostics.map((d) => {
     if (d.file !== PLATFORM_FILE || d.baseline === "unchanged" || !QUOTA_SUMS.has(d.code)) return d;
     const raised = [...head.teams]

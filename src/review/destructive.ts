@@ -4,7 +4,8 @@
  * Applications, lowered quotas and removed RBAC. One rule per kind of
  * damage, over the changes between the base and the working tree; each
  * reports one error per owner (a team, or the platform) unless the review
- * is told to allow that owner's destructive changes.
+ * is told to allow that owner's destructive changes. A renamed team's damage
+ * is reported once, as the rename (./renames.ts).
  */
 import { PLATFORM_FILE, TEAMS_DIR } from "../load/inputs.js";
 import { objectId } from "../model/object-id.js";
@@ -15,6 +16,7 @@ import type { KubeObject } from "../synth/object.js";
 import { ARGO } from "../components/gitops.js";
 import { PLATFORM_OWNER } from "./ownership.js";
 import type { ResourceChange } from "./diff.js";
+import type { TeamRename } from "./renames.js";
 import type { Resource } from "./resources.js";
 
 /** Allows every owner's destructive changes. */
@@ -42,6 +44,8 @@ export interface ChangeSubject {
    * queue name): a capability lowered no further than that takes nothing away.
    */
   reach?: ReadonlyMap<string, Capacity>;
+  /** Teams the change renames (./renames.ts): the rename's one finding stands for their damage. */
+  renames?: readonly TeamRename[];
 }
 
 export interface Damage {
@@ -62,7 +66,7 @@ type DamageDetector = Pick<DestructiveCheck, "id" | "description" | "consequence
 
 const teamFile = (team: string) => `${TEAMS_DIR}/${team}.yaml`;
 const ownerOf = (change: ResourceChange) => change.team ?? PLATFORM_OWNER;
-const allows = (allowance: Allowance | undefined, owner: string) => Boolean(allowance && (allowance.teams.includes(ALL) || allowance.teams.includes(owner)));
+export const allows = (allowance: Allowance | undefined, owner: string) => Boolean(allowance && (allowance.teams.includes(ALL) || allowance.teams.includes(owner)));
 
 /** The damage of each change a check detects, by owner, in the order of the changes. */
 function damageByOwner(check: DamageDetector, subject: ChangeSubject): Map<string, Damage[]> {
@@ -97,7 +101,10 @@ function destructiveCheck(detector: DamageDetector): DestructiveCheck {
     defaultSeverity: "error",
     docs: DESTRUCTIVE_DOCS,
     check(context) {
-      for (const [owner, damages] of damageByOwner(detector, context)) context.report(damageFinding(detector, owner, damages, context.allowance));
+      const renamed = new Set(context.renames?.map((r) => r.from));
+      for (const [owner, damages] of damageByOwner(detector, context)) {
+        if (!renamed.has(owner)) context.report(damageFinding(detector, owner, damages, context.allowance));
+      }
     },
   };
 }

@@ -2,8 +2,8 @@
  * `review`: the platform at a base Git ref against the working tree, both
  * validated and synthesized in-process (no cluster, no Kustomize). Reports the changed
  * objects field by field, destructive changes as errors unless explicitly
- * allowed, whose files the change touches, the policy findings of the
- * result, and the capacity before → after.
+ * allowed (a renamed team's as one rename), whose files the change
+ * touches, the policy findings of the result, and the capacity before → after.
  */
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { PlatformModel } from "../model/platform-model.js";
@@ -18,12 +18,13 @@ import { runRules } from "../rules/run.js";
 import { suggest } from "../validate/schema.js";
 import { changedBuilds, checkWithKustomize } from "../verify/kustomize.js";
 import { changedFiles, inputsAtRef } from "./base.js";
-import { compareWithBase, locateInChangedTeams, onTouchedFiles } from "./baseline.js";
+import { asRenamed, compareWithBase, locateInChangedTeams, onTouchedFiles } from "./baseline.js";
 import { ALL, damagedOwners, DESTRUCTIVE_CHECKS, DESTRUCTIVE_DOCS, type Allowance, type ChangeSubject } from "./destructive.js";
 import { diffResources, type ResourceChange } from "./diff.js";
 import { OTHER_TEAM_QUOTA, otherTeamQuotas, SEVERAL_OWNERS, severalOwners, touchesSeveralOwners } from "./owner-findings.js";
 import { changedInputs, describeOwners, ownershipOf } from "./ownership.js";
 import { mermaid } from "../picture/mermaid.js";
+import { renamedTeams, teamRenamed, type TeamRename } from "./renames.js";
 import type { ReviewReport } from "./report.js";
 import { resourcesOf, type Resource } from "./resources.js";
 
@@ -33,6 +34,7 @@ export { diffResources, fieldChanges } from "./diff.js";
 export { resourcesOf } from "./resources.js";
 export { ownershipOf, PLATFORM_OWNER } from "./ownership.js";
 export { OTHER_TEAM_QUOTA, SEVERAL_OWNERS } from "./owner-findings.js";
+export { describeRename, renamedTeams, renameNote, TEAM_RENAMED, type TeamRename } from "./renames.js";
 
 export const BASE_INVALID = "review/base-invalid";
 export const ALLOWANCE_UNUSED = "review/allowance-unused";
@@ -84,7 +86,7 @@ function unusedAllowances(allowance: Allowance | undefined, owners: Set<string>)
 function reviewRules(rules: readonly PolicyRule[], model: PlatformModel): RuleDescription[] {
   return [
     ...ruleDescriptions(rules, model),
-    ...ruleDescriptions(DESTRUCTIVE_CHECKS, model),
+    ...ruleDescriptions([...DESTRUCTIVE_CHECKS, teamRenamed], model),
     { id: ALLOWANCE_UNUSED, description: "An allowance of destructive changes covers a team the change does not touch destructively.", defaultSeverity: "warn", docs: docsUrl(model, DESTRUCTIVE_DOCS) },
     { id: BASE_INVALID, description: "The platform at the base ref does not build, so nothing can be compared (an error unless the review is told to go on without a base).", defaultSeverity: "error", docs: docsUrl(model, "README.md#review") },
     { id: SEVERAL_OWNERS, description: "The change touches the files of several owners (teams, or a team and the platform), so a platform engineer must read it.", defaultSeverity: "warn", docs: docsUrl(model, "README.md#whose-files-a-change-touches") },
@@ -119,26 +121,27 @@ export function reviewCompiled(base: Compiled, head: Compiled, baseName: string,
     ? { teams: [...new Set(options.allowDestructive)].sort(), source: options.allowedBy ?? `--allow-destructive ${options.allowDestructive.join(",")}` }
     : undefined;
   const reach = baseBuilds ? new Map(queueShares(base.model!).queues.map((q) => [q.queue.name, q.realCapability])) : undefined;
-  const damage: ChangeSubject = { changes, before, after, allowance, reach };
+  const renames: TeamRename[] = baseBuilds ? renamedTeams(base.model!, model) : [];
+  const damage: ChangeSubject = { changes, before, after, allowance, reach, renames };
 
   const owners = ownershipOf(base, head, options.changedFiles ?? []);
   const attention = [
     ...(baseBuilds ? [] : [`the base ${baseName} does not build, so nothing was compared`]),
-    ...(touchesSeveralOwners(owners) ? [`it changes the files of ${describeOwners(owners)}`] : []),
+    ...(touchesSeveralOwners(owners, renames) ? [`it changes the files of ${describeOwners(owners)}`] : []),
   ];
 
   // What the change itself does is new by definition; the platform's findings are new only when the base does not have them.
   const ofTheChange = [
     ...notes,
-    ...severalOwners(owners),
-    ...(baseBuilds ? otherTeamQuotas(owners, model, base.model!) : []),
-    ...runRules(DESTRUCTIVE_CHECKS, damage, { sources: model.sources }),
+    ...severalOwners(owners, renames),
+    ...(baseBuilds ? otherTeamQuotas(owners, model, base.model!, renames) : []),
+    ...runRules([...DESTRUCTIVE_CHECKS, teamRenamed], damage, { sources: model.sources }),
     ...unusedAllowances(allowance, damagedOwners(damage)),
   ];
   const diagnostics = sortDiagnostics(baseBuilds
     ? [
       ...ofTheChange.map((d) => ({ ...d, baseline: "new" as const })),
-      ...locateInChangedTeams(compareWithBase(policy.diagnostics, policyOf(base, rules).diagnostics), base.model!, model),
+      ...locateInChangedTeams(compareWithBase(policy.diagnostics, asRenamed(policyOf(base, rules).diagnostics, renames)), base.model!, model, renames),
     ]
     : [...ofTheChange, ...policy.diagnostics]);
   return {
@@ -153,6 +156,7 @@ export function reviewCompiled(base: Compiled, head: Compiled, baseName: string,
       queues: queueLines(model),
       picture: mermaid(model, baseBuilds ? base.model : undefined),
       owners,
+      ...(renames.length ? { renames } : {}),
       ...(attention.length ? { attention } : {}),
       ...(allowance ? { allowance } : {}),
     },

@@ -6,7 +6,8 @@
  * merge" without a platform engineer reading it. And a quota is a share of
  * the cluster every team uses: a pull request that touches several teams
  * may not change any team's quota or queue, so that each quota change is
- * its own team's pull request, which its owners review.
+ * its own team's pull request, which its owners review. A renamed team
+ * (./renames.ts: same owners, same settings) is one owner under both names.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { locate } from "../load/source.js";
@@ -14,6 +15,7 @@ import { formatCapacity } from "../model/capacity.js";
 import type { PlatformModel } from "../model/platform-model.js";
 import type { Team } from "../types/team.js";
 import { PLATFORM_OWNER, shownPath, type Ownership } from "./ownership.js";
+import type { TeamRename } from "./renames.js";
 
 export const SEVERAL_OWNERS = "review/several-owners";
 export const OTHER_TEAM_QUOTA = "review/other-team-quota";
@@ -22,14 +24,22 @@ export const OTHER_TEAM_QUOTA = "review/other-team-quota";
 export const listed = (items: readonly string[]): string =>
   items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 
-export const touchesSeveralOwners = (ownership: Ownership): boolean => ownership.teams.length + (ownership.platform ? 1 : 0) > 1;
+/** The owner a team's files count for: a renamed team's new name counts as its old one. */
+const ownerOf = (renames: readonly TeamRename[]) => (team: string): string => renames.find((r) => r.to === team)?.from ?? team;
 
-export function severalOwners(ownership: Ownership): Diagnostic[] {
-  if (!touchesSeveralOwners(ownership)) return [];
-  const owners = [...ownership.teams, ...(ownership.platform ? [PLATFORM_OWNER] : [])].map((owner) => {
-    const paths = ownership.files.filter((f) => f.owner === owner).map((f) => shownPath(f.path));
+/** The teams whose files change, a renamed team once (by its old name). */
+const teamOwners = (ownership: Ownership, renames: readonly TeamRename[]): string[] => [...new Set(ownership.teams.map(ownerOf(renames)))];
+
+export const touchesSeveralOwners = (ownership: Ownership, renames: readonly TeamRename[] = []): boolean =>
+  teamOwners(ownership, renames).length + (ownership.platform ? 1 : 0) > 1;
+
+export function severalOwners(ownership: Ownership, renames: readonly TeamRename[] = []): Diagnostic[] {
+  if (!touchesSeveralOwners(ownership, renames)) return [];
+  const owners = [...teamOwners(ownership, renames), ...(ownership.platform ? [PLATFORM_OWNER] : [])].map((owner) => {
+    const paths = ownership.files.filter((f) => (f.owner === PLATFORM_OWNER ? f.owner : ownerOf(renames)(f.owner)) === owner).map((f) => shownPath(f.path));
     const sample = paths.length > 4 ? [...paths.slice(0, 3), `${paths.length - 3} more`] : paths;
-    return `${owner === PLATFORM_OWNER ? "the platform" : `team \`${owner}\``} (${listed(sample)})`;
+    const renamed = renames.find((r) => r.from === owner && ownership.teams.includes(r.to));
+    return `${owner === PLATFORM_OWNER ? "the platform" : `team \`${owner}\`${renamed ? ` → \`${renamed.to}\`` : ""}`} (${listed(sample)})`;
   });
   return [{
     severity: "warning", code: SEVERAL_OWNERS,
@@ -51,11 +61,14 @@ function shares(spec: Team | undefined): Map<string, unknown> {
 }
 
 /** Each team (among several whose files change) whose quota or queue is added or changed: an error at the first changed value. */
-export function otherTeamQuotas(ownership: Ownership, head: PlatformModel, base: PlatformModel): Diagnostic[] {
-  if (ownership.teams.length < 2) return [];
+export function otherTeamQuotas(ownership: Ownership, head: PlatformModel, base: PlatformModel, renames: readonly TeamRename[] = []): Diagnostic[] {
+  const teams = teamOwners(ownership, renames);
+  if (teams.length < 2) return [];
   const findings: Diagnostic[] = [];
   for (const team of head.teams.filter((t) => ownership.teams.includes(t.name))) {
-    const before = base.teams.find((t) => t.name === team.name)?.spec;
+    const owner = ownerOf(renames)(team.name);
+    // A renamed team's quota is compared with what it had under its old name.
+    const before = base.teams.find((t) => t.name === owner)?.spec;
     const [old, now] = [shares(before), shares(team.spec)];
     // In the file's order, so that the finding points at the first changed value.
     const changed = [...new Set([...now.keys(), ...old.keys()])].filter((p) => old.get(p) !== now.get(p));
@@ -64,7 +77,7 @@ export function otherTeamQuotas(ownership: Ownership, head: PlatformModel, base:
     const what = before
       ? `team \`${team.name}\`'s quota changes (${changed.map((p) => `${p.slice(1).replace(/\//g, ".")} ${old.get(p) ?? "(none)"} → ${now.get(p) ?? "(none)"}`).join(", ")})`
       : `team \`${team.name}\` is added with a quota of ${formatCapacity(requests)} of requests, ${formatCapacity(limits)} of limits and ${pods} pods${team.queue ? `, and a queue of weight ${team.queue.weight}` : ""}`;
-    const others = ownership.teams.filter((t) => t !== team.name).map((t) => `\`${t}\``);
+    const others = teams.filter((t) => t !== owner).map((t) => `\`${t}\``);
     const pointer = before ? changed[0] : "/quota";
     const source = head.sources.get(team.file);
     findings.push({

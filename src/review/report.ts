@@ -3,6 +3,7 @@ import type { PolicyReport } from "../policy/report.js";
 import type { Allowance } from "./destructive.js";
 import type { ResourceChange } from "./diff.js";
 import type { Ownership } from "./ownership.js";
+import type { TeamRename } from "./renames.js";
 
 export interface ReviewReport extends PolicyReport {
   /**
@@ -17,6 +18,8 @@ export interface ReviewReport extends PolicyReport {
   picture?: string;
   /** Whose files the change touches. */
   owners?: Ownership;
+  /** Teams the change renames: a team file removed and one with the same settings added (./renames.ts). */
+  renames?: TeamRename[];
   /**
    * Why a person must read the change before it is merged, even without
    * errors (several owners' files, no base to compare with): the verdict names them.
