@@ -10,7 +10,7 @@
  * in between can make a read hang or leave the repository.
  */
 import { constants } from "node:fs";
-import { lstat, open, readdir } from "node:fs/promises";
+import { lstat, open, readdir, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { kindOf } from "./file-kind.js";
@@ -29,10 +29,19 @@ export interface LoadedInputs {
 /** O_NOFOLLOW and O_NONBLOCK do not exist on Windows, where links and FIFOs are not a concern of Git checkouts. */
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
+/** How many input files are open at once: enough to overlap the reads, far below any limit on open files. */
+const CONCURRENT_READS = 16;
+
 export async function loadInputs(root: string): Promise<LoadedInputs> {
+  // The files are read concurrently, then parsed in order, so that the diagnostics come in
+  // the same order as when each was read in turn: platform.yaml, teams/, then each team file.
+  const teamsDir: Diagnostic[] = [];
+  const [platformText, entries] = await Promise.all([readInput(root, PLATFORM_FILE), teamEntries(root, teamsDir)]);
+  const teamFiles = entries.filter((e) => e.name.endsWith(".yaml")).map((e) => `${TEAMS_DIR}/${e.name}`);
+  const teamTexts = new Map(await mapConcurrently(teamFiles, CONCURRENT_READS, async (file) => [file, await readInput(root, file)] as const));
+
   const diagnostics: Diagnostic[] = [];
-  const read = async (file: string): Promise<SourceDocument | undefined> => {
-    const text = await readInput(root, file);
+  const parse = (file: string, text: string | Diagnostic): SourceDocument | undefined => {
     if (typeof text !== "string") {
       diagnostics.push(text);
       return undefined;
@@ -42,18 +51,33 @@ export async function loadInputs(root: string): Promise<LoadedInputs> {
     return source;
   };
 
-  const platform = await read(PLATFORM_FILE);
+  const platform = parse(PLATFORM_FILE, platformText);
+  diagnostics.push(...teamsDir);
   const teams: SourceDocument[] = [];
-  for (const { name, isDir } of await teamEntries(root, diagnostics)) {
+  for (const { name, isDir } of entries) {
     const file = `${TEAMS_DIR}/${name}`;
     if (name.endsWith(".yaml")) {
-      const team = await read(file);
+      const team = parse(file, teamTexts.get(file)!);
       if (team) teams.push(team);
     } else if (name.endsWith(".yml") && !isDir) {
       diagnostics.push({ severity: "error", code: "input/extension", file, line: 1, column: 1, message: `${file} has the extension .yml, so it is not read`, hint: `Rename it to ${file.replace(/\.yml$/, ".yaml")}.` });
     }
   }
   return { root, platform, teams, diagnostics };
+}
+
+/** `fn` of every item, at most `limit` at a time; the results in the items' order. */
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /** The entries of teams/ (hidden ones aside), sorted; none when it does not exist. */
@@ -91,14 +115,9 @@ async function readInput(root: string, file: string): Promise<string | Diagnosti
     try {
       const opened = await handle.stat();
       if (!opened.isFile()) return notRegular(file, kindOf(opened));
-      // One byte past the cap: a file that grew after the stat is still caught.
-      const buffer = Buffer.alloc(MAX_INPUT_BYTES + 1);
-      let length = 0;
-      for (let n = -1; n !== 0 && length < buffer.length; length += n) {
-        ({ bytesRead: n } = await handle.read(buffer, length, buffer.length - length, length));
-      }
-      if (length > MAX_INPUT_BYTES) return tooLarge(file, Math.max(length, opened.size));
-      return buffer.toString("utf8", 0, length);
+      const bytes = await readCapped(handle, opened.size);
+      if (bytes.length > MAX_INPUT_BYTES) return tooLarge(file, Math.max(bytes.length, opened.size));
+      return bytes.toString("utf8");
     } finally {
       await handle.close();
     }
@@ -111,6 +130,28 @@ async function readInput(root: string, file: string): Promise<string | Diagnosti
     if (code === "ELOOP") return notRegular(file, "a symbolic link");
     return unreadable(file, error);
   }
+}
+
+/**
+ * The file's bytes, up to one byte past the cap, so that a file that grew
+ * after the stat is still caught. The buffer starts at the size the stat
+ * gave (not at the cap: many files are read at once) and grows if the file did.
+ */
+async function readCapped(handle: FileHandle, size: number): Promise<Buffer> {
+  let buffer = Buffer.allocUnsafe(Math.min(size, MAX_INPUT_BYTES) + 1);
+  let length = 0;
+  for (;;) {
+    if (length === buffer.length) {
+      if (length > MAX_INPUT_BYTES) break;
+      const larger = Buffer.allocUnsafe(Math.min(2 * length, MAX_INPUT_BYTES + 1));
+      buffer.copy(larger, 0, 0, length);
+      buffer = larger;
+    }
+    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+    if (bytesRead === 0) break;
+    length += bytesRead;
+  }
+  return buffer.subarray(0, length);
 }
 
 function notRegular(file: string, kind: string): Diagnostic {
