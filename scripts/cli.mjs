@@ -4,7 +4,7 @@
  * for itself (./npm-guard.mjs), compiles only when the sources changed since
  * the last compile (./compile.mjs), then runs the compiled CLI.
  *
- *   node scripts/cli.mjs <command> [args…]    a command of the CLI (dist/src/cli/main.js)
+ *   node scripts/cli.mjs <command> [args…]    a command of the CLI, as dist/src/cli/main.js runs it
  *   node scripts/cli.mjs --guard [--compiled]  the checks alone (and the compile), before
  *                                             another script: `… && bash scripts/bootstrap.sh`
  */
@@ -14,7 +14,7 @@ import { pathToFileURL } from "node:url";
 import { CompileError, ensureCompiled } from "./compile.mjs";
 import { refusal, strayFormat, swallowedFlags } from "./npm-guard.mjs";
 
-const MAIN = path.resolve(import.meta.dirname, "../dist/src/cli/main.js");
+const CLI = path.resolve(import.meta.dirname, "../dist/src/cli");
 const EXIT_USAGE = 2;
 
 const args = process.argv.slice(2);
@@ -37,7 +37,7 @@ if (script && line?.includes("scripts/cli.mjs")) {
 if (!guardOnly || args.includes("--compiled")) {
   try {
     // A dist/ whose CLI is gone (deleted by hand) is compiled again, stamp or not.
-    await ensureCompiled({ force: !existsSync(MAIN), say: (message) => process.stderr.write(`${message}\n`) });
+    await ensureCompiled({ force: !existsSync(path.join(CLI, "run.js")), say: (message) => process.stderr.write(`${message}\n`) });
   } catch (error) {
     if (!(error instanceof CompileError)) throw error;
     process.stderr.write(`error: ${error.message}\n`);
@@ -46,7 +46,9 @@ if (!guardOnly || args.includes("--compiled")) {
 }
 
 if (!guardOnly) {
-  // The CLI reads its arguments from process.argv, as when started as `node dist/src/cli/main.js`.
-  process.argv = [process.argv[0], MAIN, ...args];
-  await import(pathToFileURL(MAIN).href);
+  // What dist/src/cli/main.js does with this process, the arguments passed to run() rather than put in process.argv.
+  const { run } = await import(pathToFileURL(path.join(CLI, "run.js")).href);
+  const { endQuietlyWhenTheReaderGoes } = await import(pathToFileURL(path.join(CLI, "output.js")).href);
+  endQuietlyWhenTheReaderGoes([process.stdout, process.stderr]);
+  process.exitCode = await run(args, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env });
 }
