@@ -9,6 +9,7 @@ import { execFileSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
 import { FORMATS } from "../src/format/index.js";
+import { asRenamed } from "../src/review/baseline.js";
 import { reviewPlatform } from "../src/review/index.js";
 import { where } from "./support/diagnostics.js";
 import { runCli } from "./support/cli.js";
@@ -44,7 +45,7 @@ const ALPHA_MESSAGE = "destructive rename of team `alpha` → `alpha2` (teams/al
   + "AppProject argocd/team-alpha is deleted; "
   + "Namespace team-alpha stays (Argo CD does not prune it: Prune=false), unmanaged, with what the team put in it (SparkApplications, pods, Secrets, ConfigMaps, PersistentVolumeClaims); "
   + "the Spark Operator stops watching team-alpha; team `alpha2` starts in a new, empty Namespace team-alpha2";
-const ALPHA_HINT = "Rename in two pull requests: first add teams/alpha2.yaml beside teams/alpha.yaml and move the jobs and data from team-alpha to team-alpha2; "
+const ALPHA_HINT = "Rename in two pull requests: first add teams/alpha2.yaml beside teams/alpha.yaml (smaller, if the platform has no room for both) and move the jobs and data from team-alpha to team-alpha2; "
   + "then remove teams/alpha.yaml with the label `allow-destructive:alpha` (`--allow-destructive alpha`), and delete namespace team-alpha once it is empty. "
   + "To rename in one step anyway (jobs running in team-alpha fail, and its data stays there, unmanaged), allow it the same way.";
 
@@ -191,5 +192,33 @@ describe("every format carries the rename", () => {
     ]);
     const rule = sarifRun.tool.driver.rules[results[0].ruleIndex];
     expect(rule.id).toBe("review/team-renamed");
+  });
+});
+
+describe("the base's findings under the new names", () => {
+  it("rename the team wherever its name stands alone or in a derived name, the longest name first, and leave other words", () => {
+    const renames = [
+      { from: "a", fromFile: "teams/a.yaml", to: "x", toFile: "teams/x.yaml" },
+      { from: "a-b", fromFile: "teams/a-b.yaml", to: "y", toFile: "teams/y.yaml" },
+    ];
+    const base: Diagnostic[] = [
+      { severity: "warning", code: "c", file: "teams/a.yaml", message: "queue `a` of team-a (a-sa) beside a-b; scheduling.volcano.sh/v1beta1 names no team" },
+      { severity: "warning", code: "c", file: "teams/a-b.yaml", message: "queue `a-b`" },
+      { severity: "warning", code: "c", file: "platform.yaml", message: "teams a, b" },
+    ];
+    expect(asRenamed(base, renames).map((d) => [d.file, d.message])).toEqual([
+      ["teams/x.yaml", "queue `x` of team-x (x-sa) beside y; scheduling.volcano.sh/v1beta1 names no team"],
+      ["teams/y.yaml", "queue `y`"],
+      ["platform.yaml", "teams x, b"],
+    ]);
+  });
+});
+
+describe("review --help", () => {
+  it("says that a rename is one destructive change, allowed by the old name", async () => {
+    const help = await runCli(["review", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout.replace(/\s+/g, " ")).toContain("destructive changes (a renamed team as one rename)");
+    expect(help.stdout.replace(/\s+/g, " ")).toContain("a renamed team by its old name");
   });
 });

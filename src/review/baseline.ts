@@ -45,8 +45,9 @@ export function compareWithBase(head: readonly Diagnostic[], base: readonly Diag
  * a renamed team has the settings it had, so what the base said about
  * `alpha` in teams/alpha.yaml, the head says about `alpha2` in
  * teams/alpha2.yaml; compareWithBase then finds it unchanged. A sentence
- * whose names reorder with the new name (lists are sorted) no longer
- * matches, and stays new.
+ * whose names reorder with the new name (lists are sorted), or in which a
+ * team named like a word (`a`) changed another word, no longer matches, and
+ * stays new: never a finding hidden by a wrong match.
  */
 export function asRenamed(base: readonly Diagnostic[], renames: readonly TeamRename[]): Diagnostic[] {
   if (renames.length === 0) return [...base];

@@ -127,7 +127,7 @@ function renameFinding(rename: TeamRename, subject: ChangeSubject): Finding {
     message: `destructive rename of ${describeRename(rename)}: Kubernetes cannot rename a namespace, so this removes the old team and adds a new one, and nothing moves: ${consequences(rename, subject).join("; ")}${allowed ? ` (allowed by ${subject.allowance!.source})` : ""}`,
     hint: allowed
       ? `Allowed explicitly: make sure team \`${rename.from}\` has moved its jobs and data to ${next} before merging, and delete namespace ${namespace} once it is empty.`
-      : `Rename in two pull requests: first add ${rename.toFile} beside ${rename.fromFile} and move the jobs and data from ${namespace} to ${next}; then remove ${rename.fromFile} with the label \`allow-destructive:${rename.from}\` (\`--allow-destructive ${rename.from}\`), and delete namespace ${namespace} once it is empty. To rename in one step anyway (jobs running in ${namespace} fail, and its data ${keeps(old, subject) ? "stays there, unmanaged" : "is deleted"}), allow it the same way.`,
+      : `Rename in two pull requests: first add ${rename.toFile} beside ${rename.fromFile} (smaller, if the platform has no room for both) and move the jobs and data from ${namespace} to ${next}; then remove ${rename.fromFile} with the label \`allow-destructive:${rename.from}\` (\`--allow-destructive ${rename.from}\`), and delete namespace ${namespace} once it is empty. To rename in one step anyway (jobs running in ${namespace} fail, and its data ${keeps(old, subject) ? "stays there, unmanaged" : "is deleted"}), allow it the same way.`,
     ...(allowed ? { severity: "warning" as const } : {}),
   };
 }

@@ -37,9 +37,9 @@ const policy: Register = (cli, io) => {
 };
 
 const review: Register = (cli, io) => {
-  withCommonOptions(cli.command("review").description("compare the platform at a Git ref with the working tree: changed objects, destructive changes, policy, capacity; exit 1 on errors"))
+  withCommonOptions(cli.command("review").description("compare the platform at a Git ref with the working tree: changed objects, destructive changes (a renamed team as one rename), policy, capacity; exit 1 on errors"))
     .requiredOption("--base <ref>", "Git ref to compare against (e.g. origin/main)")
-    .option("--allow-destructive <teams>", "allow destructive changes to these teams (comma-separated; `platform` for the platform's own objects, `*` for all)", list)
+    .option("--allow-destructive <teams>", "allow destructive changes to these teams (comma-separated; a renamed team by its old name; `platform` for the platform's own objects, `*` for all)", list)
     .option("--allowed-by <text>", "where the allowance comes from, as the report shows it (e.g. the pull request label)")
     .option("--allow-invalid-base", "when the base does not build, review the working tree alone (a warning) instead of failing (for a platform's first pull request, or to repair a broken base)")
     .action(async (options) => { io.exitCode = await (await import("./review.js")).review(io, options); });
