@@ -72,6 +72,23 @@ export interface NetworkPath {
   why: string;
 }
 
+/**
+ * Access a component's own ServiceAccount needs and its chart does not grant:
+ * the platform grants it with a ClusterRole and ClusterRoleBinding of its own
+ * (src/synth/platform/grants.ts), for the chart versions that lack it.
+ */
+export interface ServiceAccountGrant {
+  /** Names the ClusterRole and its binding, after the Application: `<application>-<name>`. */
+  name: string;
+  /** The chart's ServiceAccount, named after the Helm release (the Application), in the component's namespace. */
+  serviceAccount: (release: string) => string;
+  rules: RbacRule[];
+  /** The chart versions that lack it (as written in platform.yaml). */
+  versions: RegExp;
+  /** What breaks without it, with the upstream issue (README and the objects' description). */
+  why: string;
+}
+
 /** What the tenants may reach of a component. */
 export interface TenantReach {
   /** Added to every team's driver Role (the tenant base). */
@@ -109,6 +126,8 @@ export interface ComponentDescriptor {
   /** The `scheduler:` value a team writes to have its pods scheduled by this component, if it is a scheduler. */
   scheduler?: string;
   tenants: TenantReach;
+  /** What the platform grants the component's own ServiceAccounts beyond its chart's RBAC. */
+  grants?: ServiceAccountGrant[];
 }
 
 /** A component platform.yaml installs, with the settings it gives it. */

@@ -46,6 +46,22 @@ export const VOLCANO: ComponentDescriptor = {
     },
   ],
   scheduler: "volcano",
+  grants: [
+    {
+      // vc-webhook-manager's PodGroup mutation reads the PodGroup's Namespace for
+      // its `scheduling.volcano.sh/queue-name` annotation
+      // (pkg/webhooks/admission/podgroups/mutate/mutate_podgroup.go), but the
+      // chart's admission ClusterRole has no `namespaces` rule before 1.12.3 and
+      // 1.13.0 (https://github.com/volcano-sh/volcano/pull/4590). Without it the
+      // PodGroup of a plain pod falls back to the `default` queue, which the
+      // podgroup-queue guardrail refuses, so the pod stays Pending.
+      name: "admission-namespace-reader",
+      serviceAccount: (release) => `${release}-admission`,
+      rules: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch"] }],
+      versions: /^1\.([0-9]|1[01])\.|^1\.12\.[0-2]$/,
+      why: "Volcano's admission webhook reads a PodGroup's Namespace for its queue annotation, but the chart gives its ServiceAccount no read access to Namespaces before 1.12.3 and 1.13.0 (https://github.com/volcano-sh/volcano/issues/4589); without it a plain pod's PodGroup falls back to the default queue, the guardrails refuse it, and the pod stays Pending",
+    },
+  ],
   tenants: {
     // The Spark Operator creates the PodGroups; the team only reads them.
     scheduledTeamRbac: [{ apiGroups: ["scheduling.volcano.sh"], resources: ["podgroups"], verbs: ["get", "list", "watch"] }],

@@ -2,6 +2,7 @@
  * Synthesis: the validated model → every object the platform will contain,
  * laid out as the files of generated/ and argocd/ (nothing is written here).
  */
+import { installedComponents } from "../components/installed.js";
 import { COMPONENTS } from "../components/registry.js";
 import { PLATFORM_FILE } from "../load/inputs.js";
 import type { PlatformModel, TeamModel } from "../model/platform-model.js";
@@ -12,6 +13,7 @@ import { PATHS, platformApplications, platformProject, teamAppProject, tenantApp
 import { codeOwnersFile } from "./platform/codeowners.js";
 import { pictureFile } from "./platform/picture.js";
 import { exampleSparkApplication } from "./platform/examples.js";
+import { componentGrants } from "./platform/grants.js";
 import { guardrails } from "./platform/guardrails.js";
 import { tenantNamespace } from "./platform/namespaces.js";
 import { queueReader, volcanoQueues } from "./platform/queues.js";
@@ -66,12 +68,16 @@ export function synthesize(model: PlatformModel): Synthesis {
   add(`${PATHS.namespaces}/kustomization.yaml`, [PLATFORM_FILE, ...teamFiles], { apiVersion: KUSTOMIZE_API, kind: "Kustomization", resources: model.teams.map((t) => `${t.name}.yaml`) });
   builds.push({ dir: PATHS.namespaces, sources: [PLATFORM_FILE, ...teamFiles], objects: namespaces.flatMap((n) => n.objects) });
 
-  // Volcano queues
+  // Volcano queues, and the access Volcano's chart does not give its own ServiceAccounts (synced with the queues: both exist with Volcano)
   const queues = volcanoQueues(model);
+  const volcano = installedComponents(model.platform).find((c) => c.descriptor.key === "volcano");
+  const grants = volcano ? componentGrants(volcano) : [];
   if (queues.length) {
     for (const q of queues) add(`${PATHS.queues}/${q.object.metadata.name}.yaml`, [q.source], q.object);
-    add(`${PATHS.queues}/kustomization.yaml`, [PLATFORM_FILE, ...teamFiles], { apiVersion: KUSTOMIZE_API, kind: "Kustomization", resources: queues.map((q) => `${q.object.metadata.name}.yaml`) });
-    builds.push({ dir: PATHS.queues, sources: [PLATFORM_FILE, ...teamFiles], objects: queues.map((q) => q.object) });
+    const grantFiles = [...new Set(grants.map((g) => `${g.metadata.name}.yaml`))];
+    for (const file of grantFiles) add(`${PATHS.queues}/${file}`, [PLATFORM_FILE], ...grants.filter((g) => `${g.metadata.name}.yaml` === file));
+    add(`${PATHS.queues}/kustomization.yaml`, [PLATFORM_FILE, ...teamFiles], { apiVersion: KUSTOMIZE_API, kind: "Kustomization", resources: [...queues.map((q) => `${q.object.metadata.name}.yaml`), ...grantFiles] });
+    builds.push({ dir: PATHS.queues, sources: [PLATFORM_FILE, ...teamFiles], objects: [...queues.map((q) => q.object), ...grants] });
   }
 
   // admission policies holding every team to its queue, scheduler and service account
