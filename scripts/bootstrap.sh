@@ -141,11 +141,55 @@ check_ports_free() {
   return 0
 }
 
+# "15.2 GiB", as src/model/host-requirements.ts prints them.
+gib() { awk -v b="$1" 'BEGIN { printf "%.1f GiB", b / 1073741824 }'; }
+# Whole GiB, rounded up: what `colima start --memory` takes.
+gib_up() { printf '%s\n' $((($1 + 1073741823) / 1073741824)); }
+# "8 CPU", "7.5 CPU" from millicores.
+cpu_text() { awk -v m="$1" 'BEGIN { printf "%g CPU", m / 1000 }'; }
+
+# The Docker VM against what the cluster needs (HOST_* from `spark-platform
+# config`, see src/model/host-requirements.ts for why each is a refusal or a
+# warning). k3d cannot limit a node's CPU, and only advertises its memory.
+check_docker_vm() {
+  local out cpus memory reported need fix_vm fix_cpu failures=$FAILURES
+  if ! out=$(docker info --format '{{.NCPU}} {{.MemTotal}}' 2>/dev/null) || ! [[ $out =~ ^([0-9]+)\ ([0-9]+)$ ]]; then
+    fail_check "could not read the Docker VM's CPUs and memory (docker info --format '{{.NCPU}} {{.MemTotal}}' answered: ${out:-nothing})." \
+      "docker info   (its 'CPUs' and 'Total Memory' lines must be there)"
+    return 0
+  fi
+  cpus=${BASH_REMATCH[1]} memory=${BASH_REMATCH[2]}
+  fix_vm="give Docker at least $HOST_CPU_MINIMUM CPUs and $(gib_up "$HOST_MEMORY_ADVERTISED") GiB of memory: Docker Desktop: Settings → Resources; Colima: colima stop && colima start --cpu $HOST_CPU_MINIMUM --memory $(gib_up "$HOST_MEMORY_ADVERTISED")"
+  fix_cpu="or size the nodes for this machine: cluster.servers.cpu and cluster.agents.cpu in platform.yaml (and the queues' guarantees with them), then: npm run build"
+  reported=$((cpus * HOST_NODES))
+  if [ $((reported * 1000)) -lt "$HOST_CPU_GUARANTEED" ]; then
+    fail_check "the Docker VM has $cpus CPU(s), and k3d cannot limit a node's CPU: each of the $HOST_NODES nodes reports $cpus, so Volcano counts $cpus × $HOST_NODES = $reported CPU, less than the $(cpu_text "$HOST_CPU_GUARANTEED") the queues guarantee. Volcano 1.8.2's scheduler would panic on every cycle." \
+      "$fix_vm" "$fix_cpu"
+  elif [ "$cpus" -lt "$HOST_CPU_PER_NODE" ]; then
+    fail_check "the Docker VM has $cpus CPU(s), and k3d cannot limit a node's CPU: each node reports $cpus, fewer than the $HOST_CPU_PER_NODE CPU platform.yaml gives its largest nodes, which the quotas, the queues and the capacity checks count on." \
+      "$fix_vm" "$fix_cpu"
+  fi
+  if [ "$memory" -lt "$HOST_MEMORY_MINIMUM" ]; then
+    need="the platform itself ($(gib "$HOST_MEMORY_PLATFORM"): k3s, Argo CD and the components) and the $HOST_MEMORY_EXAMPLE_JOBS example jobs at once ($(gib "$HOST_MEMORY_EXAMPLES"))"
+    if [ "$HOST_MEMORY_MINIMUM" = "$HOST_MEMORY_ADVERTISED" ]; then need="what the $HOST_NODES nodes advertise, which is less than $need"; fi
+    fail_check "the Docker VM has $(gib "$memory") of memory, less than the $(gib "$HOST_MEMORY_MINIMUM") needed: $need." \
+      "$fix_vm" "or declare smaller nodes (cluster.servers.memory, cluster.agents.memory in platform.yaml), then: npm run build"
+  elif [ "$memory" -lt "$HOST_MEMORY_ADVERTISED" ]; then
+    warn "the Docker VM has $(gib "$memory") of memory, less than the $(gib "$HOST_MEMORY_ADVERTISED") the $HOST_NODES nodes advertise (k3d writes each node's declared size into its /proc/meminfo and reserves nothing). Kubernetes places pods up to $(gib "$HOST_MEMORY_ADVERTISED"); past $(gib "$memory") the kernel's OOM killer ends a process (a Spark executor, or a platform component) instead of a pod waiting Pending. The platform and the $HOST_MEMORY_EXAMPLE_JOBS example jobs at once ($(gib "$HOST_MEMORY_MINIMUM")) fit."
+    info "to run without this warning: $fix_vm" >&2
+  fi
+  if [ "$FAILURES" = "$failures" ]; then
+    ok "Docker VM: $cpus CPU(s), $(gib "$memory"); each of the $HOST_NODES nodes reports all $cpus (k3d cannot limit them; the capacity checks plan with platform.yaml's sizes, up to $HOST_CPU_PER_NODE CPU a node), and they advertise $(gib "$HOST_MEMORY_ADVERTISED") together"
+  fi
+}
+
 preflight() {
   CURRENT_STEP='checking the prerequisites'
-  step "[1/6] Preflight: Docker, k3d, kubectl, host ports"
+  step "[1/6] Preflight: Docker and its VM, k3d, kubectl, host ports"
   if [ "$DRY_RUN" = 1 ]; then
     show_cmd docker info --format '{{.ServerVersion}}'
+    show_cmd docker info --format '{{.NCPU}} {{.MemTotal}}'
+    info "# then: the Docker VM needs $HOST_CPU_MINIMUM CPUs and $(gib "$HOST_MEMORY_MINIMUM") at least, $(gib "$HOST_MEMORY_ADVERTISED") to run without a warning"
     show_cmd k3d version
     show_cmd kubectl version --client -o json
     show_cmd k3d cluster list -o json
@@ -172,6 +216,7 @@ preflight() {
   else
     ok "Docker daemon reachable (server $out)"
     docker_ok=1
+    check_docker_vm
   fi
 
   if ! have k3d; then

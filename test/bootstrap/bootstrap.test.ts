@@ -501,6 +501,7 @@ describe("--dry-run, --help and bad usage", () => {
       .map((l) => l.slice(2));
     const expected = [
       "docker info --format '{{.ServerVersion}}'",
+      "docker info --format '{{.NCPU}} {{.MemTotal}}'",
       "k3d version",
       "kubectl version --client -o json",
       "k3d cluster list -o json",

@@ -35,6 +35,8 @@ export interface AppSpec {
 /** What the stand-ins answer; see fake-tool.mjs. */
 export interface Scenario {
   dockerDaemon?: "up" | "down" | "permission";
+  /** What `docker info` says of its VM: CPUs (NCPU) and memory in bytes (MemTotal). Without it, 16 CPUs and 32 GiB. */
+  dockerVm?: { cpus: number; memory: number };
   /** docker info and k3d cluster list also write warnings on stderr, as they do on some machines. */
   stderrNoise?: boolean;
   k3dVersion?: string;
@@ -272,6 +274,7 @@ export class Sandbox {
 function scenarioKnobs(s: Scenario): Record<string, string> {
   const knobs: Record<string, string> = {};
   if (s.dockerDaemon) knobs.FAKE_S_DOCKER = s.dockerDaemon;
+  if (s.dockerVm) Object.assign(knobs, { FAKE_S_DOCKER_CPUS: String(s.dockerVm.cpus), FAKE_S_DOCKER_MEMORY: String(s.dockerVm.memory) });
   if (s.k3dVersion) knobs.FAKE_S_K3D_VERSION = s.k3dVersion;
   if (s.kubectlVersion) knobs.FAKE_S_KUBECTL_VERSION = s.kubectlVersion;
   if (s.serverVersion) knobs.FAKE_S_SERVER_VERSION = s.serverVersion;

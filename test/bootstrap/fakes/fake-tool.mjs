@@ -71,7 +71,9 @@ function docker() {
     return finish(1);
   }
   if (scenario.stderrNoise) errOut("WARNING: bridge-nf-call-iptables is disabled");
-  out("28.2.2");
+  // `docker info --format '{{.NCPU}} {{.MemTotal}}'`: the VM's CPUs and memory in bytes.
+  if (args.some((a) => a.includes("{{.NCPU}}"))) out(`${scenario.dockerVm?.cpus ?? 16} ${scenario.dockerVm?.memory ?? 32 * 2 ** 30}`);
+  else out("28.2.2");
   finish(0);
 }
 

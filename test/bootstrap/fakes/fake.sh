@@ -7,7 +7,8 @@
 # the same JSON-lines format as fake-tool.mjs: { tool, args, env, stdinFile? }.
 #
 # Scenario knobs (set by test/bootstrap/harness.ts from the Scenario):
-#   FAKE_S_DOCKER=up|down|permission  FAKE_S_K3D_VERSION  FAKE_S_KUBECTL_VERSION
+#   FAKE_S_DOCKER=up|down|permission  FAKE_S_DOCKER_CPUS  FAKE_S_DOCKER_MEMORY (docker info's NCPU, MemTotal)
+#   FAKE_S_K3D_VERSION  FAKE_S_KUBECTL_VERSION
 #   FAKE_S_SERVER_VERSION  FAKE_S_WAIT_TIMEOUT (patterns, '|'-separated)  FAKE_S_NOISE=1
 set -u
 tool=$FAKE_TOOL
@@ -69,7 +70,10 @@ case $tool in
       esac
       [ "${FAKE_S_NOISE:-}" = 1 ] && echo "WARNING: bridge-nf-call-iptables is disabled" >&2
       log_call
-      echo "28.2.2"
+      case $* in
+        *'{{.NCPU}} {{.MemTotal}}'*) echo "${FAKE_S_DOCKER_CPUS:-16} ${FAKE_S_DOCKER_MEMORY:-34359738368}" ;;
+        *) echo "28.2.2" ;;
+      esac
       exit 0
     fi
     log_call
