@@ -139,7 +139,7 @@ try {
   report.goals = [...evaluateGoals(report), ...(commands ? commandGoals(commands) : []), ...(hostile ? hostileGoals(hostile) : [])];
   const baseline = existsSync(BASELINE) ? JSON.parse(readFileSync(BASELINE, "utf8")) : undefined;
   if (!seedOnly) process.stdout.write(renderReport(report, ratios, baseline));
-  if (commands) process.stdout.write(renderCommands(commands, seedOnly && !hostile ? report.goals : []));
+  if (commands) process.stdout.write(renderCommands(commands, seedOnly && !hostile ? report.goals : [], report.machine));
   if (hostile) process.stdout.write(renderHostile(hostile, seedOnly ? report.goals : []));
 
   mkdirSync(path.dirname(LATEST), { recursive: true });
