@@ -410,6 +410,41 @@ root_application() {
   fi
 }
 
+# The Applications (of APPLICATIONS, the root first) whose sync failed for good
+# at the commit they should be at, read from `kubectl get applications -o json`
+# ($1) into STALLED_NAME, STALLED_REVISION, STALLED_MESSAGE and STALLED_PATCH.
+# Argo CD retries a failed sync (SYNC_RETRY, about 30 minutes), then never
+# syncs that commit again by itself: a Degraded child during the first sync
+# would stop the rollout for good, and re-running the bootstrap, which applies
+# the same root, would not start it again. See scripts/lib/cluster-status.mjs.
+read_stalled_syncs() {
+  local out
+  out=$(printf '%s' "$1" | node "$STATUS_HELPER" stalled-syncs --initiator "$FIELD_MANAGER" "${APPLICATIONS[@]}") ||
+    die "could not read the Applications' last sync (see above)"
+  eval "$out"
+}
+
+# Starts a new sync of each Application read_stalled_syncs found, as
+# `argocd app sync` does: it sets the Application's .operation (here a merge
+# patch, conditional on the resourceVersion read). This is what makes a re-run
+# of the bootstrap resume a rollout that stopped.
+resume_stalled_syncs() {
+  local i name
+  for i in ${STALLED_NAME[@]+"${!STALLED_NAME[@]}"}; do
+    name=${STALLED_NAME[$i]}
+    info "$name: its sync of ${STALLED_REVISION[$i]:0:7} failed (\"${STALLED_MESSAGE[$i]}\") and Argo CD does not sync that commit again by itself; starting a new sync"
+    if ! run "${KC[@]}" -n "$ROOT_NAMESPACE" patch applications.argoproj.io "$name" --type merge -p "${STALLED_PATCH[$i]}"; then
+      warn "could not start a new sync of $name (see above); if Argo CD changed it meanwhile, the table below shows what it does now"
+    fi
+  done
+}
+
+# The Applications that are not Synced and Healthy, with their conditions,
+# last sync and resources, on stderr.
+report_applications() {
+  printf '%s' "$1" | node "$STATUS_HELPER" applications --namespace "$ROOT_NAMESPACE" --report "${APPLICATIONS[@]}" | sed '1,/^$/d' >&2 || true
+}
+
 wait_for_applications() {
   CURRENT_STEP='waiting for the Applications to sync'
   local get_apps
@@ -417,15 +452,30 @@ wait_for_applications() {
   if [ "$DRY_RUN" = 1 ]; then
     info "# every ${POLL_INTERVAL}s, until all of ${APPLICATIONS[*]} are Synced and Healthy (timeout ${TIMEOUT}s):"
     show_cmd "${get_apps[@]}"
+    info "# on the first answer, for each of them whose sync failed for good at the commit it should be at, a new sync:"
+    show_cmd "${KC[@]}" -n "$ROOT_NAMESPACE" patch applications.argoproj.io '<name>' --type merge \
+      -p '{"metadata":{"resourceVersion":"<read>"},"operation":{"initiatedBy":{"username":"'"$FIELD_MANAGER"'"},"sync":{"revision":"<commit>","prune":true},"retry":<its spec.syncPolicy.retry>}}'
     return 0
   fi
   info "waiting until every Application is Synced and Healthy (timeout ${TIMEOUT}s; Ctrl-C is safe, re-run resumes)"
-  local deadline=$((SECONDS + TIMEOUT)) json table rc last_table='' drawn=0 last_print=$SECONDS width=0
+  local deadline=$((SECONDS + TIMEOUT)) json table rc last_table='' drawn=0 last_print=$SECONDS width=0 resumed=0 i
+  local STALLED_NAME=() STALLED_REVISION=() STALLED_MESSAGE=() STALLED_PATCH=()
   # On a terminal, lines are cut to its width so that the in-place redraw stays exact.
   if [ -t 1 ]; then width=${COLUMNS:-$(tput cols 2>/dev/null || echo 120)}; fi
   while :; do
     rc=0
-    json=$("${get_apps[@]}" 2>/dev/null) || json='{"items":[]}'
+    if json=$("${get_apps[@]}" 2>/dev/null); then
+      read_stalled_syncs "$json"
+      # What stopped before this run (an interrupted bootstrap, a sync that failed
+      # for good) starts again once, on the first answer.
+      if [ "$resumed" = 0 ]; then
+        resumed=1
+        resume_stalled_syncs
+        STALLED_NAME=()
+      fi
+    else
+      json='{"items":[]}'
+    fi
     table=$(printf '%s' "$json" | node "$STATUS_HELPER" applications --width "$width" "${APPLICATIONS[@]}") || rc=$?
     if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then die "could not read the Applications (exit $rc)"; fi
     if [ -t 1 ]; then
@@ -441,9 +491,22 @@ wait_for_applications() {
     fi
     last_table=$table
     [ "$rc" -eq 0 ] && break
+    if [ -n "${STALLED_NAME[*]:-}" ]; then
+      # Its retries ran out during this run: nothing more happens at this commit until someone acts.
+      for i in "${!STALLED_NAME[@]}"; do
+        err "${STALLED_NAME[$i]}: its sync of ${STALLED_REVISION[$i]:0:7} failed after every retry, and Argo CD does not sync that commit again by itself: ${STALLED_MESSAGE[$i]}"
+      done
+      report_applications "$json"
+      {
+        printf '\nNext:\n'
+        printf '  kubectl -n %s describe application %s   # which Application or object held it back\n' "$ROOT_NAMESPACE" "${STALLED_NAME[0]}"
+        printf '  fix that cause (or wait until it is gone), then: npm run bootstrap   # starts a new sync of it\n'
+      } >&2
+      exit 1
+    fi
     if [ "$SECONDS" -ge "$deadline" ]; then
       err "not every Application was Synced and Healthy within ${TIMEOUT}s."
-      printf '%s' "$json" | node "$STATUS_HELPER" applications --namespace "$ROOT_NAMESPACE" --report "${APPLICATIONS[@]}" | sed '1,/^$/d' >&2 || true
+      report_applications "$json"
       {
         printf '\nNext:\n'
         printf '  kubectl -n %s get applications                 # the current state\n' "$ROOT_NAMESPACE"

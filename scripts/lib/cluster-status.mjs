@@ -8,6 +8,10 @@
 //   cluster-status.mjs version clientVersion|serverVersion < `kubectl version -o json`
 //   cluster-status.mjs applications [--report] [--namespace NS] [--width N] NAME... < `kubectl get applications -o json`
 //       a table of the Applications; exits 3 while one of them (or one of NAME...) is not Synced and Healthy
+//   cluster-status.mjs stalled-syncs --initiator WHO NAME... < `kubectl get applications -o json`
+//       shell assignments STALLED_NAME=(...) STALLED_REVISION=(...) STALLED_MESSAGE=(...) STALLED_PATCH=(...):
+//       the Applications among NAME... whose sync failed for good at the commit they should be at, and the
+//       merge patch that starts a new sync of each
 //
 // Exit codes: 0 ok; 1 unreadable input (message on stderr); 2 bad usage.
 import { readFileSync } from "node:fs";
@@ -127,8 +131,69 @@ function applications(args) {
   process.exitCode = done ? 0 : 3;
 }
 
+// Keys sorted at every level: two objects compare equal when Go's reflect.DeepEqual of them would.
+const canonical = (value) =>
+  JSON.stringify(value ?? null, (_key, v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v));
+
+/**
+ * Whether Argo CD 2.14 has given up on an Application: its last sync failed
+ * (retries included) at the commit it should now be at, from the same source,
+ * and no operation is pending. Its controller then skips every automated sync
+ * of that commit ("Skipping auto-sync: failed previous sync attempt",
+ * https://github.com/argoproj/argo-cd/blob/v2.14.21/controller/appcontroller.go#L2101-L2127,
+ * alreadyAttemptedSync at L2206-L2234); a new commit, or a changed source,
+ * gets a sync of its own and is left to Argo CD.
+ */
+function hasGivenUp(app) {
+  const status = app.status ?? {};
+  const state = status.operationState;
+  const result = state?.syncResult;
+  if (app.operation || !state || !result || !["Failed", "Error"].includes(state.phase)) return false;
+  if (status.sync?.status !== "OutOfSync") return false;
+  if (app.spec?.sources) return canonical(result.revisions) === canonical(status.sync.revisions) && canonical(result.sources) === canonical(app.spec.sources);
+  return Boolean(result.revision) && result.revision === status.sync?.revision && canonical(result.source) === canonical(app.spec?.source);
+}
+
+/**
+ * A new sync of the failed commit, started as `argocd app sync` starts one: by
+ * setting the Application's .operation, which the controller then runs
+ * (https://github.com/argoproj/argo-cd/blob/v2.14.21/server/application/application.go#L1958-L2006,
+ * util/argo/argo.go#L868-L891), with the Application's own retry policy. It
+ * stands in for the automated sync Argo CD skips, so it prunes and takes the
+ * sync options as that one would (controller/appcontroller.go#L2104-L2118). The
+ * resourceVersion makes it a conditional update: if Argo CD changed the
+ * Application since it was read (started a sync itself), the patch is refused
+ * with a Conflict instead of replacing that operation.
+ */
+function syncPatch(app, initiator) {
+  const policy = app.spec?.syncPolicy ?? {};
+  const status = app.status ?? {};
+  const sync = app.spec?.sources ? { revisions: status.sync.revisions } : { revision: status.sync.revision };
+  if (policy.automated?.prune) sync.prune = true;
+  if (policy.syncOptions?.length) sync.syncOptions = policy.syncOptions;
+  const operation = { initiatedBy: { username: initiator }, sync, ...(policy.retry ? { retry: policy.retry } : {}) };
+  return { metadata: { resourceVersion: app.metadata?.resourceVersion }, operation };
+}
+
+function stalledSyncs(args) {
+  const { values, positionals: names } = parseArgs({ args, allowPositionals: true, options: { initiator: { type: "string" } } });
+  if (!values.initiator || names.length === 0) fail("usage: cluster-status.mjs stalled-syncs --initiator WHO NAME...", 2);
+  const list = stdinJson("the Applications", "{}");
+  const byName = new Map((Array.isArray(list.items) ? list.items : []).map((a) => [a.metadata?.name, a]));
+  const stalled = names.map((name) => byName.get(name)).filter((app) => app && hasGivenUp(app));
+  const assign = (variable, values) => `${variable}=(${values.map(sq).join(" ")})\n`;
+  const revisionOf = (app) => app.status.sync.revision ?? (app.status.sync.revisions ?? []).join(",");
+  process.stdout.write(
+    assign("STALLED_NAME", stalled.map((app) => app.metadata.name)) +
+      assign("STALLED_REVISION", stalled.map(revisionOf)) +
+      assign("STALLED_MESSAGE", stalled.map((app) => firstLine(app.status.operationState.message, 300))) +
+      assign("STALLED_PATCH", stalled.map((app) => JSON.stringify(syncPatch(app, values.initiator)))),
+  );
+}
+
 const [command, ...rest] = process.argv.slice(2);
 if (command === "k3d-cluster") k3dCluster(rest);
 else if (command === "version") version(rest);
 else if (command === "applications") applications(rest);
-else fail(`usage: cluster-status.mjs k3d-cluster|version|applications ... (got '${command ?? ""}')`, 2);
+else if (command === "stalled-syncs") stalledSyncs(rest);
+else fail(`usage: cluster-status.mjs k3d-cluster|version|applications|stalled-syncs ... (got '${command ?? ""}')`, 2);

@@ -517,6 +517,7 @@ describe("--dry-run, --help and bad usage", () => {
       `kubectl --context ${CONTEXT} apply --server-side --force-conflicts --field-manager=spark-platform-bootstrap -f -`,
       `kubectl --context ${CONTEXT} apply --server-side --force-conflicts --field-manager=spark-platform-bootstrap -f ${fx.root}/argocd/root-application.yaml`,
       `kubectl --context ${CONTEXT} -n argocd get applications.argoproj.io -o json`,
+      `kubectl --context ${CONTEXT} -n argocd patch applications.argoproj.io '<name>' --type merge -p '{"metadata":{"resourceVersion":"<read>"},"operation":{"initiatedBy":{"username":"spark-platform-bootstrap"},"sync":{"revision":"<commit>","prune":true},"retry":<its spec.syncPolicy.retry>}}'`,
     ];
     expect(printed).toEqual(expected);
     expect(r.stdout).toContain('"password": "<redacted>"');

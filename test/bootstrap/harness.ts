@@ -28,8 +28,15 @@ export interface AppSpec {
   health?: string;
   healthMessage?: string;
   conditions?: { type: string; message: string }[];
-  operationState?: { phase: string; message?: string };
+  operationState?: { phase: string; message?: string; syncResult?: { revision: string; source?: Record<string, unknown> } };
   resources?: Record<string, unknown>[];
+  /** The commit Argo CD last compared with (status.sync.revision). */
+  revision?: string;
+  source?: Record<string, unknown>;
+  syncPolicy?: Record<string, unknown>;
+  /** A pending operation (.operation). */
+  operation?: Record<string, unknown>;
+  resourceVersion?: string;
 }
 
 /** What the stand-ins answer; see fake-tool.mjs. */
@@ -49,6 +56,8 @@ export interface Scenario {
   waitTimeout?: string[];
   /** One list per `kubectl get applications` poll; the last repeats. */
   applications?: AppSpec[][];
+  /** Applications whose `kubectl patch` is refused with a Conflict (someone changed them since they were read). */
+  patchConflict?: string[];
   /** Per SparkApplication `namespace/name`: its .status.applicationState.state at each poll; the last repeats. */
   sparkStates?: Record<string, string[]>;
 }

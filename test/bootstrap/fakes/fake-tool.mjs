@@ -132,10 +132,15 @@ function application(spec) {
   const a = {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "Application",
-    metadata: { name: spec.name, namespace: "argocd" },
+    metadata: { name: spec.name, namespace: "argocd", resourceVersion: spec.resourceVersion ?? "1" },
     status: {},
   };
-  if (spec.sync) a.status.sync = { status: spec.sync };
+  if (spec.source || spec.syncPolicy) a.spec = { ...(spec.source ? { source: spec.source } : {}), ...(spec.syncPolicy ? { syncPolicy: spec.syncPolicy } : {}) };
+  if (spec.operation) a.operation = spec.operation;
+  // A sync started by `kubectl patch` that the controller has not taken up yet: the last one still shows as failed.
+  const pending = state.operations?.[spec.name];
+  if (pending && ["Failed", "Error"].includes(spec.operationState?.phase)) a.operation = pending;
+  if (spec.sync) a.status.sync = { status: spec.sync, ...(spec.revision ? { revision: spec.revision } : {}) };
   if (spec.health) a.status.health = { status: spec.health, ...(spec.healthMessage ? { message: spec.healthMessage } : {}) };
   if (spec.conditions) a.status.conditions = spec.conditions;
   if (spec.operationState) a.status.operationState = spec.operationState;
@@ -184,6 +189,28 @@ function kubectl() {
     const snap = snapshots[Math.min(state.appPolls, snapshots.length - 1)];
     state.appPolls += 1;
     out(JSON.stringify({ apiVersion: "v1", kind: "List", items: snap.map(application) }));
+    return finish(0);
+  }
+  if (verb === "patch" && /^applications?(\.argoproj\.io)?$/.test(pos[1] ?? "")) {
+    // `patch applications.argoproj.io NAME --type merge -p JSON`: a new operation, conditional on the resourceVersion.
+    const name = pos[2];
+    const patch = JSON.parse(flag("-p") ?? "{}");
+    const served = (scenario.applications ?? [[]])[Math.max(0, Math.min(state.appPolls, (scenario.applications ?? [[]]).length) - 1)] ?? [];
+    const current = served.find((a) => a.name === name);
+    if (!current) {
+      errOut(`Error from server (NotFound): applications.argoproj.io "${name}" not found`);
+      return finish(1);
+    }
+    const wanted = patch.metadata?.resourceVersion;
+    if ((scenario.patchConflict ?? []).includes(name) || (wanted !== undefined && wanted !== (current.resourceVersion ?? "1"))) {
+      errOut(`Error from server (Conflict): Operation cannot be fulfilled on applications.argoproj.io "${name}": the object has been modified; please apply your changes to the latest version and try again`);
+      return finish(1);
+    }
+    if (patch.operation) {
+      state.operations ??= {};
+      state.operations[name] = patch.operation;
+    }
+    out(`application.argoproj.io/${name} patched`);
     return finish(0);
   }
   if (verb === "get" && /^sparkapplications?(\.sparkoperator\.k8s\.io)?$/.test(pos[1] ?? "")) {
