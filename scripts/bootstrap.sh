@@ -27,18 +27,37 @@ Options:
   --recreate          delete an existing cluster of the same name first (its data is lost)
   --timeout SECONDS   how long each wait may take: Argo CD ready, Applications synced
                       (default 900)
+  --local             serve this checkout to the cluster from a git daemon on this machine
+                      instead of syncing from gitops.repoURL: nothing needs pushing. The
+                      default while gitops.repoURL is the example URL platform.yaml ships
+                      with (github.com/example-org/...). Serves the last commit; generated/
+                      is rebuilt for the local URL in a temporary copy, never in your files.
+  --working-tree      with local mode: serve the working tree, uncommitted changes included
+  --local-port PORT   port of the local git daemon (default 9418)
   --repo-url URL      the repository the root Application syncs from, instead of the one
-                      in argocd/root-application.yaml (for a fork or CI). The child
+                      in argocd/root-application.yaml (for a fork). The child
                       Applications keep the repoURL they were built with: for a fork, set
                       gitops.repoURL in platform.yaml and run `npm run build` instead.
   --revision REV      the branch, tag or commit the root Application follows (same caveat)
   -h, --help          show this help
 
+With a real repository URL, preflight checks that it answers (git ls-remote) and
+that the revision's generated/ and argocd/ are this build (a shallow fetch into a
+temporary repository); if not, it says what to push, or to use --local.
+
+Local mode: the daemon serves $XDG_STATE_HOME/spark-platform/local-git/<cluster>/
+(default ~/.local/state/...) as git://host.k3d.internal:PORT/platform.git, branch
+'local'. It keeps running after the bootstrap (Argo CD fetches from it); a re-run
+updates the branch and reuses it. `npm run teardown` stops it and removes that
+directory.
+
 Environment:
   GIT_TOKEN           token for a private repository (HTTPS); becomes an Argo CD
-                      repository Secret. Read from the environment only; never printed,
-                      never written to disk, never passed on a command line.
+                      repository Secret, and answers git's password prompt in the
+                      preflight check (GIT_ASKPASS). Read from the environment only; never
+                      printed, never written to disk, never passed on a command line.
   GIT_USERNAME        user name for the token (default: git)
+  XDG_STATE_HOME      where local mode keeps its repository (default ~/.local/state)
   NO_COLOR            disable colours
 
 Exit status: 0 ready; 1 a check or step failed (the message says how to fix it);
@@ -56,6 +75,11 @@ RECREATE=0
 TIMEOUT=$DEFAULT_TIMEOUT
 OVERRIDE_REPO_URL=''
 OVERRIDE_REVISION=''
+LOCAL_MODE=''        # 1: --local; '' decided by the repository URL below
+WORKING_TREE=0
+LOCAL_PORT=9418
+LOCAL_BRANCH=local
+LOCAL_HELPER="$SCRIPTS_DIR/lib/local-repo.mjs"
 
 need_value() {
   if [ "$#" -lt 2 ] || [ -z "$2" ]; then
@@ -75,6 +99,10 @@ while [ "$#" -gt 0 ]; do
     --repo-url=*) OVERRIDE_REPO_URL=${1#*=} ;;
     --revision) need_value "$@"; OVERRIDE_REVISION=$2; shift ;;
     --revision=*) OVERRIDE_REVISION=${1#*=} ;;
+    --local) LOCAL_MODE=1 ;;
+    --working-tree) WORKING_TREE=1 ;;
+    --local-port) need_value "$@"; LOCAL_PORT=$2; shift ;;
+    --local-port=*) LOCAL_PORT=${1#*=} ;;
     *) err "unknown option: $1 (see --help)"; exit 2 ;;
   esac
   shift
@@ -83,6 +111,14 @@ case $TIMEOUT in
   '' | *[!0-9]*) err "--timeout needs a whole number of seconds, got '$TIMEOUT'"; exit 2 ;;
 esac
 if [ "$TIMEOUT" -lt 1 ]; then err "--timeout must be at least 1"; exit 2; fi
+case $LOCAL_PORT in
+  '' | *[!0-9]*) err "--local-port needs a port number, got '$LOCAL_PORT'"; exit 2 ;;
+esac
+if [ "$LOCAL_PORT" -lt 1 ] || [ "$LOCAL_PORT" -gt 65535 ]; then err "--local-port must be 1-65535"; exit 2; fi
+if [ "$LOCAL_MODE" = 1 ] && [ -n "$OVERRIDE_REPO_URL$OVERRIDE_REVISION" ]; then
+  err "--local serves this checkout; it cannot be combined with --repo-url or --revision (see --help)"
+  exit 2
+fi
 
 CURRENT_STEP='reading the platform'
 on_exit() {
@@ -102,6 +138,26 @@ override=()
 if [ -n "$OVERRIDE_REPO_URL" ]; then override+=(--repo-url "$OVERRIDE_REPO_URL"); fi
 if [ -n "$OVERRIDE_REVISION" ]; then override+=(--revision "$OVERRIDE_REVISION"); fi
 load_platform_config ${override[@]+"${override[@]}"}
+# Local mode when asked for, or while gitops.repoURL is the example URL nobody
+# can push to (and no --repo-url names another): Argo CD then syncs this
+# checkout from the local git daemon, so every name below must carry its URL.
+LOCAL_REASON='--local'
+if [ -z "$LOCAL_MODE" ]; then
+  LOCAL_MODE=0
+  if [ "$REPOSITORY_PLACEHOLDER" = true ] && [ -z "$OVERRIDE_REPO_URL$OVERRIDE_REVISION" ]; then
+    LOCAL_MODE=1
+    LOCAL_REASON="gitops.repoURL is still the example $REPOSITORY_URL"
+  fi
+fi
+if [ "$WORKING_TREE" = 1 ] && [ "$LOCAL_MODE" != 1 ]; then
+  err "--working-tree only applies to local mode (--local): Argo CD syncs $REPOSITORY_URL, not this checkout"
+  exit 2
+fi
+if [ "$LOCAL_MODE" = 1 ]; then
+  OVERRIDE_REPO_URL="git://host.k3d.internal:$LOCAL_PORT/platform.git"
+  OVERRIDE_REVISION=$LOCAL_BRANCH
+  load_platform_config --repo-url "$OVERRIDE_REPO_URL" --revision "$OVERRIDE_REVISION"
+fi
 CONTEXT=$CLUSTER_CONTEXT
 K3D_CONFIG="$PLATFORM_ROOT/$CLUSTER_CONFIG"
 HOST_PORTS="$HOST_PORTS_API $HOST_PORTS_HTTP $HOST_PORTS_HTTPS"
@@ -354,7 +410,7 @@ install_argocd() {
   [ "$DRY_RUN" = 1 ] || ok "Argo CD is up"
 }
 
-# ---------------------------------------------------------------- 4. repository access
+# ---------------------------------------------------------------- 4. repository
 json_string() {
   local s=$1
   s=${s//\\/\\\\}
@@ -377,21 +433,109 @@ repo_secret_manifest() {
     "$(json_string "$REPOSITORY_URL")" "$(json_string "$REPO_USERNAME")" "$1"
 }
 
+# The repository Argo CD will sync, checked before anything is created. Local
+# mode: git with its daemon, and a commit to serve. A real repository: it
+# answers, has the revision, and that revision holds this build
+# (scripts/lib/remote-check.mjs); a token goes to git through GIT_ASKPASS only.
+check_repository() {
+  CURRENT_STEP='checking the repository'
+  if [ "$LOCAL_MODE" = 1 ]; then check_local_repository; else check_remote_repository; fi
+}
+
+check_local_repository() {
+  if [ "$DRY_RUN" = 1 ]; then
+    info "# then (local mode, $LOCAL_REASON): git and git daemon installed, $PLATFORM_ROOT a git checkout, port $LOCAL_PORT free or the local git daemon's"
+    return 0
+  fi
+  local exec_path
+  if ! have git; then
+    problem "git is not installed: local mode serves this checkout to the cluster with git daemon." "install git: https://git-scm.com/downloads"
+    exit 1
+  fi
+  exec_path=$(git --exec-path 2>/dev/null) || exec_path=''
+  if [ ! -x "$exec_path/git-daemon" ]; then
+    problem "this git has no 'git daemon' ($exec_path/git-daemon): local mode serves this checkout to the cluster with it." \
+      "Fedora: sudo dnf install git-daemon; Alpine: apk add git-daemon   (the git of Debian, Ubuntu, Homebrew and Xcode includes it)" \
+      "or push this checkout to a repository, set gitops.repoURL in platform.yaml and run: npm run build"
+    exit 1
+  fi
+  if ! git -C "$PLATFORM_ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    problem "$PLATFORM_ROOT is not a git checkout: local mode serves a commit (or the working tree) of one." \
+      "git init && git add -A && git commit -m 'the platform'"
+    exit 1
+  fi
+  if [ "$WORKING_TREE" != 1 ] && ! git -C "$PLATFORM_ROOT" rev-parse --verify -q 'HEAD^{commit}' >/dev/null; then
+    problem "$PLATFORM_ROOT has no commit yet: local mode serves the last commit." \
+      "git add -A && git commit -m 'the platform'" "or serve the files as they are: npm run bootstrap -- --local --working-tree"
+    exit 1
+  fi
+  if port_in_use "$LOCAL_PORT" && ! node "$LOCAL_HELPER" status --cluster "$CLUSTER_NAME" >/dev/null 2>&1; then
+    problem "port $LOCAL_PORT is in use by another program; the local git daemon listens on it." \
+      "see what holds it: $(port_holder_cmd "$LOCAL_PORT")" "or use another port: npm run bootstrap -- --local-port 19418"
+    exit 1
+  fi
+  ok "local mode ($LOCAL_REASON): git daemon available, port $LOCAL_PORT free or already ours"
+}
+
+check_remote_repository() {
+  if [ -n "$REPO_TOKEN" ]; then
+    case $REPOSITORY_URL in
+      https://*) ;;
+      *) die "GIT_TOKEN is set, but a token only works with an https:// repository URL (got $REPOSITORY_URL). Use an https URL, or unset GIT_TOKEN and configure SSH credentials in Argo CD." ;;
+    esac
+    case $REPO_TOKEN$REPO_USERNAME in
+      *[[:cntrl:]]*) die "GIT_TOKEN or GIT_USERNAME contains a control character (a stray newline?)." ;;
+    esac
+  fi
+  if [ "$DRY_RUN" = 1 ]; then
+    info "# then: $REPOSITORY_URL must answer (git ls-remote) and $REPOSITORY_REVISION hold this build (a shallow fetch; its generated/ and argocd/ compared)"
+    return 0
+  fi
+  if ! have git; then
+    problem "git is not installed: the bootstrap checks with it that $REPOSITORY_URL holds this build." "install git: https://git-scm.com/downloads"
+    exit 1
+  fi
+  # The token is in the environment of this one command (and its git), read by git-askpass.sh.
+  if ! GIT_TOKEN=$REPO_TOKEN GIT_USERNAME=$REPO_USERNAME node "$SCRIPTS_DIR/lib/remote-check.mjs" \
+    --root "$PLATFORM_ROOT" --url "$REPOSITORY_URL" --revision "$REPOSITORY_REVISION"; then
+    printf '\n%sThe repository check failed; nothing was created.%s\n' "$C_RED" "$C_RESET" >&2
+    exit 1
+  fi
+}
+
+# Local mode's step 4: the last commit (or the working tree) rebuilt for the
+# local URL in a temporary copy, committed to a bare repository in the state
+# directory, and served by a git daemon that outlives this script
+# (scripts/lib/local-repo.mjs).
+serve_local_repository() {
+  CURRENT_STEP='serving this checkout to the cluster'
+  local what='the last commit' cli=${SPARK_PLATFORM_CLI:-$CLI_ROOT/dist/src/cli/main.js} publish
+  if [ "$WORKING_TREE" = 1 ]; then what='the working tree (uncommitted changes included)'; fi
+  step "[4/6] Repository: $what of this checkout, served to the cluster as $REPOSITORY_URL ($REPOSITORY_REVISION)"
+  publish=(node "$LOCAL_HELPER" publish --root "$PLATFORM_ROOT" --cluster "$CLUSTER_NAME" --url "$REPOSITORY_URL" --branch "$REPOSITORY_REVISION" --cli "$cli")
+  if [ "$WORKING_TREE" = 1 ]; then publish+=(--working-tree); fi
+  run "${publish[@]}"
+  # On Linux the nodes reach the host at their network's gateway, an address of
+  # the host's bridge; on Docker Desktop and Colima through the VM to loopback.
+  run node "$LOCAL_HELPER" serve --cluster "$CLUSTER_NAME" --port "$LOCAL_PORT" --branch "$REPOSITORY_REVISION" \
+    --listen 127.0.0.1 --listen-if-local "$REPOSITORY_HOST_ADDRESS"
+  info "the git daemon keeps serving after this script ends: Argo CD fetches from it (a re-run updates the branch)"
+  info "stop it: npm run teardown (with the cluster), or on its own: node scripts/lib/local-repo.mjs stop --cluster $CLUSTER_NAME"
+  if [ -n "$REPO_TOKEN" ]; then info "GIT_TOKEN is not used: the local git daemon needs no credentials"; fi
+}
+
 repository_access() {
+  if [ "$LOCAL_MODE" = 1 ]; then
+    serve_local_repository
+    return 0
+  fi
   CURRENT_STEP='giving Argo CD access to the repository'
-  step "[4/6] Repository access: $REPOSITORY_URL @ $REPOSITORY_REVISION"
+  step "[4/6] Repository: $REPOSITORY_URL @ $REPOSITORY_REVISION"
   if [ -z "$REPO_TOKEN" ]; then
     ok "no GIT_TOKEN set: Argo CD reads the repository anonymously (fine for a public repository)"
     info "for a private one: export GIT_TOKEN=<token> (and GIT_USERNAME if not 'git'), then run this again"
     return 0
   fi
-  case $REPOSITORY_URL in
-    https://*) ;;
-    *) die "GIT_TOKEN is set, but a token only works with an https:// repository URL (got $REPOSITORY_URL). Use an https URL, or unset GIT_TOKEN and configure SSH credentials in Argo CD." ;;
-  esac
-  case $REPO_TOKEN$REPO_USERNAME in
-    *[[:cntrl:]]*) die "GIT_TOKEN or GIT_USERNAME contains a control character (a stray newline?)." ;;
-  esac
   # Server-side apply: no last-applied-configuration annotation holding the token.
   pipe_to "$(repo_secret_manifest '"<redacted>"')" "$(repo_secret_manifest "$(json_string "$REPO_TOKEN")")" \
     "${KC[@]}" apply --server-side --force-conflicts "--field-manager=$FIELD_MANAGER" -f -
@@ -548,11 +692,12 @@ EOF
   if [ -z "${EXAMPLES_TEAM[*]:-}" ]; then info "(no teams in teams/: no examples to run)"; fi
   cat <<EOF
 
-Remove everything: npm run teardown
+Remove everything (the cluster, its kubectl context and the local git daemon, if any): npm run teardown
 EOF
 }
 
 preflight
+check_repository
 ensure_cluster
 install_argocd
 repository_access

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Deletes the k3d cluster that scripts/bootstrap.sh created, and with it
-# everything inside (Argo CD, the platform, the teams' jobs and data).
+# everything inside (Argo CD, the platform, the teams' jobs and data); and
+# stops the git daemon of the bootstrap's local mode, removing what it served.
 set -euo pipefail
 
 # shellcheck source=lib/common.sh
@@ -11,7 +12,11 @@ usage() {
 Usage: npm run teardown -- [options]       (or: bash scripts/teardown.sh [options])
 
 Deletes the k3d cluster that platform.yaml names (cluster.name) and its kubectl
-context. Asks first; without a terminal to ask on, it refuses unless --yes.
+context, and stops the local git daemon that the bootstrap's local mode started
+for that cluster (by its pid file, only if it is really that daemon), removing
+the repository it served ($XDG_STATE_HOME/spark-platform/local-git/<cluster>).
+Nothing else is touched. Asks first; without a terminal to ask on, it refuses
+unless --yes.
 
 Options:
   -y, --yes     delete without asking
@@ -46,11 +51,28 @@ CLUSTER_NAME=$(spark_platform config cluster.name --dir "$PLATFORM_ROOT") || {
   exit 1
 }
 
+LOCAL_HELPER="$SCRIPTS_DIR/lib/local-repo.mjs"
+LOCAL_STATE=$(node "$LOCAL_HELPER" state-dir --cluster "$CLUSTER_NAME")
+
+# The bootstrap's local git daemon (local mode), if it left one: stopped by its
+# pid file once local-repo.mjs has checked that the pid is that daemon's.
+stop_local_repository() {
+  if [ "$DRY_RUN" = 1 ]; then
+    info "# if local mode left a git daemon or repository in $LOCAL_STATE:"
+    show_cmd node "$LOCAL_HELPER" stop --cluster "$CLUSTER_NAME"
+    return 0
+  fi
+  if [ ! -e "$LOCAL_STATE" ]; then return 0; fi
+  step "Teardown: local git daemon ($LOCAL_STATE)"
+  run node "$LOCAL_HELPER" stop --cluster "$CLUSTER_NAME"
+}
+
 step "Teardown: k3d cluster $CLUSTER_NAME"
 if [ "$DRY_RUN" = 1 ]; then
   show_cmd k3d cluster list -o json
   if [ "$ASSUME_YES" != 1 ]; then info "# asks for confirmation (or needs --yes without a terminal)"; fi
   show_cmd k3d cluster delete "$CLUSTER_NAME"
+  stop_local_repository
   exit 0
 fi
 
@@ -68,6 +90,7 @@ fi
 eval "$(printf '%s' "$out" | node "$STATUS_HELPER" k3d-cluster "$CLUSTER_NAME" 0 0)"
 if [ "$CLUSTER_STATE" = absent ]; then
   ok "no cluster named '$CLUSTER_NAME': nothing to delete"
+  stop_local_repository
   exit 0
 fi
 info "found: $CLUSTER_NAME ($CLUSTER_DETAIL)"
@@ -89,4 +112,5 @@ fi
 
 run k3d cluster delete "$CLUSTER_NAME"
 ok "cluster '$CLUSTER_NAME' deleted; k3d removed the kubectl context k3d-$CLUSTER_NAME"
+stop_local_repository
 info "to start again: npm run bootstrap"

@@ -13,6 +13,7 @@ import {
   makeFixture,
   mutatingCalls,
   occupy,
+  publishFixture,
   type Result,
   Sandbox,
   type Scenario,
@@ -157,7 +158,7 @@ describe("repository access", () => {
       apiVersion: "v1",
       kind: "Secret",
       metadata: { namespace: "argocd", labels: { "argocd.argoproj.io/secret-type": "repository" } },
-      stringData: { type: "git", url: "https://github.com/example-org/spark-data-platform.git", username: "robot", password: TOKEN },
+      stringData: { type: "git", url: fx.repoURL, username: "robot", password: TOKEN },
     });
   });
 
@@ -204,6 +205,7 @@ describe("repository access", () => {
 describe("--repo-url and --revision (forks, CI)", () => {
   it("apply the root Application with the overridden source, on stdin, and use that URL for the Secret", async () => {
     const url = "https://github.com/someone/fork.git";
+    publishFixture(fx, url, "feature-x"); // what the fork pushed: the same build
     const r = await sandbox.run("bootstrap.sh", ["--repo-url", url, "--revision=feature-x"], {
       fixture: fx,
       scenario: synced,

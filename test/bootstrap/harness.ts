@@ -2,7 +2,7 @@
 // k3d and kubectl (test/bootstrap/fakes/: fake.sh, which hands the stateful
 // calls to fake-tool.mjs) in a throwaway copy of the project, built by the
 // compiled CLI, and reads back what the stand-ins were asked to do.
-import { spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -111,6 +111,15 @@ export interface Example {
 
 export interface Fixture {
   root: string;
+  /** gitops.repoURL of the fixture. */
+  repoURL: string;
+  /**
+   * Repositories the fixture's build was pushed to, by URL: bare repositories
+   * on disk that git reaches through `url.<path>.insteadOf` (Sandbox.run sets
+   * it up), so that the bootstrap's check of a real repository runs real git
+   * against them, offline.
+   */
+  remotes: Record<string, string>;
   ports: { api: number; http: number; https: number };
   clusterName: string;
   /** Read from the built files themselves, not from the command under test. */
@@ -126,6 +135,32 @@ export interface FixtureOptions {
   revision?: string;
   /** Leave generated/ and argocd/ unbuilt. */
   unbuilt?: boolean;
+  /** Make the project a git checkout with one commit of everything (local mode serves a commit). */
+  git?: boolean;
+}
+
+/** The URL test fixtures use by default: a real repository's (not the placeholder), served from disk by publishFixture. */
+export const FIXTURE_REPO_URL = "https://git.example.com/data/spark-data-platform.git";
+/** The repository URL platform.yaml ships with, which puts the bootstrap in local mode. */
+export const PLACEHOLDER_REPO_URL = "https://github.com/example-org/spark-data-platform.git";
+
+const IDENTITY = { GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t", GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null" };
+const gitSync = (args: string[], env: Record<string, string> = {}, cwd?: string): string =>
+  execFileSync("git", args, { encoding: "utf8", cwd, env: { ...process.env, ...IDENTITY, ...env } }).trim();
+
+/**
+ * "Pushes" the fixture's files as they are now to `url` at `revision`: commits
+ * them into a bare repository on disk that stands for `url` (see Fixture.remotes).
+ */
+export function publishFixture(fixture: Fixture, url = fixture.repoURL, revision = "main"): string {
+  const bare = fixture.remotes[url] ?? join(fixture.root, "..", "remotes", `${Object.keys(fixture.remotes).length}.git`);
+  if (!existsSync(join(bare, "HEAD"))) gitSync(["init", "-q", "--bare", bare]);
+  const env = { GIT_DIR: bare, GIT_WORK_TREE: fixture.root, GIT_INDEX_FILE: join(bare, "publish-index") };
+  gitSync(["add", "--all", "."], env, fixture.root);
+  const commit = gitSync(["commit-tree", gitSync(["write-tree"], env), "-m", "published"], env);
+  gitSync(["update-ref", `refs/heads/${revision}`, commit], env);
+  fixture.remotes[url] = bare;
+  return commit;
 }
 
 /**
@@ -142,10 +177,11 @@ export async function makeFixture(base: string, options: FixtureOptions = {}): P
   const platform = parseDocument(readFileSync(join(repoRoot, "platform.yaml"), "utf8"));
   platform.setIn(["cluster", "ports"], ports);
   if (options.clusterName) platform.setIn(["cluster", "name"], options.clusterName);
-  if (options.repoURL) platform.setIn(["gitops", "repoURL"], options.repoURL);
+  platform.setIn(["gitops", "repoURL"], options.repoURL ?? FIXTURE_REPO_URL);
   if (options.revision) platform.setIn(["gitops", "targetRevision"], options.revision);
   writeFileSync(join(root, "platform.yaml"), platform.toString());
-  const fixture = { root, ports, clusterName: String(platform.getIn(["cluster", "name"])), teams: [], applications: [], examples: [] };
+  const repoURL = String(platform.getIn(["gitops", "repoURL"]));
+  const fixture: Fixture = { root, repoURL, remotes: {}, ports, clusterName: String(platform.getIn(["cluster", "name"])), teams: [], applications: [], examples: [] };
   if (options.unbuilt) return fixture;
 
   const build = spawnSync(process.execPath, [cli, "build", "--dir", root], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
@@ -155,6 +191,12 @@ export async function makeFixture(base: string, options: FixtureOptions = {}): P
       parseAllDocuments(readFileSync(file, "utf8")).map((d) => ({ file: relative(root, file), object: d.toJS() as Record<string, any> })),
     );
   const rootApp = parseDocument(readFileSync(join(root, "argocd/root-application.yaml"), "utf8")).toJS();
+  if (repoURL !== PLACEHOLDER_REPO_URL) publishFixture(fixture, repoURL, String(platform.getIn(["gitops", "targetRevision"])));
+  if (options.git) {
+    gitSync(["init", "-q"], {}, root);
+    gitSync(["add", "--all"], {}, root);
+    gitSync(["commit", "-q", "-m", "the platform"], {}, root);
+  }
   return {
     ...fixture,
     teams: readdirSync(join(root, "teams")).filter((f) => f.endsWith(".yaml")).map((f) => f.slice(0, -".yaml".length)).sort(),
@@ -226,7 +268,7 @@ export class Sandbox {
 
   /** Runs a script (bootstrap.sh or teardown.sh) with the stand-ins first on PATH. */
   async run(
-    script: "bootstrap.sh" | "teardown.sh" | "ci/run-examples.sh" | "ci/serve-checkout.sh",
+    script: "bootstrap.sh" | "teardown.sh" | "ci/run-examples.sh",
     args: string[],
     options: {
       fixture: Fixture;
@@ -250,6 +292,9 @@ export class Sandbox {
     writeFileSync(log, "");
     const home = join(work, "home");
     mkdirSync(home);
+    // The fixture's remotes, reached through url.<path>.insteadOf; no other git configuration.
+    const gitConfig = join(work, "gitconfig");
+    writeFileSync(gitConfig, Object.entries(options.fixture.remotes ?? {}).map(([url, bare]) => `[url "file://${bare}"]\n\tinsteadOf = ${url}\n`).join(""));
     const env: Record<string, string> = {
       PATH: [fakeBin, this.sysbin].join(delimiter),
       HOME: home,
@@ -262,6 +307,8 @@ export class Sandbox {
       FAKE_SCENARIO: scenarioFile,
       FAKE_NODE: process.execPath,
       FAKE_DIR_MJS: fakesDir,
+      GIT_CONFIG_GLOBAL: gitConfig,
+      GIT_CONFIG_NOSYSTEM: "1",
       ...scenarioKnobs(options.scenario ?? {}),
       ...options.env,
     };

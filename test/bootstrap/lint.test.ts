@@ -140,7 +140,7 @@ describe("the token stays off the disk", () => {
   };
   it("the functions that handle GIT_TOKEN use no here-document or here-string", () => {
     const text = readFileSync(join(repoRoot, "scripts/bootstrap.sh"), "utf8");
-    for (const fn of ["json_string", "repo_secret_manifest", "repository_access"]) expect(body(text, fn), fn).not.toMatch(/<<|(^|\s)\d?>>?\s*[$/"\w]/m);
+    for (const fn of ["json_string", "repo_secret_manifest", "repository_access", "check_remote_repository"]) expect(body(text, fn), fn).not.toMatch(/<<|(^|\s)\d?>>?\s*[$/"\w]/m);
     const common = readFileSync(join(repoRoot, "scripts/lib/common.sh"), "utf8");
     expect(body(common, "pipe_to").split("\n").filter((l) => /content/.test(l) && /<<|>\s*[^&\s]/.test(l))).toEqual([]);
   });

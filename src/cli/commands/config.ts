@@ -12,6 +12,7 @@ import path from "node:path";
 import { DiagnosticError, hasErrors } from "../../diagnostics/diagnostic.js";
 import { renderTree } from "../../emit/tree.js";
 import type { PlatformModel } from "../../model/platform-model.js";
+import { isPlaceholderRepoURL } from "../../model/repository.js";
 import { hostRequirements, type HostRequirements } from "../../model/host-requirements.js";
 import { compile } from "../../pipeline.js";
 import { rootApplication } from "../../synth/bootstrap/argocd.js";
@@ -64,6 +65,10 @@ export interface BootstrapConfig {
     /** The Secret that holds a token for a private repository, and its labels (Argo CD finds it by the first). */
     secret: string;
     secretLabels: Array<{ name: string; value: string }>;
+    /** gitops.repoURL is the example URL platform.yaml ships with (see model/repository.ts): the bootstrap serves this checkout instead. */
+    placeholder: boolean;
+    /** The host's address on the nodes' Docker network, where a git daemon on a Linux host is reachable from the cluster. */
+    hostAddress: string;
   };
   root: { name: string; namespace: string; file: string; manifest: KubeObject };
   /** Every Application that must be Synced and Healthy, the root first. */
@@ -131,6 +136,8 @@ export function bootstrapConfig(model: PlatformModel, synthesis: Synthesis, outp
       secret: REPOSITORY_SECRET,
       // https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/#repositories
       secretLabels: [{ name: "argocd.argoproj.io/secret-type", value: "repository" }, { name: LABELS.partOf, value: PART_OF }],
+      placeholder: isPlaceholderRepoURL(gitops.repoURL),
+      hostAddress: model.network.gateway,
     },
     root: { name: root.metadata.name, namespace: root.metadata.namespace!, file: rootFile, manifest: root },
     applications: [root.metadata.name, ...applications.filter((name) => name !== root.metadata.name)],
