@@ -239,6 +239,27 @@ check_docker_vm() {
   fi
 }
 
+# The k3s image of each node of an existing cluster, against the one
+# platform.yaml pins: k3d lists an image ID, `docker inspect` the name it was
+# created from. Adds to CLUSTER_DIFFERENCES.
+check_cluster_image() {
+  local images image i=0
+  if [ -z "${CLUSTER_NODES[*]:-}" ]; then return 0; fi
+  if ! images=$(docker inspect --format '{{.Config.Image}}' "${CLUSTER_NODES[@]}" 2>/dev/null); then
+    images=$(docker inspect --format '{{.Config.Image}}' "${CLUSTER_NODES[@]}" 2>&1 >/dev/null | tail -n 1) || true
+    fail_check "could not read the k3s image of cluster '$CLUSTER_NAME' (docker inspect ${CLUSTER_NODES[*]}: ${images:-no answer})." \
+      "npm run bootstrap -- --recreate   (deletes the cluster and everything in it)"
+    return 0
+  fi
+  while IFS= read -r image; do
+    if [ "$image" != "$CLUSTER_K3S_IMAGE" ]; then
+      CLUSTER_DIFFERENCES+=("${CLUSTER_NODES[$i]} to run $CLUSTER_K3S_IMAGE, the image platform.yaml pins (it runs ${image:-an unknown image})")
+      CLUSTER_STATE=mismatch
+    fi
+    i=$((i + 1))
+  done <<<"$images"
+}
+
 preflight() {
   CURRENT_STEP='checking the prerequisites'
   step "[1/6] Preflight: Docker and its VM, k3d, kubectl, host ports"
@@ -250,6 +271,7 @@ preflight() {
     show_cmd kubectl version --client -o json
     show_cmd k3d cluster list -o json
     info "# then: host ports $HOST_PORTS must be free, unless cluster '$CLUSTER_NAME' exists and is reused"
+    info "# (reused only with the nodes, k3s image, server flags and ports of $CLUSTER_CONFIG; the image read with: docker inspect --format '{{.Config.Image}}' <its nodes>)"
     CLUSTER_STATE=absent CLUSTER_RUNNING=no CLUSTER_DETAIL=''
     return 0
   fi
@@ -307,11 +329,18 @@ preflight() {
     fi
   fi
 
-  CLUSTER_STATE=absent CLUSTER_RUNNING=no CLUSTER_DETAIL=''
+  CLUSTER_STATE=absent CLUSTER_RUNNING=no CLUSTER_DETAIL='' CLUSTER_DIFFERENCES=() CLUSTER_NODES=()
   if [ "$docker_ok" = 1 ] && [ "$k3d_ok" = 1 ]; then
     # stdout only: k3d logs warnings on stderr, which would spoil the JSON.
     if out=$(k3d cluster list -o json 2>/dev/null); then
-      eval "$(printf '%s' "$out" | node "$STATUS_HELPER" k3d-cluster "$CLUSTER_NAME" "$CLUSTER_SERVERS" "$CLUSTER_AGENTS")"
+      local wants=() arg status
+      # --name=value: a value that starts with -- is an option's value, not an option.
+      for arg in ${REUSE_SERVER_ARGS[@]+"${REUSE_SERVER_ARGS[@]}"}; do wants+=("--server-arg=$arg"); done
+      for arg in ${REUSE_PORTS[@]+"${REUSE_PORTS[@]}"}; do wants+=("--port=$arg"); done
+      status=$(printf '%s' "$out" | node "$STATUS_HELPER" k3d-cluster "$CLUSTER_NAME" "$CLUSTER_SERVERS" "$CLUSTER_AGENTS" ${wants[@]+"${wants[@]}"}) ||
+        die "could not read what k3d cluster list says of '$CLUSTER_NAME' (see above)"
+      eval "$status"
+      if [ "$CLUSTER_STATE" != absent ] && [ "$RECREATE" != 1 ]; then check_cluster_image; fi
     else
       out=$(k3d cluster list -o json 2>&1 >/dev/null | tail -n 1) || true
       fail_check "k3d could not list clusters: $out" "k3d cluster list"
@@ -325,7 +354,9 @@ preflight() {
   elif [ "$CLUSTER_STATE" = match ]; then
     ok "cluster '$CLUSTER_NAME' exists ($CLUSTER_DETAIL): it will be reused"
   else
-    fail_check "cluster '$CLUSTER_NAME' exists with $CLUSTER_DETAIL, but $CLUSTER_CONFIG wants $CLUSTER_SERVERS server(s) and $CLUSTER_AGENTS agent(s)." \
+    local wanted='' difference
+    for difference in ${CLUSTER_DIFFERENCES[@]+"${CLUSTER_DIFFERENCES[@]}"}; do wanted="$wanted${wanted:+; }$difference"; done
+    fail_check "cluster '$CLUSTER_NAME' exists with $CLUSTER_DETAIL, but $CLUSTER_CONFIG wants ${wanted:-another cluster}: it is not reused." \
       "npm run bootstrap -- --recreate   (deletes the cluster and everything in it)"
   fi
 

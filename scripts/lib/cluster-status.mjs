@@ -3,8 +3,9 @@
 // and teardown scripts. Every name it compares with comes from the caller,
 // who has it from `spark-platform config`; nothing here reads platform.yaml.
 //
-//   cluster-status.mjs k3d-cluster NAME SERVERS AGENTS < `k3d cluster list -o json`
-//       shell assignments: CLUSTER_STATE=absent|match|mismatch, CLUSTER_RUNNING=yes|no, CLUSTER_DETAIL
+//   cluster-status.mjs k3d-cluster NAME SERVERS AGENTS [--server-arg ARG]... [--port IP:HOSTPORT:PORT]... < `k3d cluster list -o json`
+//       shell assignments: CLUSTER_STATE=absent|match|mismatch, CLUSTER_RUNNING=yes|no, CLUSTER_DETAIL,
+//       CLUSTER_DIFFERENCES=(what the cluster lacks, one sentence each), CLUSTER_NODES=(its server and agent containers)
 //   cluster-status.mjs version clientVersion|serverVersion < `kubectl version -o json`
 //   cluster-status.mjs applications [--report] [--namespace NS] [--width N] NAME... < `kubectl get applications -o json`
 //       a table of the Applications; exits 3 while one of them (or one of NAME...) is not Synced and Healthy
@@ -40,12 +41,58 @@ function stdinJson(what, empty) {
 // Single-quoted shell word: safe to eval.
 const sq = (value) => `'${String(value).replace(/'/g, `'\\''`)}'`;
 
-function k3dCluster([name, servers, agents]) {
-  if (!name || !/^\d+$/.test(servers ?? "") || !/^\d+$/.test(agents ?? "")) fail("usage: cluster-status.mjs k3d-cluster NAME SERVERS AGENTS", 2);
+/** Each server container's command line (k3s's arguments); k3d lists it as the node's Cmd. */
+const commandOf = (node) => (Array.isArray(node?.Cmd) ? node.Cmd.map(String) : []);
+
+/** Every published port of the cluster's containers as "HOST_IP:HOST_PORT:PORT" (Docker's PortBindings, which k3d lists as portMappings). */
+function publishedPorts(nodes) {
+  const ports = [];
+  for (const node of nodes) {
+    for (const [port, bindings] of Object.entries(node?.portMappings ?? {})) {
+      // k3d keys the API port without its protocol ("6443"), the others "80/tcp".
+      for (const b of Array.isArray(bindings) ? bindings : []) ports.push(`${b?.HostIp || "0.0.0.0"}:${b?.HostPort ?? ""}:${port.split("/")[0]}`);
+    }
+  }
+  return ports;
+}
+
+/**
+ * What a cluster of the right name lacks to be reused: the node counts, every
+ * k3s argument the config gives the servers (the API server's admission
+ * plugins, ValidatingAdmissionPolicy's feature gate and API on Kubernetes
+ * 1.28, the network ranges the NetworkPolicies name), and every port on its
+ * host address. The image is the caller's to compare (`docker inspect`: k3d
+ * lists an image ID, not its name).
+ */
+function differences(cluster, want) {
+  const nodes = Array.isArray(cluster.nodes) ? cluster.nodes : [];
+  const found = [];
+  if (want.counts.servers !== Number(want.servers) || want.counts.agents !== Number(want.agents)) {
+    found.push(`${want.servers} server(s) and ${want.agents} agent(s)`);
+  }
+  for (const server of nodes.filter((n) => n?.role === "server")) {
+    const command = commandOf(server);
+    const missing = want.serverArgs.filter((arg) => !command.includes(arg));
+    if (missing.length > 0) found.push(`${server.name} to run k3s with ${missing.join(" ")} (it runs without)`);
+  }
+  const published = publishedPorts(nodes);
+  for (const port of want.ports) {
+    if (published.includes(port)) continue;
+    const [, hostPort, containerPort] = port.split(":");
+    const other = published.filter((p) => p.split(":")[2] === containerPort || p.split(":")[1] === hostPort);
+    found.push(`port ${containerPort} published on ${port.split(":").slice(0, 2).join(":")} (${other.length ? `it publishes ${other.join(", ")}` : "it is not published"})`);
+  }
+  return found;
+}
+
+function k3dCluster(args) {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { "server-arg": { type: "string", multiple: true }, port: { type: "string", multiple: true } } });
+  const [name, servers, agents] = positionals;
+  if (!name || !/^\d+$/.test(servers ?? "") || !/^\d+$/.test(agents ?? "")) fail("usage: cluster-status.mjs k3d-cluster NAME SERVERS AGENTS [--server-arg ARG]... [--port IP:HOSTPORT:PORT]...", 2);
   const list = stdinJson("`k3d cluster list -o json`", "[]");
   const cluster = (Array.isArray(list) ? list : []).find((c) => c?.name === name);
   if (!cluster) {
-    process.stdout.write(`CLUSTER_STATE=absent\nCLUSTER_RUNNING=no\nCLUSTER_DETAIL=''\n`);
+    process.stdout.write(`CLUSTER_STATE=absent\nCLUSTER_RUNNING=no\nCLUSTER_DETAIL=''\nCLUSTER_DIFFERENCES=()\nCLUSTER_NODES=()\n`);
     return;
   }
   const nodes = Array.isArray(cluster.nodes) ? cluster.nodes : [];
@@ -54,10 +101,14 @@ function k3dCluster([name, servers, agents]) {
   const a = Number(cluster.agentsCount ?? count("agent"));
   const sRunning = Number(cluster.serversRunning ?? 0);
   const aRunning = Number(cluster.agentsRunning ?? 0);
-  const matches = s === Number(servers) && a === Number(agents);
+  const found = differences(cluster, { servers, agents, counts: { servers: s, agents: a }, serverArgs: values["server-arg"] ?? [], ports: values.port ?? [] });
   const running = sRunning === s && aRunning === a;
   const detail = `${s} server(s) and ${a} agent(s), ${sRunning + aRunning} of ${s + a} running`;
-  process.stdout.write(`CLUSTER_STATE=${matches ? "match" : "mismatch"}\nCLUSTER_RUNNING=${running ? "yes" : "no"}\nCLUSTER_DETAIL=${sq(detail)}\n`);
+  const containers = nodes.filter((n) => n?.role === "server" || n?.role === "agent").map((n) => n.name);
+  process.stdout.write(
+    `CLUSTER_STATE=${found.length === 0 ? "match" : "mismatch"}\nCLUSTER_RUNNING=${running ? "yes" : "no"}\nCLUSTER_DETAIL=${sq(detail)}\n` +
+      `CLUSTER_DIFFERENCES=(${found.map(sq).join(" ")})\nCLUSTER_NODES=(${containers.map(sq).join(" ")})\n`,
+  );
 }
 
 function version([field]) {

@@ -10,7 +10,7 @@ import { delimiter, join, relative } from "node:path";
 import { parseAllDocuments, parseDocument } from "yaml";
 import { repoRoot } from "../support/paths.js";
 import { freePort } from "../support/ports.js";
-import { k3dClusterEntry } from "./fakes/k3d-cluster.mjs";
+import { type ClusterShape, k3dClusterEntry } from "./fakes/k3d-cluster.mjs";
 
 const fakesDir = join(repoRoot, "test/bootstrap/fakes");
 /**
@@ -93,9 +93,12 @@ export function filesContaining(dir: string, needle: string): string[] {
   return hits;
 }
 
-/** An entry of `k3d cluster list -o json` for a cluster (the stand-in k3d lists the same). */
-export const k3dCluster = (name: string, servers: number, agents: number, running = true): Record<string, unknown> =>
-  k3dClusterEntry(name, servers, agents, running);
+/**
+ * An entry of `k3d cluster list -o json` for a cluster (the stand-in k3d lists the same). Its image,
+ * servers' k3s arguments and ports are those of the fixture's k3d config unless `shape` says otherwise.
+ */
+export const k3dCluster = (name: string, servers: number, agents: number, running = true, shape: ClusterShape = {}): Record<string, unknown> =>
+  k3dClusterEntry(name, servers, agents, running, shape);
 
 export function healthyApps(names: readonly string[]): AppSpec[] {
   return names.map((name) => ({ name, sync: "Synced", health: "Healthy", operationState: { phase: "Succeeded" } }));

@@ -12,7 +12,7 @@
 //   FAKE_SCENARIO  JSON file, see test/bootstrap/harness.ts (Scenario)
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { k3dClusterEntry as clusterEntry } from "./k3d-cluster.mjs";
+import { completeEntry, k3dClusterEntry as clusterEntry, shapeOf, started } from "./k3d-cluster.mjs";
 
 const [tool, ...args] = process.argv.slice(2);
 const dir = process.env.FAKE_DIR;
@@ -20,8 +20,18 @@ const scenario = process.env.FAKE_SCENARIO ? JSON.parse(readFileSync(process.env
 const statePath = join(dir, "state.json");
 const state = existsSync(statePath)
   ? JSON.parse(readFileSync(statePath, "utf8"))
-  : { clusters: structuredClone(scenario.clusters ?? []), appPolls: 0, calls: 0, context: "" };
+  : { clusters: await existingClusters(), appPolls: 0, calls: 0, context: "" };
 state.calls += 1;
+
+/** The scenario's clusters, whatever they leave out made from the fixture's own k3d config (see k3d-cluster.mjs). */
+async function existingClusters() {
+  const clusters = structuredClone(scenario.clusters ?? []);
+  const config = join(process.env.SPARK_PLATFORM_ROOT ?? "", "generated/cluster/k3d.yaml");
+  if (clusters.length === 0 || !process.env.SPARK_PLATFORM_ROOT || !existsSync(config)) return clusters;
+  const { parse } = await import("yaml");
+  const shape = shapeOf(parse(readFileSync(config, "utf8")));
+  return clusters.map((c) => completeEntry(c, shape));
+}
 
 const record = { tool, args, env: process.env };
 const saveState = () => writeFileSync(statePath, JSON.stringify(state, null, 2));
@@ -58,6 +68,7 @@ const flag = (name) => {
 };
 
 function docker() {
+  if (args[0] === "inspect") return dockerInspect();
   if (args[0] !== "info") return finish(0);
   const daemon = scenario.dockerDaemon ?? "up";
   if (daemon === "down") {
@@ -74,6 +85,29 @@ function docker() {
   // `docker info --format '{{.NCPU}} {{.MemTotal}}'`: the VM's CPUs and memory in bytes.
   if (args.some((a) => a.includes("{{.NCPU}}"))) out(`${scenario.dockerVm?.cpus ?? 16} ${scenario.dockerVm?.memory ?? 32 * 2 ** 30}`);
   else out("28.2.2");
+  finish(0);
+}
+
+// `docker inspect --format '{{.Config.Image}}' NAME...`: the image each k3d node was created from, one a line.
+function dockerInspect() {
+  const format = flag("--format") ?? flag("-f");
+  if (format !== "{{.Config.Image}}") {
+    errOut(`fake docker: inspect with --format ${format} is not answered`);
+    return finish(2);
+  }
+  const names = args.slice(1).filter((a, i, all) => !a.startsWith("-") && all[i] !== format);
+  const nodes = state.clusters.flatMap((c) => c.nodes ?? []);
+  const images = [];
+  for (const name of names) {
+    const node = nodes.find((n) => n.name === name);
+    // gone: k3d still lists the node, but its container is no more.
+    if (!node || node.gone) {
+      errOut(`Error: No such object: ${name}`);
+      return finish(1);
+    }
+    images.push(node.inspectImage ?? "");
+  }
+  out(images.join("\n"));
   finish(0);
 }
 
@@ -105,7 +139,7 @@ async function k3d() {
       errOut(`FATA[0000] Failed to create cluster '${cname}' because a cluster with that name already exists`);
       return finish(1);
     }
-    state.clusters.push(clusterEntry(cname, config.servers ?? 1, config.agents ?? 0));
+    state.clusters.push(clusterEntry(cname, config.servers ?? 1, config.agents ?? 0, true, shapeOf(config)));
     out(`INFO[0020] Cluster '${cname}' created successfully!`);
     return finish(0);
   }
@@ -116,7 +150,7 @@ async function k3d() {
   }
   if (group === "cluster" && verb === "start") {
     const c = state.clusters.find((x) => x.name === name);
-    if (c) Object.assign(c, clusterEntry(c.name, c.serversCount, c.agentsCount, true));
+    if (c) Object.assign(c, started(c));
     out(`INFO[0005] Started cluster '${name}'`);
     return finish(0);
   }
