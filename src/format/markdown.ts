@@ -86,7 +86,9 @@ export function formatMarkdown(diagnostics: Diagnostic[], _color = false, contex
     ...(diagnostics.length ? [details(`Findings (${countProblems(diagnostics, "error") + countProblems(diagnostics, "warning")})`, findingsTable(diagnostics, context))] : []),
     ...(already.length ? [details(`Already on ${context?.base ?? "the base"} (${already.length})`, findingsTable(already, context))] : []),
     ...(context?.picture ? [details(pictureSummary(context), `\`\`\`mermaid\n${context.picture}\n\`\`\``)] : []),
-    ...sections.map((s) => details(s.id === "changes" ? `Changes by resource (${s.rows.length})` : s.id === "owners" ? `Files by owner (${s.rows.length})` : s.title, s.rows.length ? sectionTable(s) : "(none)")),
+    ...sections.map((s) =>
+      details(s.id === "changes" ? `Changes by resource (${s.rows.length})` : s.id === "owners" ? `Files by owner (${s.rows.length})` : s.title, `${s.note ? `${markdownProse(s.note)}\n\n` : ""}${s.rows.length ? sectionTable(s) : "(none)"}`),
+    ),
   ];
   // Past GitHub's limit for a comment: the verdict and what precedes the first collapsed block stay whole (./budget.ts).
   const firstBlock = parts.findIndex((p) => p.startsWith("<details>"));

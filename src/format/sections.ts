@@ -16,6 +16,8 @@ export interface Section {
   rows: string[][];
   /** The columns of names, paths and values, which Markdown shows as code. */
   code?: number[];
+  /** What the reader must know to read the table right, shown with it (text with `code` spans, no line breaks). */
+  note?: string;
 }
 
 export const CHANGE_MARK: Record<ResourceChange["change"], string> = { added: "+", removed: "-", changed: "~" };
@@ -66,6 +68,14 @@ const ratio = (line: CapacityLine, which: "before" | "after") => {
 };
 const available = (line: CapacityLine) => (line.after.available !== undefined ? `${line.against ?? ""} ${formatAmount(line.dimension, line.after.available)}`.trim() : "");
 
+/**
+ * The capacity is that of the nodes platform.yaml declares, which k3d does
+ * not enforce (src/model/host-requirements.ts; README, What k3d cannot
+ * enforce): the report says so where its numbers are.
+ */
+export const CAPACITY_NOTE =
+  "Of the nodes as platform.yaml declares them, which k3d does not enforce: each node reports all of the Docker VM's CPUs and advertises its declared memory without reserving it. `npm run bootstrap` refuses a VM with fewer CPUs than a node declares or too little memory, and warns when it has less memory than the nodes advertise.";
+
 function capacitySection(lines: CapacityLine[]): Section {
   const withBefore = lines.some((l) => l.before);
   const arrow = (l: CapacityLine, f: (l: CapacityLine, w: "before" | "after") => string) =>
@@ -73,6 +83,7 @@ function capacitySection(lines: CapacityLine[]): Section {
   return {
     id: "capacity",
     title: withBefore ? "Capacity before → after" : "Capacity",
+    note: CAPACITY_NOTE,
     columns: ["resource", withBefore ? "before → after" : "total", "of", "ratio", "threshold"],
     rows: lines.map((l) => [
       `${l.resource} ${l.dimension === "pods" ? "" : l.dimension}`.trim(),

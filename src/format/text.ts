@@ -51,7 +51,7 @@ export function formatText(diagnostics: Diagnostic[], color = false, context?: R
   const c = pc.createColors(color);
   const findings = findingGroups(diagnostics, c, context?.base);
   if (!context) return inert(findings);
-  const sections = reportSections(context).map((s) => `${c.bold(visible(s.title))}\n${s.rows.length ? textTable(s.columns, s.rows) : "  (none)"}`);
+  const sections = reportSections(context).map((s) => `${c.bold(visible(s.title))}\n${s.note ? `  ${visible(s.note)}\n` : ""}${s.rows.length ? textTable(s.columns, s.rows) : "  (none)"}`);
   const allowance = context.allowance ? [`${c.bold("Destructive changes allowed for:")} ${visible(context.allowance.teams.join(", "))} (${visible(context.allowance.source)})`] : [];
   const attention = context.attention?.length ? `${c.yellow("⚠")} Not safe to merge before a platform engineer reads it: ${visible(context.attention.join("; "))}.` : "";
   const renamed = (context.renames ?? []).map((r) => `${c.bold("Renamed:")} ${visible(renameNote(r))}`);
