@@ -123,6 +123,18 @@ function firstLine(text, max = 90) {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
+/**
+ * A sync that Argo CD retries, said first: Argo CD 2.14 words every retry as
+ * "<why> due to application controller sync timeout. Retrying attempt #N at
+ * <time>." whatever the cause was
+ * (https://github.com/argoproj/argo-cd/blob/v2.14.21/controller/appcontroller.go#L1479),
+ * which the table's short line would cut before the attempt.
+ */
+function retryNote(operation) {
+  const retry = /^([\s\S]*?)(?: due to application controller sync timeout)?\. Retrying attempt #(\d+) at ([^.]+)\.?$/.exec(operation.message ?? "");
+  return operation.phase === "Running" && retry ? `Retrying (attempt #${retry[2]} at ${retry[3]}): ${retry[1]}` : undefined;
+}
+
 function applications(args) {
   const { values, positionals: expected } = parseArgs({
     args,
@@ -142,7 +154,7 @@ function applications(args) {
     const operation = app.status?.operationState;
     let note = "";
     if (condition) note = `${condition.type}: ${condition.message ?? ""}`;
-    else if (operation && operation.phase !== "Succeeded") note = `${operation.phase}: ${operation.message ?? ""}`;
+    else if (operation && operation.phase !== "Succeeded") note = retryNote(operation) ?? `${operation.phase}: ${operation.message ?? ""}`;
     else if (health !== "Healthy" && app.status?.health?.message) note = app.status.health.message;
     return { name, sync, health, note: firstLine(note), ok: sync === "Synced" && health === "Healthy", app };
   });

@@ -189,6 +189,15 @@ describe("cluster-status.mjs stalled-syncs", () => {
     expect(spawnSync(process.execPath, [helper, "stalled-syncs", "a"], { input: "{}", encoding: "utf8" }).status).toBe(2);
   });
 
+  it("applications: a sync being retried says so first, before Argo CD's cause is cut to the table's width", () => {
+    const retrying = {
+      metadata: { name: "root" },
+      status: { sync: { status: "OutOfSync" }, health: { status: "Progressing" }, operationState: { phase: "Running", message: "one or more synchronization tasks completed unsuccessfully due to application controller sync timeout. Retrying attempt #2 at 4:05AM." } },
+    };
+    const out = spawnSync(process.execPath, [helper, "applications", "root"], { input: JSON.stringify({ items: [retrying] }), encoding: "utf8" });
+    expect(out.stdout).toMatch(/^root\s+OutOfSync\s+Progressing\s+Retrying \(attempt #2 at 4:05AM\): one or more synchronization tasks completed unsuccessful…$/m);
+  });
+
   it("a message with a quote is still one shell word", () => {
     const quoted = app("a", "Failed");
     quoted.status.operationState.message = "it's 'quoted'";
