@@ -13,7 +13,7 @@ import { asRenamed } from "../src/review/baseline.js";
 import { reviewPlatform } from "../src/review/index.js";
 import { where } from "./support/diagnostics.js";
 import { runCli } from "./support/cli.js";
-import { applyEdits, copyProject, replace, type TestProject } from "./support/project.js";
+import { applyEdits, copyProject, replace, teamLike, type TestProject } from "./support/project.js";
 
 const projects: TestProject[] = [];
 afterEach(() => { for (const p of projects.splice(0)) p.cleanup(); });
@@ -97,6 +97,17 @@ describe("renaming a team (alpha → alpha2, same settings)", () => {
     const wrong = await review(project, ["alpha2"]);
     expect(wrong.diagnostics.filter((d) => d.code.startsWith("review/")).map(where)).toEqual(["warning review/allowance-unused", "error review/team-renamed teams/alpha.yaml"]);
     expect((await runCli(["review", "--base", "main", "--allow-destructive", "alpha2", "-C", project.root])).code).toBe(1);
+  });
+
+  it("is counted as one rename in the summary line, not as its objects removed and added", async () => {
+    const project = seedRepo();
+    rename(project, "alpha", "alpha2");
+    // And a new team beside it (other owners: no rename), whose objects still count as added.
+    project.write("teams/zeta.yaml", teamLike("beta", "zeta"));
+    const cli = await runCli(["review", "--base", "main", "--allow-destructive", "alpha", "-C", project.root]);
+    const zeta = (await review(project, ["alpha"])).changes.filter((c) => c.team === "zeta");
+    expect(zeta.length).toBeGreaterThan(0);
+    expect(cli.stdout).toMatch(new RegExp(`→ working tree: 1 team renamed \\(alpha → alpha2\\), ${zeta.length} added, 0 removed, \\d+ changed;`));
   });
 });
 
