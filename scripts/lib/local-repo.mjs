@@ -109,7 +109,7 @@ async function copyCommit(top, dest) {
       "or serve the files as they are: npm run bootstrap -- --local --working-tree",
     ]);
   }
-  const index = join(dest, ".local-repo-index");
+  const index = `${dest}.index`; // beside the copy, never in it
   const env = { ...process.env, GIT_INDEX_FILE: index };
   await git(["-C", top, "read-tree", head], { env });
   await git(["-C", top, "checkout-index", "--all", "--force", `--prefix=${dest}/`], { env });
@@ -152,7 +152,9 @@ function markState(state) {
  */
 export async function publish({ root, state, url, branch, cli, workingTree = false }) {
   const { top, prefix } = await checkoutOf(resolve(root));
-  const copy = mkdtempSync(join(tmpdir(), "spark-platform-local-"));
+  const work = mkdtempSync(join(tmpdir(), "spark-platform-local-"));
+  const copy = join(work, "tree");
+  mkdirSync(copy);
   try {
     const source = workingTree ? await copyWorkingTree(top, copy) : await copyCommit(top, copy);
     const project = join(copy, prefix);
@@ -168,7 +170,7 @@ export async function publish({ root, state, url, branch, cli, workingTree = fal
     markState(state);
     const bare = join(state, REPOSITORY);
     await initBare(bare);
-    const index = join(copy, ".local-repo-index");
+    const index = join(work, "commit.index"); // outside the tree that `git add --all` reads
     const gitEnv = { ...process.env, ...IDENTITY, GIT_DIR: bare, GIT_WORK_TREE: copy, GIT_INDEX_FILE: index };
     await git(["add", "--all", "."], { env: gitEnv, cwd: copy });
     const tree = (await git(["write-tree"], { env: gitEnv })).trim();
@@ -179,7 +181,7 @@ export async function publish({ root, state, url, branch, cli, workingTree = fal
     await git(["symbolic-ref", "HEAD", `refs/heads/${branch}`], { env: gitEnv });
     return { commit, bare, description: source.description, note: source.note };
   } finally {
-    rmSync(copy, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
   }
 }
 

@@ -125,6 +125,8 @@ describe("local mode: the default while gitops.repoURL is the placeholder", () =
     expect(apps.length).toBeGreaterThan(4);
     for (const app of apps) expect(app.spec.source, app.metadata.name).toMatchObject({ repoURL: url, targetRevision: "local" });
     expect(readFileSync(join(clone, "platform.yaml"), "utf8")).toContain(`repoURL: ${url}`);
+    // The same files as the commit, nothing more (no index or lock file of the copy).
+    expect(git(clone, "ls-files").split("\n")).toEqual(git(local.root, "ls-files").split("\n"));
     expect(readFileSync(join(clone, "argocd/root-application.yaml"), "utf8")).toContain(`repoURL: ${url}`);
   });
 
