@@ -89,7 +89,7 @@ export function swallowedFlags(env, { npmEnviron = () => readNpmEnviron(env), np
 }
 
 /** The CLI's commands that take no argument, and the names `--format` takes. */
-const NO_ARGUMENTS = new Set(["validate", "build", "check", "policy", "review"]);
+const NO_ARGUMENTS = new Set(["validate", "build", "check", "policy", "review", "pre-commit"]);
 const FORMATS = new Set(["text", "json", "markdown", "github", "sarif"]);
 
 /**

@@ -93,3 +93,33 @@ export function changedFiles(root: string, commit: string): string[] {
   ];
   return [...new Set(paths.map((p) => path.posix.relative(prefix, p)))].sort();
 }
+
+/** What `pre-commit` reviews against when no --base is given. */
+export interface DefaultBase {
+  /** The ref (a commit) to review against, or undefined when the repository has no commit yet. */
+  ref?: string;
+  /** What that is, for the summary line: "the merge-base with origin/main", "HEAD". */
+  describe: string;
+  /** Why it is not the merge-base: "no origin/main to find a merge-base with". */
+  note?: string;
+}
+
+/**
+ * Where a pull request from this checkout will be compared: the commit where
+ * HEAD left the remote's default branch (origin/HEAD, else origin/main), as
+ * CI's review compares with the pull request's target. Without such a branch
+ * (a repository never pushed), the last commit, so that what the commit
+ * changes is still reviewed; without a commit, nothing.
+ */
+export function defaultBase(root: string): DefaultBase {
+  const head = commitOf(root, "HEAD");
+  if (!head) return { describe: "nothing", note: "no commit yet" };
+  const symbolic = spawnSync("git", ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"], { cwd: root });
+  const candidates = [symbolic.status === 0 ? symbolic.stdout.toString().trim() : "", "origin/main"].filter(Boolean);
+  const upstream = candidates.find((ref) => commitOf(root, ref));
+  if (!upstream) return { ref: head, describe: "HEAD", note: `no ${candidates.join(" or ")} to find a merge-base with` };
+  const mergeBase = spawnSync("git", ["merge-base", "HEAD", upstream], { cwd: root });
+  const commit = mergeBase.status === 0 ? mergeBase.stdout.toString().trim() : "";
+  if (!commit) return { ref: head, describe: "HEAD", note: `no merge-base with ${upstream}` };
+  return { ref: commit, describe: `the merge-base with ${upstream}` };
+}

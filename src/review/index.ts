@@ -28,7 +28,7 @@ import { renamedTeams, teamRenamed, type TeamRename } from "./renames.js";
 import type { ReviewReport } from "./report.js";
 import { resourcesOf, type Resource } from "./resources.js";
 
-export { GitError } from "./base.js";
+export { defaultBase, GitError, type DefaultBase } from "./base.js";
 export { ALL, DESTRUCTIVE_CHECKS } from "./destructive.js";
 export { diffResources, fieldChanges } from "./diff.js";
 export { resourcesOf } from "./resources.js";
@@ -168,6 +168,17 @@ export interface ReviewPlatformOptions extends ReviewOptions {
   root: string;
   /** Git ref to compare against, e.g. origin/main. */
   base: string;
+  /**
+   * The working tree, already compiled (`pre-commit` compiles it once for all
+   * its checks); compiled here, without lint, when absent.
+   */
+  head?: CompileResult;
+  /**
+   * Render the directories the change touches with the real Kustomize
+   * (default true). `pre-commit` leaves that to CI, where `check` renders
+   * every directory.
+   */
+  kustomize?: boolean;
 }
 
 /**
@@ -180,12 +191,14 @@ export async function reviewPlatform(options: ReviewPlatformOptions): Promise<Re
   try {
     // Reading the two sides' files overlaps; parsing and synthesis take turns on the one thread.
     // Without lint, which proves the generator and runs in build and check.
-    const [before, after] = await Promise.all([compile(base.root, { lint: false }), compile(options.root, { lint: false })]);
+    // Without Kustomize, nothing needs the base's YAML text.
+    const kustomize = options.kustomize ?? true;
+    const [before, after] = await Promise.all([compile(base.root, { lint: false, render: kustomize }), options.head ?? compile(options.root, { lint: false })]);
     // The base's messages name the temporary directory it was extracted to: say "the base" instead.
     before.diagnostics = before.diagnostics.map((d) => ({ ...d, message: d.message.replaceAll(base.root, "the base"), ...(d.hint ? { hint: d.hint.replaceAll(base.root, "the base") } : {}) }));
     const changed = options.changedFiles ?? changedFiles(options.root, base.commit);
     const result = reviewCompiled(before, after, options.base, { ...options, changedFiles: changed });
-    result.diagnostics = sortDiagnostics([...result.diagnostics, ...(await renderedAsMeant(before, after))]);
+    if (kustomize) result.diagnostics = sortDiagnostics([...result.diagnostics, ...(await renderedAsMeant(before, after))]);
     return { ...result, baseCommit: base.commit };
   } finally {
     base.cleanup();

@@ -45,6 +45,14 @@ const review: Register = (cli, io) => {
     .action(async (options) => { io.exitCode = await (await import("./review.js")).review(io, options); });
 };
 
+const preCommit: Register = (cli, io) => {
+  withCommonOptions(cli.command("pre-commit").description("what a Git pre-commit hook checks, in one process: generated/, argocd/ and the owned files are a fresh build (as check, but without its lint of every generated object and the real Kustomize render, which CI's check runs), the policy has no error, and the change against the merge-base with origin/main introduces no error (as review: destructive changes not allowed, new errors); problems only, one summary line; exit 1 on errors"))
+    .option("--base <ref>", "Git ref to review against (default: the merge-base of HEAD with origin/HEAD or origin/main; without one, HEAD)")
+    .option("--allow-destructive <teams>", "allow destructive changes to these teams, as review does", list)
+    .option("--allowed-by <text>", "where the allowance comes from, as the report shows it")
+    .action(async (options) => { io.exitCode = await (await import("./pre-commit.js")).preCommit(io, options); });
+};
+
 const newTeam: Register = (cli, io) => {
   withCommonOptions(cli.command("new-team").description("write teams/<name>.yaml with defaults that pass validation and policy on this platform").argument("<name>", "team name (namespace team-<name>)"))
     .addOption(new Option("--scheduler <scheduler>", "who schedules the team's Spark pods").choices(["default", "volcano"]).default("default"))
@@ -69,4 +77,4 @@ const config: Register = (cli, io) => {
 };
 
 /** In the order `--help` lists them. */
-export const COMMANDS: readonly Register[] = [build, check, validate, policy, review, newTeam, config];
+export const COMMANDS: readonly Register[] = [build, check, validate, policy, review, preCommit, newTeam, config];
