@@ -2,7 +2,7 @@
  * Time to answer: every user-facing command on the seed, as a person types it
  * (`npm run <command>`), through the launcher that script runs
  * (`node scripts/cli.mjs`, which checks dist/ is current) and as the compiled
- * CLI alone (`node dist/src/cli/main.js`), plus the README's pre-commit hook.
+ * CLI alone (`node dist/src/cli/main.js`), plus the README's pre-commit hook as Git runs it.
  * `config` has no npm script (the bootstrap scripts run the launcher).
  * The differences are npm's own start-up and the launcher's check.
  * Each command has its own copy of the seed, so that one's edits do not change
@@ -15,7 +15,7 @@ import { measure } from "./process.mjs";
 import { summarize } from "./stats.mjs";
 
 /**
- * @type {Array<{ id: string, args: string[], setup?(dir: string): void, prepare?(dir: string): void, exitCodes?: number[], noNpmScript?: boolean }>}
+ * @type {Array<{ id: string, args: string[], setup?(dir: string, tools: { build(dir: string): Promise<void> }): void | Promise<void>, prepare?(dir: string): void, exitCodes?: number[], noNpmScript?: boolean }>}
  */
 export const COMMANDS = [
   { id: "validate", args: ["validate"] },
@@ -26,6 +26,11 @@ export const COMMANDS = [
     id: "review", args: ["review", "--base", "HEAD"],
     setup: (dir) => { commitBase(dir); editOneTeam(dir, "beta"); }, // a pull request that edits one team
     exitCodes: [0, 1], // 1: the review found errors, a finished review all the same
+  },
+  {
+    id: "pre-commit", args: ["pre-commit"],
+    // A commit in the making: one team's file edited and built since the last commit.
+    setup: async (dir, { build }) => { commitBase(dir); editOneTeam(dir, "beta"); await build(dir); },
   },
   { id: "new-team", args: ["new-team", "zeta", "--dry-run"] },
   { id: "config", args: ["config", "cluster.name"], noNpmScript: true },
@@ -40,13 +45,8 @@ export const WAYS = [
   { id: "cli", label: "node dist/src/cli/main.js", command: (repo, args, dir) => ({ file: process.execPath, args: [path.join(repo, "dist/src/cli/main.js"), ...args, "--dir", dir] }) },
 ];
 
-/** The README's pre-commit hook, run in a project with nothing to commit. */
-const hook = (repo) => [
-  "set -e",
-  `node ${JSON.stringify(path.join(repo, "scripts/cli.mjs"))} check --quiet`,
-  `node ${JSON.stringify(path.join(repo, "scripts/cli.mjs"))} policy --quiet`,
-  `node ${JSON.stringify(path.join(repo, "scripts/cli.mjs"))} review --base "$(git merge-base HEAD origin/main 2>/dev/null || echo HEAD)" --quiet`,
-].join("\n");
+/** The README's pre-commit hook (one command, `pre-commit`), run by sh in a project with nothing to commit. */
+const hook = (repo) => `exec node ${JSON.stringify(path.join(repo, "scripts/cli.mjs"))} pre-commit`;
 
 /** A terminal's environment: none of the variables of the `npm run bench` that started us. */
 const terminalEnv = () => Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
@@ -67,7 +67,7 @@ export async function benchCommands({ repo, cli, root, reps, log }) {
     const dir = path.join(root, `command-${c.id}`);
     writePlatform(repo, dir, 4);
     await buildOnce(dir); // generated/ current, as in a checkout
-    c.setup?.(dir);
+    await c.setup?.(dir, { build: buildOnce });
     dirs.set(c.id, dir);
   }
   const hookDir = path.join(root, "command-hook");
@@ -104,7 +104,7 @@ export function commandGoals(results) {
   const validate = results.validate?.npm;
   if (validate?.n) goals.push({ goal: "npm run validate on the seed under 1 s wall", met: !validate.lowerBound && validate.medianMs < 1000, value: describe(validate) });
   const hook = results.hook?.launcher;
-  if (hook?.n) goals.push({ goal: "the pre-commit hook (check, policy, review) under 1 s wall", met: !hook.lowerBound && hook.medianMs < 1000, value: describe(hook) });
+  if (hook?.n) goals.push({ goal: "the README's pre-commit hook (sh, then pre-commit: drift, policy, review) under 1 s wall", met: !hook.lowerBound && hook.medianMs < 1000, value: describe(hook) });
   return goals;
 }
 
@@ -127,7 +127,7 @@ export function renderCommands(results, goals = [], machine = undefined) {
     const r = results[c.id];
     if (r) lines.push(`| ${c.args.join(" ")} | ${WAYS.map((w) => cell(r[w.id])).join(" | ")} |`);
   }
-  if (results.hook) lines.push(`| pre-commit hook (check, policy, review) | – | ${cell(results.hook.launcher)} | – |`);
+  if (results.hook) lines.push(`| the README's pre-commit hook (sh, pre-commit) | – | ${cell(results.hook.launcher)} | – |`);
   if (goals.length) lines.push("", "Goals:", "", ...goals.map((g) => `- ${g.met ? "✔" : "✖"} ${g.goal}: ${g.value}`));
   return lines.join("\n") + "\n";
 }
