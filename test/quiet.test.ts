@@ -1,8 +1,8 @@
 /**
- * `--quiet` prints problems only: no report tables, no summary line. The
- * README's pre-commit hook runs policy and review with it, so a commit that
- * brings no problem prints the seed's known warnings once (policy) and
- * nothing else.
+ * `--quiet` prints problems only: no report tables, no summary line, so that
+ * a script that runs policy and review with it prints, for a change that
+ * brings no problem, the seed's known warnings once (policy) and nothing else.
+ * (The README's pre-commit hook runs `pre-commit`: test/pre-commit.test.ts.)
  */
 import { execFileSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
