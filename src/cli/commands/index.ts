@@ -46,7 +46,9 @@ const review: Register = (cli, io) => {
 };
 
 const preCommit: Register = (cli, io) => {
-  withCommonOptions(cli.command("pre-commit").description("what a Git pre-commit hook checks, in one process: generated/, argocd/ and the owned files are a fresh build (as check, but without its lint of every generated object and the real Kustomize render, which CI's check runs), the policy has no error, and the change against the merge-base with origin/main introduces no error (as review: destructive changes not allowed, new errors); problems only, one summary line; exit 1 on errors"))
+  withCommonOptions(cli.command("pre-commit")
+    .summary("a Git pre-commit hook's checks in one process: drift (without lint and Kustomize, which CI's check runs), policy errors, and the errors the change brings against the merge-base with origin/main; exit 1 on errors")
+    .description("what a Git pre-commit hook checks, in one process: generated/, argocd/ and the owned files are a fresh build (as check, but without its lint of every generated object and the real Kustomize render, which CI's check runs), the policy has no error, and the change against the merge-base with origin/main introduces no error (as review: destructive changes not allowed, new errors); problems only, one summary line; exit 1 on errors"))
     .option("--base <ref>", "Git ref to review against (default: the merge-base of HEAD with origin/HEAD or origin/main; without one, HEAD)")
     .option("--allow-destructive <teams>", "allow destructive changes to these teams, as review does", list)
     .option("--allowed-by <text>", "where the allowance comes from, as the report shows it")
