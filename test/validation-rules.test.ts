@@ -220,7 +220,7 @@ const RULES: Record<string, RuleCases> = {
         name: "a team file without it",
         edit: { "teams/alpha.yaml": (old) => old.split("\n").slice(1).join("\n") },
         diagnostics: [{ severity: "warning", file: "teams/alpha.yaml", line: 1, column: 1, code: "input/schema-line", message: "teams/alpha.yaml does not start with its schema line, so editors cannot check it as you type", hint: "Make the first line: # yaml-language-server: $schema=../schemas/team.schema.json" }],
-      },,
+      },
       {
         // The line is about the file's first line, not the first key under the comments (line 4).
         name: "platform.yaml with another first line",
