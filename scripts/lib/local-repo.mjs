@@ -29,9 +29,6 @@ import { parseArgs } from "node:util";
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPOSITORY = "platform.git";
 export const DEFAULT_PORT = 9418;
-export const DEFAULT_BRANCH = "local";
-/** The name k3d gives the host inside the cluster: in every node's /etc/hosts and CoreDNS's NodeHosts. */
-export const CLUSTER_HOST = "host.k3d.internal";
 const PID_FILE = "git-daemon.pid";
 const DAEMON_FILE = "git-daemon.json";
 /** Written into every state directory this file creates: `stop` removes no other directory. */

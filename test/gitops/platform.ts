@@ -1,7 +1,7 @@
 // The gitops suite's world: the cluster harness's API server, a git daemon
 // serving a commit of this working tree (rebuilt with the repository URL
-// pointed at the daemon), and a real Argo CD bootstrapped the way
-// scripts/bootstrap.sh does it. Every difference from a user's cluster is
+// pointed at the daemon by the bootstrap's own local mode), and a real Argo CD
+// bootstrapped the way scripts/bootstrap.sh does it. Every difference from a user's cluster is
 // listed in DIFFERENCES and in docs/gitops-proof.md.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,14 +10,14 @@ import { ARGOCD_NAMESPACE, BOOTSTRAP_FIELD_MANAGER, startArgoCd, type Applicatio
 import { startCluster, type Cluster } from "../harness/cluster.js";
 import { startControllerManager } from "../harness/controller-manager.js";
 import { upstreamCrdFiles } from "../harness/crds.js";
-import { startGitDaemon, WorkTree, type GitDaemon } from "../harness/git-server.js";
+import { publishCheckout, startGitDaemon, WorkTree, type GitDaemon } from "../harness/git-server.js";
 import { repoRoot } from "../support/paths.js";
 import { platformTarget } from "../harness/platform.js";
 import { run, waitUntil } from "../harness/process.js";
 
 /** What differs from `npm run bootstrap` on a user's cluster; printed by the suite and kept in docs/gitops-proof.md. */
 export const DIFFERENCES = [
-  "Repository: every Application's repoURL/targetRevision point at a git daemon on loopback (git://127.0.0.1:<port>/platform.git, branch gitops-suite) serving a commit of the working tree rebuilt with that URL, instead of gitops.repoURL on GitHub (the one difference the suite exists to make).",
+  "Repository: served by the bootstrap's local mode (scripts/lib/local-repo.mjs: publish builds a copy of the working tree for the served URL and commits it; serve runs the git daemon, here in the foreground), at git://127.0.0.1:<port>/platform.git, branch gitops-suite, instead of local mode's git://host.k3d.internal:9418/platform.git, branch local (Argo CD runs on this machine, not in k3d); the suite's later commits continue from the served one.",
   "No pods: Argo CD's Deployments and StatefulSet from install.yaml are stored but never run; the repo server and application controller of the same release run as local processes (built from Go modules), Redis is Debian's redis-server, argocd-server, Dex, the ApplicationSet and notifications controllers do not run.",
   "The AppProject `default` and Secret argocd-redis are created by the suite, as argocd-server and the argocd-redis-secret-init Job would at start.",
   "The controller reads in-cluster configuration from a private tmpfs on /run (unshare --mount) holding a token of its own ServiceAccount argocd-application-controller; the repo server is reached in plaintext on loopback (--disable-tls / --repo-server-plaintext) instead of its self-signed TLS Service.",
@@ -59,23 +59,21 @@ export async function startGitOpsPlatform(): Promise<GitOpsPlatform> {
 
     const home = join(cluster.workDir, "git-home");
     const git = await startGitDaemon(cluster.spawn, join(cluster.workDir, "git"), home);
-    const repository = await git.createRepository(REPOSITORY);
     const repoURL = git.url(REPOSITORY);
-    const tree = await WorkTree.snapshotOf(repoRoot, join(cluster.workDir, "platform"), home);
+    // The one declared difference: the repository, published the way `npm run bootstrap` does in local mode.
+    await publishCheckout(git.baseDir, repoURL, BRANCH, home);
+    const repository = join(git.baseDir, REPOSITORY);
+    const tree = await WorkTree.clone(repository, BRANCH, join(cluster.workDir, "platform"), home);
 
-    // The one declared difference: the repository URL, set the way scripts/ci/serve-checkout.sh sets it.
-    await run("node", [join(repoRoot, "scripts/lib/set-gitops.mjs"), "--root", tree.dir, "--repo-url", repoURL, "--revision", BRANCH]);
     const compile = async (): Promise<void> => {
       const result = await run("node", [join(repoRoot, "dist/src/cli/main.js"), "build", "--dir", tree.dir], { reject: false });
       if (result.exitCode !== 0) throw new Error(`the compiler refused ${tree.dir} (exit ${result.exitCode}):\n${result.stdout}${result.stderr}`);
     };
-    await compile();
     const publish = async (message: string): Promise<{ commit: string; pushedAt: number }> => {
       const commit = await tree.commitAll(message);
       await tree.push(repository, BRANCH);
       return { commit, pushedAt: Date.now() };
     };
-    await publish("gitops suite: the working tree, pointed at the local git daemon");
 
     const argocd = await startArgoCd(cluster, { argocdDir: join(tree.dir, "argocd") });
     const applyRootApplication = async (): Promise<number> => {

@@ -1,13 +1,19 @@
-// Git for the gitops suite: a snapshot of the project's working tree in a
-// temporary work tree of its own (the real checkout's HEAD, index and
-// branches are never touched), bare repositories to push it to, and
-// `git daemon` serving them as git://127.0.0.1:<port>/<name> on loopback.
-import { cpSync, existsSync, lstatSync, mkdirSync, writeFileSync } from "node:fs";
+// Git for the gitops suite, through the bootstrap's own local mode
+// (scripts/lib/local-repo.mjs): its `publish` builds a copy of this working
+// tree for the served URL and commits it to a bare repository, its `serve`
+// runs the git daemon (here in the foreground, owned by the suite, on
+// loopback), and the suite's later commits are made in a clone of what was
+// served. The real checkout's HEAD, index and branches are never touched.
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Daemon } from "./process.js";
 import { freePort } from "../support/ports.js";
+import { repoRoot } from "../support/paths.js";
 import { run, waitUntil } from "./process.js";
 import type { Spawn } from "./redis.js";
+
+/** The bootstrap's local mode: publish, serve, stop (see the file's header). */
+export const LOCAL_REPO = join(repoRoot, "scripts/lib/local-repo.mjs");
 
 /**
  * An environment for git that reads no configuration of this machine or user
@@ -46,12 +52,8 @@ export async function startGitDaemon(spawn: Spawn, baseDir: string, home: string
   mkdirSync(baseDir, { recursive: true });
   const port = await freePort();
   const env = gitEnv(home);
-  const daemon = spawn(
-    "git-daemon",
-    "git",
-    ["daemon", "--reuseaddr", "--export-all", "--informative-errors", `--base-path=${baseDir}`, "--listen=127.0.0.1", `--port=${port}`, baseDir],
-    env,
-  );
+  // The daemon the bootstrap starts (same arguments), in the foreground so that the suite owns and stops it.
+  const daemon = spawn("git-daemon", process.execPath, [LOCAL_REPO, "serve", "--foreground", "--state", baseDir, "--port", String(port), "--listen", "127.0.0.1"], env);
   const url = (name: string): string => `git://127.0.0.1:${port}/${name}`;
   const lsRemote = async (name: string, branch: string): Promise<string | undefined> => {
     const result = await run("git", ["ls-remote", url(name), `refs/heads/${branch}`], { env });
@@ -71,6 +73,19 @@ export async function startGitDaemon(spawn: Spawn, baseDir: string, home: string
   return { daemon, port, baseDir, url, createRepository, lsRemote };
 }
 
+/**
+ * What `npm run bootstrap` does in local mode before it serves: this checkout's
+ * working tree, built for `url` in a temporary copy, committed as `branch` of
+ * <baseDir>/<repository>. Returns the commit.
+ */
+export async function publishCheckout(baseDir: string, url: string, branch: string, home: string): Promise<string> {
+  const cli = join(repoRoot, "dist/src/cli/main.js");
+  const args = [LOCAL_REPO, "publish", "--root", repoRoot, "--state", baseDir, "--url", url, "--branch", branch, "--cli", cli, "--working-tree"];
+  const result = await run(process.execPath, args, { env: gitEnv(home), reject: false });
+  if (result.exitCode !== 0) throw new Error(`local-repo.mjs publish failed (exit ${result.exitCode}):\n${result.stdout}${result.stderr}`);
+  return (await run("git", ["--git-dir", join(baseDir, "platform.git"), "rev-parse", `refs/heads/${branch}`], { env: gitEnv(home) })).stdout.trim();
+}
+
 /** A work tree with a repository of its own, for commits the suite makes and pushes. */
 export class WorkTree {
   private constructor(
@@ -85,22 +100,11 @@ export class WorkTree {
     return tree;
   }
 
-  /**
-   * A copy of the files of `checkout` that git would commit now: tracked and
-   * untracked files minus ignored and deleted ones (`git ls-files` only reads
-   * the checkout's index). Returns the number of files copied.
-   */
-  static async snapshotOf(checkout: string, dir: string, home: string): Promise<WorkTree> {
-    const listed = await run("git", ["-C", checkout, "ls-files", "-z", "--cached", "--others", "--exclude-standard"], { env: gitEnv(home) });
-    const files = [...new Set(listed.stdout.split("\0").filter(Boolean))];
-    if (files.length === 0) throw new Error(`${checkout}: git ls-files lists no files; is it a git checkout?`);
-    for (const file of files) {
-      const from = join(checkout, file);
-      if (!existsSync(from) || lstatSync(from).isDirectory()) continue; // deleted in the working tree, or a submodule
-      mkdirSync(dirname(join(dir, file)), { recursive: true });
-      cpSync(from, join(dir, file), { verbatimSymlinks: true });
-    }
-    return WorkTree.init(dir, home);
+  /** A clone of `branch` of a bare repository, for commits that continue from what was served. */
+  static async clone(repository: string, branch: string, dir: string, home: string): Promise<WorkTree> {
+    mkdirSync(dirname(dir), { recursive: true });
+    await run("git", ["clone", "-q", "--branch", branch, repository, dir], { env: gitEnv(home) });
+    return new WorkTree(dir, gitEnv(home));
   }
 
   git(args: readonly string[]): Promise<string> {
