@@ -22,7 +22,7 @@ export const DIFFERENCES = [
   "The AppProject `default` and Secret argocd-redis are created by the suite, as argocd-server and the argocd-redis-secret-init Job would at start.",
   "The controller reads in-cluster configuration from a private tmpfs on /run (unshare --mount) holding a token of its own ServiceAccount argocd-application-controller; the repo server is reached in plaintext on loopback (--disable-tls / --repo-server-plaintext) instead of its self-signed TLS Service.",
   "Offline: Helm chart repositories are unreachable (the processes' HTTP(S) proxy is a closed loopback port, so nothing leaves the machine), so the Helm Applications volcano and spark-operator cannot render and install nothing.",
-  "Because the volcano Helm Application installs nothing, the CRDs of Volcano 1.8.2 and Spark Operator 2.3.0 (the ones their charts would install) are applied from ../shared/upstream before Argo CD; the Queue CRD therefore exists before wave 0 instead of being created by it.",
+  "Because the volcano Helm Application installs nothing, the CRDs of Volcano 1.8.2 and Spark Operator 2.3.0 (the ones their charts would install) are applied from ../shared/upstream before Argo CD, and the Helm Applications' namespaces (volcano-system, spark-operator), which their syncs would create, are created by the suite; the Queue CRD and those namespaces therefore exist before wave 0 instead of being created by it.",
   "kube-controller-manager runs only its garbagecollector and namespace controllers (prune and foreground deletion need the garbage collector); no scheduler or kubelet, so nothing whose health depends on running pods is asserted healthy.",
   "Argo CD's argocd/ remote base (install.yaml on GitHub) is replaced by the same release file from ../shared/upstream, as the Kustomize round-trip test does.",
   "bootstrap's waits for Argo CD's Deployments and StatefulSet to be ready become waits for the local processes (repo server port open, controller /healthz); the repository Secret step is skipped as for a public repository (no GIT_TOKEN).",
@@ -102,6 +102,13 @@ async function installChartCrds(cluster: Cluster): Promise<string[]> {
   const applied = await cluster.kubectl(["apply", "--server-side", "-o", "name", ...files.flatMap((file) => ["-f", file])]);
   const names = applied.stdout.split("\n").filter(Boolean);
   await cluster.kubectl(["wait", "--for=condition=Established", "--timeout=60s", ...names]);
+  // The namespaces the Helm Applications' syncs would create (CreateNamespace=true):
+  // later waves bind to the charts' ServiceAccounts there (Volcano's admission grant).
+  const namespaces = [...new Set(rootManifests(repoRoot).filter(isHelmSourced).map((app) => app.spec?.destination?.namespace).filter((ns): ns is string => Boolean(ns)))];
+  for (const namespace of namespaces) {
+    const manifest = JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
+    await cluster.kubectl(["apply", "--server-side", "-f", "-"], { input: manifest });
+  }
   return names;
 }
 
@@ -110,7 +117,7 @@ export interface Manifest {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
-  spec?: { source?: { repoURL: string; path?: string; chart?: string } };
+  spec?: { source?: { repoURL: string; path?: string; chart?: string }; destination?: { namespace?: string } };
 }
 
 /** Every object under generated/applications of `treeDir` (what the root Application syncs), in file order. */
