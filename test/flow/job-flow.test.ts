@@ -8,12 +8,15 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
 import { formatCapacity } from "../../src/format/amounts.js";
 import { bytes, milliCPU } from "../../src/model/quantity.js";
 import { repoRoot } from "../support/paths.js";
 import { tenantTeams } from "../harness/platform-manifests.js";
 import { waitUntil } from "../harness/process.js";
-import { launchExecutors, messageOf, type Pod } from "../harness/spark-driver.js";
+import type { ChartRelease } from "../harness/helm-values.js";
+import { canServiceAccount } from "../harness/rbac.js";
+import { finishPod, launchExecutors, messageOf, type Pod } from "../harness/spark-driver.js";
 import { loopbackEndpointsObject } from "../harness/webhook-service.js";
 import {
   application,
@@ -24,11 +27,14 @@ import {
   isRunning,
   podGroup,
   runToCompletion,
+  scheduledBy,
   stateOf,
   submit,
   waitForPod,
   waitForState,
   type JobRun,
+  type PodGroup,
+  type SparkApplication,
 } from "./jobs.js";
 import { findings, predict, type Prediction } from "./predictions.js";
 import { quotaCounted, startSimulation, type Simulation } from "./simulation.js";
@@ -279,36 +285,30 @@ describe("point 2: what the policy predicts is what the real controllers do", ()
     await deleteApplication(sim.cluster, ns, app.metadata.name);
   });
 
-  it("a job larger than its team's quota: job-fits-quota predicts a refusal; the operator's quota check and the ResourceQuota refuse it", async () => {
+  it("a job larger than its team's quota: job-fits-quota predicts a refusal; the operator admits it (its quota webhook is off) and the ResourceQuota refuses the executor over the quota", async () => {
     const team = "alpha";
     const model = seed.team(team);
     expect(findings(seed, "job-fits-quota", team)).toEqual([]);
     const small = await predict(({ teams }) => teams.get(team)!.setIn(["quota", "requests", "cpu"], "2"));
     expect(findings(small, "job-fits-quota", team), "policy: 3 CPU of job > 2 CPU of quota").toHaveLength(1);
-    const quotaObject = small.object("ResourceQuota", `${team}-quota`, model.namespace);
-    await apply([quotaObject]);
+    await apply([small.object("ResourceQuota", `${team}-quota`, model.namespace)]);
     await quotaCounted(sim.cluster, model.namespace);
 
-    // With webhook.resourceQuotaEnforcement (the platform's value) the operator's webhook refuses the app at submission.
-    const refused = await submit(sim.cluster, exampleApplication(team, "pyspark-pi-big"));
-    expect(refused.status).toBe(403);
-    expect(messageOf(refused.body)).toBe(
-      `admission webhook "validate-sparkoperator-k8s-io-v1beta2-sparkapplication.sparkoperator.k8s.io" denied the request: failed to validate resource quota "${model.namespace}/${team}-quota"`,
+    const app = exampleApplication(team, "pyspark-pi-big");
+    expect((await submit(sim.cluster, app)).status, "webhook.resourceQuotaEnforcement is off (Spark Operator 2.3.0 counts memory twice)").toBe(201);
+    const running = await waitForState(sim.cluster, app, ["RUNNING"]);
+    const driver = await waitForPod(sim.cluster, model.namespace, running.status?.driverInfo?.podName ?? `${app.metadata.name}-driver`, "bound and Running", isRunning);
+    // The driver's executors, created as its service account: Kubernetes refuses the one over the quota, with the quota's numbers.
+    const launch = await launchExecutors(sim.cluster.api, driver);
+    const fits = Math.floor(2000 / model.job.driverPod.cpu) - 1;
+    expect(launch.created).toHaveLength(fits);
+    expect(launch.refused).toHaveLength(model.job.executor.instances - fits);
+    expect(launch.refused[0].message).toBe(
+      `pods "${launch.refused[0].name}" is forbidden: exceeded quota: ${team}-quota, requested: requests.cpu=1, used: requests.cpu=2, limited: requests.cpu=2`,
     );
-
-    // The job's own pods (as they were admitted in point 1), created as the driver's service account: Kubernetes refuses the one over the quota.
-    const run = runs.get(team);
-    expect(run, "point 1 ran alpha's job").toBeDefined();
-    const pods = [run!.driver, ...run!.executors].map((p, i) => recreated(p, `${team}-quota-probe-${i}`));
-    const answers = [];
-    for (const pod of pods) answers.push(await sim.cluster.api.request("POST", `/api/v1/namespaces/${model.namespace}/pods`, pod, asDriver(model.namespace, model.serviceAccount)));
-    const fits = Math.floor(2000 / model.job.driverPod.cpu);
-    expect(answers.slice(0, fits).map((a) => a.status)).toEqual(Array(fits).fill(201));
-    expect(answers[fits].status).toBe(403);
-    expect(messageOf(answers[fits].body)).toBe(
-      `pods "${team}-quota-probe-${fits}" is forbidden: exceeded quota: ${team}-quota, requested: requests.cpu=1, used: requests.cpu=2, limited: requests.cpu=2`,
-    );
-    for (let i = 0; i < fits; i++) await sim.cluster.api.request("DELETE", `/api/v1/namespaces/${model.namespace}/pods/${team}-quota-probe-${i}?gracePeriodSeconds=0`);
+    expect(stateOf(await application(sim.cluster, model.namespace, app.metadata.name)), "the driver waits for the executor it cannot have").toBe("RUNNING");
+    await deleteApplication(sim.cluster, model.namespace, app.metadata.name);
+    await apply([seed.object("ResourceQuota", `${team}-quota`, model.namespace)]);
   });
 
   it("a pod-count quota below the job's pods: quota-pods-fit-job predicts a refusal; the ResourceQuota refuses the last executor", async () => {
@@ -365,6 +365,204 @@ describe("point 2: what the policy predicts is what the real controllers do", ()
   });
 });
 
+describe("the quota at its boundary: job-fits-quota is what Kubernetes' ResourceQuota does, and Spark Operator 2.3.0's quota webhook is not", () => {
+  // The platform turns webhook.resourceQuotaEnforcement off: the operator's check (internal/webhook/resourcequota.go
+  // at v2.3.0) adds getMemoryLimits(), which returns the memory requests, to the requests, and gives every type
+  // but Java the non-JVM overhead of 0.4 (https://github.com/kubeflow/spark-operator/pull/2866). These cases run
+  // the real webhook with it on (what the platform no longer deploys), and the real ResourceQuota without it.
+  const MiB = 1024 * 1024;
+  const quotaOn = (): ChartRelease => {
+    const release = structuredClone(sim.operator.release);
+    (release.values.webhook as { resourceQuotaEnforcement: { enable: boolean } }).resourceQuotaEnforcement.enable = true;
+    return release;
+  };
+  const dryRun = (app: SparkApplication) =>
+    sim.cluster.api.post(`/apis/sparkoperator.k8s.io/v1beta2/namespaces/${app.metadata.namespace}/sparkapplications?dryRun=All`, app);
+  const refusedBy230 = (ns: string, team: string) =>
+    `admission webhook "validate-sparkoperator-k8s-io-v1beta2-sparkapplication.sparkoperator.k8s.io" denied the request: failed to validate resource quota "${ns}/${team}-quota"`;
+  /** theta's example with a 2g driver and two 2g executors: 3 × (2048 + 384) = 7,296Mi. */
+  let bigTheta: Prediction;
+  const bigThetaApp = (): SparkApplication => exampleOf(bigTheta, "theta", "spark-pi-2g");
+
+  it("a Scala job of a 2g driver and two 2g executors on theta: 7,296Mi fit its 12Gi quota; the policy says so, and it runs to COMPLETED", async () => {
+    const team = "theta";
+    bigTheta = await predict(({ teams }) => {
+      teams.get(team)!.setIn(["exampleJob", "driver", "memory"], "2g");
+      teams.get(team)!.setIn(["exampleJob", "executor", "memory"], "2g");
+    });
+    const model = bigTheta.team(team);
+    expect(model.job.total.memory / MiB, "Spark's overhead for a JVM job: max(10 %, 384Mi) per pod").toBe(7296);
+    expect(model.quota.requests.memory / MiB).toBe(12 * 1024);
+    for (const code of ["job-fits-quota", "job-fits-queue", "quota-pods-fit-job"]) expect(findings(bigTheta, code, team), code).toEqual([]);
+
+    const before = await quota(model.namespace);
+    const run = await runToCompletion(sim.cluster, bigThetaApp(), {
+      onExecutors: async () => {
+        const used = (await quota(model.namespace)).used;
+        expect(mem(used["requests.memory"]) - mem(before.used["requests.memory"]), "the quota counts 7,296Mi").toBe(model.job.total.memory);
+      },
+    });
+    expect(stateOf(run.app)).toBe("COMPLETED");
+    expect(run.driverScheduledBy).toBe("volcano");
+    await deleteApplication(sim.cluster, model.namespace, run.app.metadata.name);
+  });
+
+  it("a driver larger than the quota: job-fits-quota predicts a refusal; Kubernetes refuses the driver pod and the operator reports the quota's message", async () => {
+    const team = "alpha";
+    const huge = await predict(({ teams }) => teams.get(team)!.setIn(["exampleJob", "driver", "memory"], "8g"));
+    const model = huge.team(team);
+    const [finding] = findings(huge, "job-fits-quota", team);
+    expect(finding?.path, "policy: the job's memory is over quota.requests.memory").toBe("/quota/requests/memory");
+    expect(model.job.driverPod.memory, "the driver alone is over the quota").toBeGreaterThan(model.quota.requests.memory);
+
+    await waitUntil("no pod of the last case left", async () => ((await quota(model.namespace)).used.pods === "0" ? true : undefined), { timeoutMs: 60_000 });
+    const app = exampleOf(huge, team, "pyspark-pi-huge");
+    expect((await submit(sim.cluster, app)).status).toBe(201);
+    // spark-submit's create of the driver pod is refused; the operator records its stderr as the error
+    // (SUBMISSION_FAILED, then FAILED, since restartPolicy is Never: internal/controller/sparkapplication/controller.go).
+    const failed = await waitForState(sim.cluster, app, ["SUBMISSION_FAILED", "FAILED"]);
+    const message = failed.status?.applicationState?.errorMessage ?? "";
+    expect(message).toMatch(/^failed to submit spark application: failed to run spark-submit: /);
+    // Spark 4.0 gives a PySpark driver the non-JVM overhead (0.4: 8192 + 3276 = 11468Mi); the model counts
+    // max(10 %, 384Mi) (9011.2Mi). Same verdict here, but see docs/job-flow.md, Findings.
+    expect(message).toContain(
+      `pods "${app.metadata.name}-driver" is forbidden: exceeded quota: ${team}-quota, requested: requests.memory=11468Mi, used: requests.memory=0, limited: requests.memory=8Gi`,
+    );
+    expect(await getPod(sim.cluster, model.namespace, `${app.metadata.name}-driver`)).toBeUndefined();
+    await deleteApplication(sim.cluster, model.namespace, app.metadata.name);
+  });
+
+  it("three seed jobs at once in alpha (CPU raised to 9): the ResourceQuota admits all nine pods (8,064Mi of 8Gi); 2.3.0's webhook refused the third, and the 2g theta job, as 10,752Mi and 17,203Mi", async () => {
+    const team = "alpha";
+    const wide = await predict(({ teams }) => {
+      teams.get(team)!.setIn(["quota", "requests", "cpu"], "9");
+      teams.get(team)!.setIn(["quota", "limits", "cpu"], "9");
+    });
+    const model = wide.team(team);
+    expect(findings(wide, "job-fits-quota", team)).toEqual([]);
+    expect(3 * model.job.total.memory, "three jobs' memory fits the quota").toBeLessThanOrEqual(model.quota.requests.memory);
+    await apply([wide.object("ResourceQuota", `${team}-quota`, model.namespace)]);
+    await waitUntil("no pod of the last case left", async () => ((await quota(model.namespace)).used.pods === "0" ? true : undefined), { timeoutMs: 60_000 });
+    await quotaCounted(sim.cluster, model.namespace);
+
+    // Two jobs running: their pods as point 1 admitted them, created as the driver's service account.
+    const run = runs.get(team);
+    expect(run, "point 1 ran alpha's job").toBeDefined();
+    const jobPods = (job: number) => [run!.driver, ...run!.executors].map((p, i) => recreated(p, `${team}-job${job}-pod${i}`));
+    const create = async (pods: Record<string, unknown>[]) => {
+      const answers = [];
+      for (const pod of pods) answers.push(await sim.cluster.api.request("POST", `/api/v1/namespaces/${model.namespace}/pods`, pod, asDriver(model.namespace, model.serviceAccount)));
+      return answers.map((a) => (a.status === 201 ? 201 : `${a.status}: ${messageOf(a.body)}`));
+    };
+    let quotaWebhookOn = false;
+    try {
+      expect(await create([...jobPods(1), ...jobPods(2)])).toEqual(Array(2 * model.job.pods).fill(201));
+      await waitUntil("the quota to count two jobs", async () => (mem((await quota(model.namespace)).used["requests.memory"]) === 2 * model.job.total.memory ? true : undefined), { timeoutMs: 60_000 });
+
+      // Spark Operator 2.3.0's quota webhook, on: 2 × 2688Mi for the third job on top of 5,376Mi used > 8Gi; 2 × 3 × 2867.2Mi for theta's.
+      await sim.operator.restartWebhook(quotaOn());
+      quotaWebhookOn = true;
+      const third = exampleApplication(team, "pyspark-pi-third");
+      const refused = await dryRun(third);
+      expect(refused.status).toBe(403);
+      expect(messageOf(refused.body)).toBe(refusedBy230(model.namespace, team));
+      const theta = await dryRun(bigThetaApp());
+      expect(theta.status, "the 2g theta job that ran to COMPLETED above").toBe(403);
+      expect(messageOf(theta.body)).toBe(refusedBy230("team-theta", "theta"));
+
+      // As the platform deploys it (off): both are admitted, and the third job's pods fit the ResourceQuota.
+      await sim.operator.restartWebhook(sim.operator.release);
+      quotaWebhookOn = false;
+      expect((await dryRun(third)).status).toBe(201);
+      expect((await dryRun(bigThetaApp())).status).toBe(201);
+      expect(await create(jobPods(3)), "Kubernetes admits the third job's pods").toEqual(Array(model.job.pods).fill(201));
+      const used = (await quota(model.namespace)).used;
+      expect(mem(used["requests.memory"]) / MiB).toBe((3 * model.job.total.memory) / MiB);
+    } finally {
+      if (quotaWebhookOn) await sim.operator.restartWebhook(sim.operator.release);
+      // The nine pods hold 9 CPU of the 10-CPU cluster: gone whatever happened, or later cases find no room.
+      for (const job of [1, 2, 3]) for (const pod of jobPods(job)) await sim.cluster.api.request("DELETE", `/api/v1/namespaces/${model.namespace}/pods/${(pod.metadata as { name: string }).name}?gracePeriodSeconds=0`);
+      await apply([seed.object("ResourceQuota", `${team}-quota`, model.namespace)]);
+    }
+  });
+});
+
+describe("plain pods in a Volcano team's namespace: Volcano's admission reads the queue annotation with the platform's grant", () => {
+  // vc-webhook-manager runs as the chart's admission ServiceAccount with the chart's RBAC (test/harness/volcano.ts),
+  // which cannot read Namespaces in 1.8.2 (https://github.com/volcano-sh/volcano/issues/4589); the platform's
+  // ClusterRole and binding volcano-admission-namespace-reader (generated/platform/queues/) grant it.
+  const grantFile = join(repoRoot, "generated/platform/queues/volcano-admission-namespace-reader.yaml");
+  const grant = () => parseAllDocuments(readFileSync(grantFile, "utf8")).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
+  const bindingPath = "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/volcano-admission-namespace-reader";
+  const debugPod = (ns: string, name: string) => ({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name, namespace: ns },
+    // What a team writes for a debug pod: the guardrails require schedulerName: volcano in a Volcano team's namespace.
+    spec: { schedulerName: "volcano", restartPolicy: "Never", containers: [{ name: "debug", image: "busybox:1.36", command: ["sleep", "60"] }] },
+  });
+  const podGroupOf = async (pod: Pod): Promise<PodGroup | undefined> => {
+    const { body } = await sim.cluster.api.get<{ items: (PodGroup & { metadata: { ownerReferences?: { uid: string }[] } })[] }>(`/apis/scheduling.volcano.sh/v1beta1/namespaces/${pod.metadata.namespace}/podgroups`);
+    const owner = pod.metadata.ownerReferences?.find((o) => o.controller)?.uid ?? pod.metadata.uid;
+    return body.items.find((g) => g.metadata.ownerReferences?.some((o) => o.uid === owner));
+  };
+
+  it("the platform runs Volcano's admission as the chart's ServiceAccount, whose chart RBAC cannot read Namespaces", async () => {
+    const account = sim.volcano.admissionServiceAccount;
+    expect(account).toEqual({ namespace: "volcano-system", name: "volcano-admission" });
+    expect(await canServiceAccount(sim.cluster, account, { verb: "get", resource: "namespaces", name: "team-delta" }), "with the platform's grant").toBe(true);
+  });
+
+  it("without the grant: a debug pod of delta's service account stays Pending, its PodGroup refused for the default queue", async () => {
+    expect((await sim.cluster.api.request("DELETE", bindingPath)).status).toBe(200);
+    await waitUntil("the admission ServiceAccount to lose read access to Namespaces", async () => (!(await canServiceAccount(sim.cluster, sim.volcano.admissionServiceAccount, { verb: "get", resource: "namespaces", name: "team-delta" })) ? true : undefined), { timeoutMs: 30_000 });
+    const created = await sim.cluster.api.request("POST", "/api/v1/namespaces/team-delta/pods", debugPod("team-delta", "debug-without-grant"), asDriver("team-delta", "delta-sa"));
+    expect(created.status, messageOf(created.body)).toBe(201);
+    const controller = sim.volcano.controllerManager;
+    const log = await waitUntil(
+      "vc-controller-manager to fail creating the pod's PodGroup",
+      async () => controller.logTail(200).split("\n").find((line) => line.includes("Failed to handle Pod <team-delta/debug-without-grant>")),
+      { timeoutMs: 60_000, intervalMs: 500, daemon: controller },
+    );
+    expect(log).toContain("namespace team-delta may only use Volcano queue delta");
+    const pod = (await getPod(sim.cluster, "team-delta", "debug-without-grant"))!;
+    expect(pod.spec.nodeName, "the pod stays unbound").toBeUndefined();
+    expect(await podGroupOf(pod)).toBeUndefined();
+    await sim.cluster.api.request("DELETE", "/api/v1/namespaces/team-delta/pods/debug-without-grant?gracePeriodSeconds=0");
+  });
+
+  it("with the grant: the same debug pod is scheduled by Volcano in delta's queue and runs to Succeeded", async () => {
+    await apply(grant());
+    const created = await sim.cluster.api.request("POST", "/api/v1/namespaces/team-delta/pods", debugPod("team-delta", "debug-with-grant"), asDriver("team-delta", "delta-sa"));
+    expect(created.status, messageOf(created.body)).toBe(201);
+    const pod = await waitForPod(sim.cluster, "team-delta", "debug-with-grant", "bound and Running", isRunning);
+    expect((await podGroupOf(pod))?.spec.queue, "the PodGroup took the namespace's queue annotation").toBe("delta");
+    expect(await scheduledBy(sim.cluster, pod)).toBe("volcano");
+    expect((await finishPod(sim.cluster.api, pod)).status?.phase).toBe("Succeeded");
+  });
+
+  it.each(["delta", "theta"])("a Job in team-%s: its pod is scheduled by Volcano in the team's queue, and the Job completes", async (team) => {
+    // The tenant Role has no batch/jobs, so a team's service account cannot create a Job; a team member would. Created here as admin.
+    const ns = `team-${team}`;
+    const job = { apiVersion: "batch/v1", kind: "Job", metadata: { name: "plain-job", namespace: ns }, spec: { backoffLimit: 0, template: { spec: debugPod(ns, "unused").spec } } };
+    expect((await sim.cluster.api.post(`/apis/batch/v1/namespaces/${ns}/jobs`, job)).status).toBe(201);
+    // KWOK's default stages end a Job's pod by themselves soon after it runs, so bound is what to wait for.
+    const pod = await waitUntil(`the Job's pod in ${ns} bound`, async () => {
+      const { body } = await sim.cluster.api.get<{ items: Pod[] }>(`/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent("job-name=plain-job")}`);
+      return body.items.find((p) => p.spec.nodeName);
+    }, { timeoutMs: 120_000, intervalMs: 500 });
+    expect(pod.spec.schedulerName).toBe("volcano");
+    expect((await podGroupOf(pod))?.spec.queue).toBe(team);
+    expect(await scheduledBy(sim.cluster, pod)).toBe("volcano");
+    const now = await getPod(sim.cluster, ns, pod.metadata.name);
+    if (now && isRunning(now)) await finishPod(sim.cluster.api, now);
+    await waitUntil(`Job ${ns}/plain-job to complete`, async () => {
+      const { body } = await sim.cluster.api.get<{ status?: { conditions?: { type: string; status: string }[] } }>(`/apis/batch/v1/namespaces/${ns}/jobs/plain-job`);
+      return body.status?.conditions?.some((c) => c.type === "Complete" && c.status === "True") ? true : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 500 });
+  });
+});
+
 describe("point 3: guardrails for the webhook bypass", () => {
   it("validation refuses a platform with Volcano teams and the Spark Operator webhook off, saying why", async () => {
     const off = await predict(({ platform }) => platform.setIn(["components", "sparkOperator", "values", "webhook", "enable"], false));
@@ -402,6 +600,14 @@ describe("point 3: guardrails for the webhook bypass", () => {
     await deleteApplication(sim.cluster, "team-theta", loud.metadata.name);
   });
 });
+
+/** The example SparkApplication a variant of the seed generates for a team, under another name. */
+function exampleOf(prediction: Prediction, team: string, name: string): SparkApplication {
+  const app = structuredClone(prediction.objects.find((o) => o.kind === "SparkApplication" && o.metadata.namespace === `team-${team}`)) as unknown as SparkApplication | undefined;
+  if (!app) throw new Error(`the variant generates no example for ${team}`);
+  app.metadata.name = name;
+  return app;
+}
 
 const asDriver = (ns: string, account: string) => ({
   "Impersonate-User": `system:serviceaccount:${ns}:${account}`,

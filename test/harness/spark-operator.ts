@@ -20,6 +20,11 @@ export interface SparkOperator {
   /** Absent when the values turn the webhook off. */
   webhook?: Daemon;
   webhookName: string;
+  /**
+   * Stops the webhook and starts it again with another release's values (e.g.
+   * quota enforcement on), on the same port and configurations; `webhook` is the new one.
+   */
+  restartWebhook(release: ChartRelease): Promise<Daemon>;
 }
 
 export interface SparkOperatorOptions {
@@ -110,15 +115,13 @@ export async function startSparkOperator(cluster: Cluster, options: SparkOperato
   const env = { ...process.env, KUBECONFIG: cluster.kubeconfig };
 
   let webhook: Daemon | undefined;
-  if (requireValue(release, "webhook.enable", isBoolean)) {
-    // The chart listens on webhook.port; here a free port, put into the webhook configurations (see webhook-service.ts).
-    const port = await freePort();
-    requireValue(release, "webhook.port", isNumber);
-    await loopbackWebhookService(cluster, { name: `${name}-svc`, namespace: ns, port });
-    await cluster.kubectl(["apply", "--server-side", "-f", "-"], { input: sparkOperatorWebhookConfigurations(release, port).map((o) => JSON.stringify(o)).join("\n") });
+  // The chart listens on webhook.port; here a free port, put into the webhook configurations (see webhook-service.ts).
+  const port = await freePort();
+  let starts = 0;
+  const startWebhook = async (release: ChartRelease): Promise<Daemon> => {
     const probe = await freePort();
-    webhook = cluster.spawn(
-      "spark-operator-webhook",
+    const webhook = cluster.spawn(
+      starts++ === 0 ? "spark-operator-webhook" : `spark-operator-webhook-${starts}`,
       binary,
       [
         "webhook",
@@ -152,6 +155,13 @@ export async function startSparkOperator(cluster: Cluster, options: SparkOperato
       },
       { timeoutMs: 60_000, intervalMs: 500, daemon },
     );
+    return daemon;
+  };
+  if (requireValue(release, "webhook.enable", isBoolean)) {
+    requireValue(release, "webhook.port", isNumber);
+    await loopbackWebhookService(cluster, { name: `${name}-svc`, namespace: ns, port });
+    await cluster.kubectl(["apply", "--server-side", "-f", "-"], { input: sparkOperatorWebhookConfigurations(release, port).map((o) => JSON.stringify(o)).join("\n") });
+    webhook = await startWebhook(release);
   }
 
   const [apiHost, apiPort] = new URL(cluster.server).host.split(":");
@@ -196,5 +206,13 @@ export async function startSparkOperator(cluster: Cluster, options: SparkOperato
     },
   );
   await waitUntil("spark-operator controller /readyz", () => healthy(`http://127.0.0.1:${probe}/readyz`), { timeoutMs: 120_000, intervalMs: 500, daemon: controller });
-  return { release, jobNamespaces, controller, webhook, webhookName: name };
+  const operator: SparkOperator = {
+    release, jobNamespaces, controller, webhook, webhookName: name,
+    restartWebhook: async (other) => {
+      await operator.webhook?.stop();
+      operator.webhook = await startWebhook(other);
+      return operator.webhook;
+    },
+  };
+  return operator;
 }

@@ -1,11 +1,13 @@
 // Volcano as its Helm chart deploys it (release `volcano` in volcano-system),
 // with the values the platform sets: the admission webhook-manager (the API
-// server really calls it), the controller-manager, and the scheduler with the
+// server really calls it; it runs as the chart's admission ServiceAccount, with
+// the chart's RBAC), the controller-manager, and the scheduler with the
 // chart's default volcano-scheduler.conf. The processes run on loopback; the
 // chart's objects that matter to the API server are created here by hand in
 // the chart's shape (the admission Service and the webhook configurations).
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
+import { chartRbac, serviceAccountKubeconfig } from "./chart-rbac.js";
 import type { Cluster } from "./cluster.js";
 import { buildComponentBinary, VOLCANO } from "./components.js";
 import { healthy } from "./health.js";
@@ -20,6 +22,8 @@ export interface Volcano {
   release: ChartRelease;
   /** The admission paths the chart enables (custom.enabled_admissions). */
   admissions: string[];
+  /** The chart's ServiceAccount the webhook-manager runs as. */
+  admissionServiceAccount: { namespace: string; name: string };
   schedulerConf: string;
   webhookManager: Daemon;
   controllerManager: Daemon;
@@ -117,9 +121,16 @@ export async function startVolcano(cluster: Cluster): Promise<Volcano> {
     input: volcanoWebhookConfigurations(release, admissions, port).map((o) => JSON.stringify(o)).join("\n"),
   });
 
+  // The chart's admission ServiceAccount, ClusterRole and binding (templates/admission.yaml at the release's
+  // tag), and the webhook-manager with that ServiceAccount's token: every call it makes is allowed or refused by
+  // the chart's RBAC and the platform's grants (applied with the queues, as Argo CD's wave 1 does), not by admin.
+  const admissionServiceAccount = { namespace: release.namespace, name: `${release.releaseName}-admission` };
+  await cluster.kubectl(["apply", "--server-side", "-f", "-"], { input: chartRbac(release, "admission.yaml").map((o) => JSON.stringify(o)).join("\n") });
+  const admissionKubeconfig = await serviceAccountKubeconfig(cluster, admissionServiceAccount);
+
   const admissionHealth = await freePort();
   const webhookManager = cluster.spawn("vc-webhook-manager", webhookManagerBin, [
-    `--kubeconfig=${cluster.kubeconfig}`,
+    `--kubeconfig=${admissionKubeconfig}`,
     `--enabled-admission=${admissions.join(",")}`,
     `--tls-cert-file=${certs.certFile}`,
     `--tls-private-key-file=${certs.keyFile}`,
@@ -183,7 +194,7 @@ export async function startVolcano(cluster: Cluster): Promise<Volcano> {
     async () => ((await cluster.api.get("/apis/scheduling.volcano.sh/v1beta1/queues/default")).status === 200 ? true : undefined),
     { timeoutMs: 90_000, intervalMs: 500, daemon: scheduler },
   );
-  return { release, admissions, schedulerConf, webhookManager, controllerManager, scheduler, startScheduler };
+  return { release, admissions, admissionServiceAccount, schedulerConf, webhookManager, controllerManager, scheduler, startScheduler };
 }
 
 /** True once something completes a TLS handshake on 127.0.0.1:port. */
