@@ -82,8 +82,8 @@ describe("host requirements follow platform.yaml", () => {
       }),
     );
     expect(req.memory.advertised).toBe((4 + 6 + 6) * GiB);
-    // alpha's two executors take (1024 + 384) MiB each instead of (512 + 384) MiB.
-    expect(req.memory.examples).toBe((4 * 3 * 896 + 2 * 512) * MiB);
+    // alpha's two PySpark executors take 1024 + floor(0.4 × 1024) = 1433 MiB each instead of 512 + 384 = 896 MiB.
+    expect(req.memory.examples).toBe((4 * 3 * 896 + 2 * (1433 - 896)) * MiB);
     expect(req.memory.platform + req.memory.examples).toBeGreaterThan(req.memory.advertised);
     expect(req.memory.minimum).toBe(req.memory.advertised);
   });

@@ -116,17 +116,29 @@ function queueModel(name: string, file: string, pointer: string, spec: QueueMode
   };
 }
 
-/** Spark adds max(10 %, 384 MiB) of memory overhead to each pod (spark.{driver,executor}.memoryOverhead). */
-export function sparkPodMemory(jvmMemory: string): number {
-  const heap = sparkMemoryBytes(jvmMemory);
-  return heap + Math.max(Math.ceil(heap * 0.1), 384 * 2 ** 20);
+const MiB = 2 ** 20;
+
+/**
+ * A Spark pod's memory request, as Spark on Kubernetes writes it: the heap in
+ * whole MiB plus max(factor × heap, 384 MiB) of overhead, the factor 0.1 for
+ * JVM jobs and 0.4 for non-JVM ones (PySpark), which the driver passes on to
+ * its executors (spark.kubernetes.memoryOverheadFactor,
+ * https://spark.apache.org/docs/4.0.0/running-on-kubernetes.html#spark-properties;
+ * BasicDriverFeatureStep and BasicExecutorFeatureStep at
+ * https://github.com/apache/spark/tree/v4.0.0/resource-managers/kubernetes/core/src/main/scala/org/apache/spark/deploy/k8s/features).
+ * Both terms are truncated to whole MiB, as Spark's byteStringAs and toInt do.
+ */
+export function sparkPodMemory(jvmMemory: string, language: Team["exampleJob"]["language"]): number {
+  const heapMiB = Math.floor(sparkMemoryBytes(jvmMemory) / MiB);
+  const factor = language === "pyspark" ? 0.4 : 0.1;
+  return (heapMiB + Math.max(Math.floor(factor * heapMiB), 384)) * MiB;
 }
 
 export function jobShape(job: Team["exampleJob"]): SparkJobShape {
   const driver = { cores: job.driver?.cores ?? 1, memory: job.driver?.memory ?? "512m" };
   const executor = { cores: job.executor?.cores ?? 1, memory: job.executor?.memory ?? "512m", instances: job.executor?.instances ?? 2 };
-  const driverPod = { cpu: driver.cores * 1000, memory: sparkPodMemory(driver.memory) };
-  const executorPod = { cpu: executor.cores * 1000, memory: sparkPodMemory(executor.memory) };
+  const driverPod = { cpu: driver.cores * 1000, memory: sparkPodMemory(driver.memory, job.language) };
+  const executorPod = { cpu: executor.cores * 1000, memory: sparkPodMemory(executor.memory, job.language) };
   return {
     language: job.language, driver, executor, driverPod, executorPod,
     pods: 1 + executor.instances,

@@ -423,10 +423,10 @@ describe("the quota at its boundary: job-fits-quota is what Kubernetes' Resource
     const failed = await waitForState(sim.cluster, app, ["SUBMISSION_FAILED", "FAILED"]);
     const message = failed.status?.applicationState?.errorMessage ?? "";
     expect(message).toMatch(/^failed to submit spark application: failed to run spark-submit: /);
-    // Spark 4.0 gives a PySpark driver the non-JVM overhead (0.4: 8192 + 3276 = 11468Mi); the model counts
-    // max(10 %, 384Mi) (9011.2Mi). Same verdict here, but see docs/job-flow.md, Findings.
+    // Spark 4.0 gives a PySpark driver the non-JVM overhead: 8192 + floor(0.4 × 8192) = 11468Mi, the model's number.
+    expect(model.job.driverPod.memory / 2 ** 20).toBe(8192 + 3276);
     expect(message).toContain(
-      `pods "${app.metadata.name}-driver" is forbidden: exceeded quota: ${team}-quota, requested: requests.memory=11468Mi, used: requests.memory=0, limited: requests.memory=8Gi`,
+      `pods "${app.metadata.name}-driver" is forbidden: exceeded quota: ${team}-quota, requested: requests.memory=${model.job.driverPod.memory / 2 ** 20}Mi, used: requests.memory=0, limited: requests.memory=8Gi`,
     );
     expect(await getPod(sim.cluster, model.namespace, `${app.metadata.name}-driver`)).toBeUndefined();
     await deleteApplication(sim.cluster, model.namespace, app.metadata.name);
