@@ -426,8 +426,12 @@ async function main(argv) {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  main(process.argv.slice(2)).then(
+/**
+ * Runs a script's main and exits with its code; a LocalRepoError or an unknown
+ * option ends with the message and its fixes, never a stack trace.
+ */
+export function exitWith(running) {
+  running.then(
     (code) => process.exit(code),
     (error) => {
       if (!(error instanceof LocalRepoError) && error?.code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw error;
@@ -437,3 +441,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
     },
   );
 }
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) exitWith(main(process.argv.slice(2)));

@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { git, LocalRepoError } from "./local-repo.mjs";
+import { exitWith, git, LocalRepoError } from "./local-repo.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** What Argo CD reads from the repository (and what the bootstrap applies from this checkout). */
@@ -126,12 +126,4 @@ async function main() {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    if (!(error instanceof LocalRepoError) && error?.code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw error;
-    process.stderr.write(`✗ ${error.message}\n`);
-    for (const fix of error.fixes ?? []) process.stderr.write(`    fix: ${fix}\n`);
-    process.exit(error.usage || error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? 2 : 1);
-  },
-);
+exitWith(main());
