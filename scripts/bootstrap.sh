@@ -171,8 +171,12 @@ case $OUTPUT_STATE in
     problem "generated/ and argocd/ are not built yet in $PLATFORM_ROOT." "npm run build"
     exit 1 ;;
   *)
-    problem "generated/ and argocd/ are not what platform.yaml and teams/ build (${#OUTPUT_FILES[@]} file(s), first: ${OUTPUT_FILES[0]})." \
-      "npm run build, then commit and push: Argo CD syncs from the repository, not from this checkout"
+    if [ "$LOCAL_MODE" = 1 ]; then
+      publish_fix="npm run build, then commit it: local mode serves the last commit (or run with --working-tree to serve uncommitted changes); nothing needs pushing"
+    else
+      publish_fix="npm run build, then commit and push: Argo CD syncs from the repository, not from this checkout"
+    fi
+    problem "generated/ and argocd/ are not what platform.yaml and teams/ build (${#OUTPUT_FILES[@]} file(s), first: ${OUTPUT_FILES[0]})." "$publish_fix"
     exit 1 ;;
 esac
 

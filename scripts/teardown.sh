@@ -76,15 +76,19 @@ if [ "$DRY_RUN" = 1 ]; then
   exit 0
 fi
 
+# Without k3d or Docker no cluster can be reached, so nothing needs the daemon
+# any more: it is stopped even when the cluster cannot be deleted from here.
 if ! have k3d; then
   problem "k3d is not installed, so there is no k3d cluster to delete from here." \
     "brew install k3d   or   curl -s https://raw.githubusercontent.com/k3d-io/k3d/main/install.sh | bash"
+  stop_local_repository
   exit 1
 fi
 # stdout only: k3d logs warnings on stderr, which would spoil the JSON.
 if ! out=$(k3d cluster list -o json 2>/dev/null); then
   problem "k3d could not list clusters: $(k3d cluster list -o json 2>&1 >/dev/null | tail -n 1)" \
     "start Docker Desktop, or on Linux: sudo systemctl start docker"
+  stop_local_repository
   exit 1
 fi
 eval "$(printf '%s' "$out" | node "$STATUS_HELPER" k3d-cluster "$CLUSTER_NAME" 0 0)"

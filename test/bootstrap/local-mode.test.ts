@@ -170,6 +170,16 @@ describe("local mode: the default while gitops.repoURL is the placeholder", () =
     expect(git(local.root, "status", "--porcelain")).toBe("?? DRAFT.md");
   });
 
+  it("generated/ older than platform.yaml: refused with local mode's fix (commit; nothing to push)", async () => {
+    const stale = await makeFixture(join(sandbox.base, "stale-local"), { repoURL: PLACEHOLDER_REPO_URL, git: true });
+    const file = join(stale.root, "platform.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("targetRevision: main", "targetRevision: release"));
+    const r = await runLocal(["--dry-run"], stale);
+    expect(r.exitCode, dump(r)).toBe(1);
+    expect(r.stderr).toContain("fix: npm run build, then commit it: local mode serves the last commit (or run with --working-tree to serve uncommitted changes); nothing needs pushing");
+    expect(r.calls).toEqual([]);
+  });
+
   it("teardown stops that daemon and removes its state, and nothing else", async () => {
     const pid = daemonPid(local);
     const other = join(stateHome, "spark-platform/local-git/someone-elses");
@@ -184,6 +194,19 @@ describe("local mode: the default while gitops.repoURL is the placeholder", () =
     expect(existsSync(join(other, "keep"))).toBe(true);
     // The k3d calls are unchanged: only the cluster platform.yaml names.
     expect(r.calls.map(line)).toEqual(["k3d cluster list -o json"]);
+  });
+
+  it("with Docker down, teardown cannot delete the cluster but still stops the daemon, which nothing can reach any more", async () => {
+    const again = await runLocal(["--local-port", String(port)]);
+    expect(again.exitCode, dump(again)).toBe(0);
+    const pid = daemonPid(local);
+    expect(alive(pid)).toBe(true);
+    const r = await sandbox.run("teardown.sh", ["--yes"], { fixture: local, scenario: { clusters: [], dockerDaemon: "down" }, env: { XDG_STATE_HOME: stateHome } });
+    expect(r.exitCode, dump(r)).toBe(1);
+    expect(r.stderr).toContain("k3d could not list clusters");
+    expect(r.stdout).toContain(`✓ local git daemon stopped (pid ${pid})`);
+    expect(alive(pid)).toBe(false);
+    expect(existsSync(stateDir(local))).toBe(false);
   });
 });
 
