@@ -230,7 +230,9 @@ export async function startArgoCd(cluster: Cluster, options: ArgoCdOptions): Pro
     },
     refresh: async (names, mode = "normal") => {
       for (const name of names) {
-        await cluster.kubectl(["-n", ARGOCD_NAMESPACE, "annotate", "--overwrite", `application.argoproj.io/${name}`, `argocd.argoproj.io/refresh=${mode}`]);
+        // An Application pruned meanwhile (the root, refreshed first, removed it) has nothing left to refresh.
+        const result = await cluster.kubectl(["-n", ARGOCD_NAMESPACE, "annotate", "--overwrite", `application.argoproj.io/${name}`, `argocd.argoproj.io/refresh=${mode}`], { reject: false });
+        if (result.exitCode !== 0 && !/\(NotFound\)/.test(result.stderr)) throw new Error(`refreshing Application ${name} failed (exit ${result.exitCode}): ${result.stderr}`);
       }
     },
   };
