@@ -4,6 +4,7 @@
 // gen-admission-secret.sh makes them in a cluster. Made with openssl (Node's
 // crypto can make keys but cannot sign X.509 certificates).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { join } from "node:path";
 import { run } from "./process.js";
 
@@ -46,7 +47,8 @@ export async function makeServingCertificate(dir: string, dnsNames: readonly str
       "basicConstraints=CA:FALSE",
       "keyUsage=digitalSignature,keyEncipherment",
       "extendedKeyUsage=serverAuth",
-      `subjectAltName=${dnsNames.map((name) => `DNS:${name}`).join(",")}`,
+      // An address (a server on 127.0.0.1) is verified against an IP entry, never a DNS one.
+      `subjectAltName=${dnsNames.map((name) => (isIP(name) ? `IP:${name}` : `DNS:${name}`)).join(",")}`,
       "",
     ].join("\n"),
   );
