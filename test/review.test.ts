@@ -244,7 +244,7 @@ describe("RBAC", () => {
     const role = result.changes.find((c) => c.kind === "Role" && c.team === "alpha")!;
     expect(role.fields).toEqual([
       { path: "metadata.labels[\"spark-platform.io/scheduler\"]", before: "default", after: "volcano" },
-      { path: "rules[4]", after: { apiGroups: ["scheduling.volcano.sh"], resources: ["podgroups"], verbs: ["get", "list", "watch"] } },
+      { path: "rules[6]", after: { apiGroups: ["scheduling.volcano.sh"], resources: ["podgroups"], verbs: ["get", "list", "watch"] } },
     ]);
   });
 
@@ -273,7 +273,7 @@ describe("RBAC", () => {
     expect(result.diagnostics.find((d) => d.code === "rbac-least-privilege")!.message).toBe("tenant `alpha`: Role alpha-spark-driver grants write access to secrets");
     expect(result.changes).toEqual([expect.objectContaining({
       change: "changed", kind: "Role", name: "alpha-spark-driver",
-      fields: [{ path: "rules[4]", after: { apiGroups: [""], resources: ["secrets"], verbs: ["get", "create", "update"] } }],
+      fields: [{ path: "rules[6]", after: { apiGroups: [""], resources: ["secrets"], verbs: ["get", "create", "update"] } }],
     })]);
   });
 });

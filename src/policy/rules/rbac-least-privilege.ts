@@ -75,7 +75,8 @@ function* violations(synthesis: Synthesis, team: TeamModel): Generator<string> {
 
 /**
  * A tenant's service account runs Spark drivers, which create executors,
- * services and config maps in the team's namespace, and nothing more. No
+ * services and config maps in the team's namespace, and plain Jobs, whose
+ * pods meet the same admission as a bare pod there; nothing more. No
  * team file can widen this (the schema has no RBAC), so a finding here means
  * the compiler changed: review the generated objects.
  */

@@ -65,6 +65,15 @@ export function tenantBase(model: PlatformModel): BaseFile[] {
           rules: [
             { apiGroups: [""], resources: ["pods", "services", "configmaps", "persistentvolumeclaims"], verbs: CRUD },
             { apiGroups: [""], resources: ["pods/log", "events"], verbs: READ },
+            // Plain batch Jobs (a load test, a data copy, a debug run). The job
+            // controller creates their pods in this namespace, where the quota,
+            // LimitRange, Pod Security and the pod guardrails hold them exactly
+            // as they hold a bare pod, which the team may already create: no
+            // new power. CronJobs are left out: nothing the platform documents
+            // needs them, and recurring Spark work has ScheduledSparkApplications,
+            // which keep the Spark guardrails (queue, service account).
+            { apiGroups: ["batch"], resources: ["jobs"], verbs: CRUD },
+            { apiGroups: ["batch"], resources: ["jobs/status"], verbs: READ },
             // What each component lets the teams use of it (its descriptor's `tenants.rbac`).
             ...components.flatMap((c) => structuredClone(c.descriptor.tenants.rbac ?? [])),
           ],
