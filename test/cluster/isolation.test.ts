@@ -106,6 +106,14 @@ describe("tenant isolation on a real API server", () => {
     }
   });
 
+  it("lets each team's service account run batch Jobs in its own namespace (their pods meet the same admission as bare pods), but no CronJobs", () => {
+    for (const tenant of tenants) {
+      const own = findings.get(tenant.team)!.ownNamespace;
+      expect(own, tenant.team).toEqual(expect.arrayContaining(["create batch/jobs", "delete batch/jobs", "get batch/jobs/status"]));
+      expect(own.filter((permission) => permission.includes("batch/cronjobs")), tenant.team).toEqual([]);
+    }
+  });
+
   it("grants nothing cluster-wide beyond reading a Volcano team's own queue", () => {
     for (const tenant of tenants) {
       const queueRead = tenant.queue ? ["get", "list", "watch"].map((verb) => `${verb} scheduling.volcano.sh/queues[${tenant.queue}]`) : [];
