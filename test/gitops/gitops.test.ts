@@ -1,8 +1,9 @@
 // A real Argo CD syncs this repository into a real API server,
 // offline. The suite applies what scripts/bootstrap.sh applies (the argocd/
 // layer, then the root Application) and proves, on the seed's platform:
-// 1. every git-sourced Application is Synced and Healthy; the Helm-sourced ones
-//    show Argo CD's own condition and nothing else fails;
+// 1. every Application is Synced and Healthy: the git-sourced ones, and the
+//    Helm-sourced ones rendering the real charts from a chart repository on
+//    loopback, their controllers running with the charts' args and RBAC;
 // 2. sync waves: each wave's objects exist before a later wave's are created;
 // 3. a tenant's AppProject refuses, even from this repository, another team's namespace,
 //    cluster-scoped kinds (the reported cluster-admin breakout) and kinds its overlay does not render;
@@ -16,6 +17,9 @@ import type { Application } from "../harness/argocd.js";
 import { describeRef, readCreationOrder, type ObjectRef } from "../harness/etcd-revisions.js";
 import { WorkTree } from "../harness/git-server.js";
 import { waitUntil } from "../harness/process.js";
+import { tenantTeams } from "../harness/platform-manifests.js";
+import { asServiceAccount, messageOf, type Pod } from "../harness/spark-driver.js";
+import { deleteApplication, exampleApplication, runToCompletion, scheduledBy, stateOf, type PodGroup } from "../flow/jobs.js";
 import {
   ARGOCD_NAMESPACE,
   BRANCH,
@@ -128,27 +132,67 @@ describe("Argo CD syncs the seed's platform from git (bootstrap: argocd/ layer, 
     }
   });
 
-  it("the Helm-sourced Applications show the condition Argo CD reports without a chart repository, and nothing else fails", async () => {
+  it("the Helm Applications install the real charts from the loopback chart repository: Synced and Healthy, and their controllers run as the charts deploy them", async () => {
     const helm = helmApplications(seed);
     expect(helm.sort()).toEqual(["spark-operator", "volcano"]);
+    const deployments: string[] = [];
     for (const name of helm) {
-      const app = await waitForApplication(platform, name, "to report a ComparisonError", (a) => (a.status?.conditions ?? []).some((c) => c.type === "ComparisonError"), SYNC_TIMEOUT_MS);
+      const app = await waitForApplication(platform, name, "to be Synced and Healthy", isSyncedAndHealthy, SYNC_TIMEOUT_MS);
       const source = app.spec.source!;
-      const conditions = app.status?.conditions ?? [];
-      process.stdout.write(`[gitops] ${name} (chart ${source.chart} ${source.targetRevision} from ${source.repoURL}): ${summarize(app)}\n`);
-      expect(conditions.map((c) => c.type)).toEqual(["ComparisonError"]);
-      // Argo CD's repo server runs `helm pull`, and Helm's own words say why it failed.
-      expect(conditions[0].message).toContain(`helm pull`);
-      expect(conditions[0].message).toContain(`looks like "${source.repoURL}" is not a valid chart repository or cannot be reached`);
-      expect(app.status?.sync?.status).toBe("Unknown");
-      // Nothing was installed by it.
-      expect(app.status?.resources ?? []).toEqual([]);
+      expect(source.repoURL, `${name} fetches its chart from the loopback repository`).toBe(platform.charts.url);
+      expect(app.status?.conditions ?? [], `${name} has no conditions`).toEqual([]);
+      const resources = app.status?.resources ?? [];
+      report(`bootstrap: ${name} (chart ${source.chart} ${source.targetRevision}) Synced and Healthy with ${resources.length} objects`);
+      for (const resource of resources) {
+        expect(resource.status, `${name}: ${resource.kind}/${resource.name}`).toBe("Synced");
+        expect(await exists({ group: resource.group, kind: resource.kind, namespace: resource.namespace, name: resource.name }), `${name}: ${resource.kind}/${resource.name} stored`).toBe(true);
+      }
+      // The chart's Deployments are Available: KWOK runs their pods; the harness runs their programs.
+      for (const resource of resources.filter((r) => r.kind === "Deployment")) {
+        const deployment = await objectJson<{ status?: { conditions?: { type: string; status: string }[] } }>("deployment", resource.name, resource.namespace);
+        expect(deployment?.status?.conditions?.find((c) => c.type === "Available")?.status, `${name}: Deployment ${resource.name} Available`).toBe("True");
+        deployments.push(`${resource.namespace}/${resource.name}`);
+      }
+      // The charts install their own CRDs.
+      const crds = resources.filter((r) => r.kind === "CustomResourceDefinition").map((r) => r.name);
+      expect(crds, `${name} installs CRDs`).toContain(name === "volcano" ? "queues.scheduling.volcano.sh" : "sparkapplications.sparkoperator.k8s.io");
+      // Every webhook configuration the chart installs carries the CA its webhook patched in at start.
+      for (const resource of resources.filter((r) => r.kind.endsWith("WebhookConfiguration"))) {
+        const configuration = await objectJson<{ webhooks?: { name: string; clientConfig: { caBundle?: string } }[] }>(resource.kind.toLowerCase(), resource.name);
+        for (const webhook of configuration?.webhooks ?? []) expect(webhook.clientConfig.caBundle, `${resource.kind}/${resource.name}: ${webhook.name} caBundle`).toBeTruthy();
+      }
     }
-    // Nothing else fails: every other Application is Synced and Healthy with no condition.
-    for (const app of await platform.argocd.applications()) {
-      if (helm.includes(app.metadata.name)) continue;
-      expect(isSyncedAndHealthy(app) && (app.status?.conditions ?? []).length === 0, `${app.metadata.name}: ${summarize(app)}`).toBe(true);
+    // Argo CD's repo server fetched both archives from the repository.
+    for (const chart of platform.charts.charts) expect(platform.charts.requests, `${chart.chart} ${chart.version} fetched`).toContain(`GET ${new URL(chart.archive).pathname} 200`);
+
+    // Volcano's admission-init Job completed (its script's work, the certificate Secret, done by the harness).
+    const init = await objectJson<{ status?: { succeeded?: number } }>("job", "volcano-admission-init", "volcano-system");
+    expect(init?.status?.succeeded).toBe(1);
+    expect(platform.workloads.jobsDone()).toEqual(["volcano-system/volcano-admission-init"]);
+
+    // One process per Deployment, started with the container's own args and the pod's ServiceAccount.
+    const workloads = await platform.workloads.running(deployments, SYNC_TIMEOUT_MS);
+    for (const workload of workloads) {
+      const deployment = await objectJson<{ spec: { template: { spec: { serviceAccountName?: string; containers: { args?: string[] }[] } } } }>("deployment", workload.deployment, workload.namespace);
+      const pod = deployment!.spec.template.spec;
+      expect(workload.serviceAccount, `${workload.deployment} runs as its pod's ServiceAccount`).toBe(pod.serviceAccountName);
+      expect(workload.args, `${workload.deployment} runs with its container's args`).toEqual(pod.containers[0].args ?? []);
+      expect(workload.daemon.running, `${workload.deployment} runs`).toBe(true);
+      report(`chart process ${workload.namespace}/${workload.deployment} (${workload.image}) as ServiceAccount ${workload.serviceAccount}: ${workload.processArgs.join(" ")}`);
     }
+    expect(workloads.map((w) => w.deployment).sort()).toEqual(["spark-operator-controller", "spark-operator-webhook", "volcano-admission", "volcano-controllers", "volcano-scheduler"]);
+
+    // What those processes did with only the charts' RBAC (and the platform's grants): vc-scheduler created
+    // the default queue, vc-controller-manager opened every queue, through the queue webhooks vc-webhook-manager serves.
+    const queues = await waitUntil(
+      "every Volcano Queue to be Open",
+      async () => {
+        const { body } = await platform.cluster.api.get<{ items: { metadata: { name: string }; status?: { state?: string } }[] }>("/apis/scheduling.volcano.sh/v1beta1/queues");
+        return body.items.length > 1 && body.items.every((q) => q.status?.state === "Open") ? body.items.map((q) => q.metadata.name) : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 1_000 },
+    );
+    expect(queues).toContain("default");
   });
 
   it("sync waves: every object of a wave exists before any object of a later wave is created; no Queue precedes its CRD", async () => {
@@ -163,6 +207,15 @@ describe("Argo CD syncs the seed's platform from git (bootstrap: argocd/ layer, 
       }
       byWave.set(waveOf(object), [...(byWave.get(waveOf(object)) ?? []), ...refs]);
     }
+    // One object a controller creates before its wave, which Argo CD then adopts: vc-scheduler creates the
+    // `default` Queue when it starts (wave 0), volcano-queues takes it over in wave 1, as on a user's cluster.
+    const defaultQueue = (ref: ObjectRef): boolean => ref.kind === "Queue" && ref.name === "default";
+    // Its fields: created by vc-scheduler (whose client sends Go's default user agent, so its field manager is
+    // Go-http-client), then applied by Argo CD; status updates go to the status subresource.
+    const { body: queue } = await platform.cluster.api.get<{ metadata: { managedFields?: { manager: string; operation: string; subresource?: string }[] } }>("/apis/scheduling.volcano.sh/v1beta1/queues/default");
+    const writers = (queue.metadata.managedFields ?? []).filter((f) => !f.subresource).map((f) => `${f.manager} ${f.operation}`);
+    expect(writers.sort(), "the default Queue: written by vc-scheduler, then applied by Argo CD").toEqual(["Go-http-client Update", "argocd-controller Apply"]);
+    for (const [wave, refs] of byWave) byWave.set(wave, refs.filter((ref) => !defaultQueue(ref)));
     const waves = [...byWave.keys()].sort((a, b) => a - b);
     const lines: string[] = [];
     for (const [i, wave] of waves.entries()) {
@@ -187,6 +240,63 @@ describe("Argo CD syncs the seed's platform from git (bootstrap: argocd/ layer, 
     const custom = [...byWave.values()].flat().filter((ref) => crdOf(ref));
     expect(custom.some((ref) => ref.kind === "Queue")).toBe(true);
     for (const ref of custom) expect(order.revisionOf(ref), `${describeRef(ref)} before its CRD`).toBeGreaterThan(order.revisionOf(crdOf(ref)!));
+  });
+});
+
+describe("jobs through the platform as Argo CD deployed it (the charts' controllers, with the charts' RBAC)", () => {
+  const teams = tenantTeams();
+  const volcanoTeams = teams.filter((team) => exampleApplication(team).spec.batchScheduler === "volcano");
+
+  it.each(teams)("team %s: its example SparkApplication reaches COMPLETED, placed by the team's scheduler in its queue", async (team) => {
+    const app = exampleApplication(team);
+    const queue = app.spec.batchSchedulerOptions?.queue;
+    const volcano = app.spec.batchScheduler === "volcano";
+    const run = await runToCompletion(platform.cluster, app);
+    const scheduler = volcano ? "volcano" : "default-scheduler";
+    expect(run.driverScheduledBy).toBe(scheduler);
+    expect(run.executorsScheduledBy).toEqual(run.executors.map(() => scheduler));
+    if (volcano) expect(run.podGroup?.spec.queue, "the PodGroup's queue").toBe(queue);
+    expect(stateOf(run.app)).toBe("COMPLETED");
+    report(`job: ${team}'s ${app.metadata.name} COMPLETED (${scheduler}${volcano ? `, queue ${queue}` : ""}) in ${(run.elapsedMs / 1000).toFixed(0)} s`);
+    await deleteApplication(platform.cluster, app.metadata.namespace, app.metadata.name);
+  });
+
+  it.each(volcanoTeams)("team %s: a plain Job created by the team's service account is scheduled by Volcano in the team's queue and completes", async (team) => {
+    const app = exampleApplication(team);
+    const ns = app.metadata.namespace;
+    const account = (app.spec.driver as { serviceAccount: string }).serviceAccount;
+    // What a team writes: the guardrails require schedulerName volcano in a Volcano team's namespace; the
+    // queue comes from the namespace's annotation, which Volcano's admission reads with the platform's grant.
+    const job = {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name: "plain-job", namespace: ns },
+      spec: { backoffLimit: 0, template: { spec: { schedulerName: "volcano", restartPolicy: "Never", containers: [{ name: "main", image: "busybox:1.36", command: ["true"] }] } } },
+    };
+    const created = await platform.cluster.api.request("POST", `/apis/batch/v1/namespaces/${ns}/jobs`, job, asServiceAccount(ns, account));
+    expect(created.status, messageOf(created.body)).toBe(201);
+    const pod = await waitUntil(
+      `the Job's pod in ${ns} to be bound`,
+      async () => {
+        const { body } = await platform.cluster.api.get<{ items: Pod[] }>(`/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent("job-name=plain-job")}`);
+        return body.items.find((p) => p.spec.nodeName);
+      },
+      { timeoutMs: 120_000, intervalMs: 500 },
+    );
+    expect(await scheduledBy(platform.cluster, pod)).toBe("volcano");
+    const { body: groups } = await platform.cluster.api.get<{ items: (PodGroup & { metadata: { ownerReferences?: { uid: string }[] } })[] }>(`/apis/scheduling.volcano.sh/v1beta1/namespaces/${ns}/podgroups`);
+    const owner = (pod.metadata.ownerReferences ?? []).find((o) => o.controller)?.uid;
+    expect(groups.items.find((g) => g.metadata.ownerReferences?.some((o) => o.uid === owner))?.spec.queue, "the PodGroup took the namespace's queue").toBe(app.spec.batchSchedulerOptions?.queue);
+    // KWOK ends a Job's pod by itself once it runs.
+    await waitUntil(
+      `Job ${ns}/plain-job to complete`,
+      async () => {
+        const { body } = await platform.cluster.api.get<{ status?: { conditions?: { type: string; status: string }[] } }>(`/apis/batch/v1/namespaces/${ns}/jobs/plain-job`);
+        return body.status?.conditions?.some((c) => c.type === "Complete" && c.status === "True") ? true : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 500 },
+    );
+    await platform.cluster.api.request("DELETE", `/apis/batch/v1/namespaces/${ns}/jobs/plain-job?propagationPolicy=Foreground`);
   });
 });
 

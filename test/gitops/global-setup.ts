@@ -1,11 +1,15 @@
 // Runs once before the gitops suite: checks every tool it needs (failing, never
-// skipping, with what to install), builds or finds the cached binaries, and
+// skipping, with what to install), builds or finds the cached binaries (Argo CD
+// and Helm, Volcano, the Spark Operator, KWOK) and Spark, and
 // compiles the compiler the suite runs on its served work tree.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { buildArgoCd } from "../harness/argocd-build.js";
+import { buildComponent, GO_COMPONENTS } from "../harness/components.js";
+import { ensureSparkHome, requireJava } from "../harness/spark-home.js";
+import { SPARK_VERSION } from "../flow/simulation.js";
 import { upstreamInstallYaml } from "../harness/argocd-layer.js";
-import { requireUnshare } from "../harness/argocd.js";
+import { requireUnshare } from "../harness/in-cluster.js";
 import { repoRoot } from "../support/paths.js";
 import { platformTarget } from "../harness/platform.js";
 import { requireClusterPrerequisites } from "../harness/prerequisites.js";
@@ -13,7 +17,11 @@ import { isInstalled, run } from "../harness/process.js";
 import { requireRedis } from "../harness/redis.js";
 
 export default async function setup(): Promise<void> {
-  await requireClusterPrerequisites(["kube-apiserver", "kube-controller-manager"]);
+  await requireClusterPrerequisites(["kube-apiserver", "kube-controller-manager", "kube-scheduler"]);
+  if (!(await isInstalled("openssl", ["version"]))) {
+    throw new Error("openssl not found: the gitops suite makes certificates with it (the chart repository's, Volcano's admission Secret): `apt-get install openssl`");
+  }
+  await requireJava();
   await requireRedis();
   await requireUnshare();
   const gitExecPath = (await isInstalled("git", ["version"])) ? (await run("git", ["--exec-path"])).stdout.trim() : "";
@@ -22,5 +30,8 @@ export default async function setup(): Promise<void> {
   }
   upstreamInstallYaml(platformTarget().argocd);
   await buildArgoCd();
+  // The charts' controllers and the nodes (chart-pods.ts, kwok.ts), and the Spark the operator submits with.
+  for (const component of GO_COMPONENTS) await buildComponent(component);
+  await ensureSparkHome(SPARK_VERSION);
   await run("npm", ["run", "-s", "compile"], { cwd: repoRoot });
 }

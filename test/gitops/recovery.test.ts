@@ -5,13 +5,12 @@
 // touches an Application.
 //
 // The child is an extra wave-0 Application in the served repository whose
-// Deployment cannot become available at first: its pod waits for a scheduler,
-// as one waits for an image pull on a laptop. kube-controller-manager's
-// deployment and replica set controllers run (the Deployment times out
-// progressing, which Argo CD calls Degraded), KWOK plays the kubelet, and the
-// kube-scheduler is started only once the root's sync has failed: the cause
-// going away. A platform of its own (the other file's shares one whose first
-// sync must succeed).
+// Deployment cannot become available at first: its pod asks for a node label
+// no node has yet, as a pod waits for a node pool that is still coming up. The
+// platform's kube-controller-manager times the Deployment out progressing,
+// which Argo CD calls Degraded; once the root's sync has failed, the test
+// labels a node (the cause going away) and kube-scheduler places the pod. A
+// platform of its own (the other file's shares one whose first sync must succeed).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,13 +18,9 @@ import { stringify } from "yaml";
 import { SYNC_RETRY, SYNC_WAVES } from "../../src/components/gitops.js";
 import { AUTOMATED } from "../../src/synth/platform/applications.js";
 import type { Application } from "../harness/argocd.js";
-import { startControllerManager } from "../harness/controller-manager.js";
-import { startKwok } from "../harness/kwok.js";
-import { startKubeScheduler } from "../harness/scheduler.js";
 import {
   ARGOCD_NAMESPACE,
   BRANCH,
-  isHelmSourced,
   isSyncedAndHealthy,
   rootManifests,
   startGitOpsPlatform,
@@ -42,6 +37,8 @@ const CHILD_PATH = "gitops-suite/slow-start";
 /** Short, so that the Deployment is Degraded soon after it is created (the default is 600 s). */
 const PROGRESS_DEADLINE_SECONDS = 15;
 const TIMEOUT_MS = 10 * 60_000;
+/** The node label the child's pod waits for. */
+const NODE_LABEL = "spark-platform.io/gitops-suite-pool";
 
 /** What the suite reads of an operation, beyond the harness's Application type. */
 type Operation = { initiatedBy?: { automated?: boolean; username?: string }; retry?: unknown; sync?: { revision?: string } };
@@ -80,26 +77,13 @@ const deployment = {
     selector: { matchLabels: { app: CHILD } },
     template: {
       metadata: { labels: { app: CHILD } },
-      spec: { automountServiceAccountToken: false, containers: [{ name: "main", image: "registry.invalid/slow-start:1" }] },
+      spec: { automountServiceAccountToken: false, nodeSelector: { [NODE_LABEL]: "ready" }, containers: [{ name: "main", image: "registry.invalid/slow-start:1" }] },
     },
   },
 };
 
 beforeAll(async () => {
   platform = await startGitOpsPlatform();
-  // In addition to the platform's garbagecollector and namespace controllers: what a Deployment needs, and
-  // nodelifecycle, which lifts the not-ready taint the API server puts on a new Node once KWOK reports it Ready.
-  await startControllerManager(platform.cluster, { controllers: ["deployment", "replicaset", "serviceaccount", "nodelifecycle"] });
-  await startKwok(platform.cluster);
-  // Offline the volcano Helm Application installs nothing (DIFFERENCES), not even its namespace, which on a
-  // user's cluster exists after wave 0; wave 1's volcano-queues binds Volcano's admission ServiceAccount in it,
-  // which `kubectl auth reconcile` refuses while the namespace is missing. Created here, as wave 0 would.
-  const volcano = rootManifests(platform.tree.dir).find((object) => object.kind === "Application" && object.metadata.name === "volcano") as
-    | (Manifest & { spec: { destination: { namespace: string } } })
-    | undefined;
-  const volcanoNamespace = { apiVersion: "v1", kind: "Namespace", metadata: { name: volcano!.spec.destination.namespace } };
-  await platform.cluster.kubectl(["apply", "--server-side", "--field-manager=gitops-suite", "-f", "-"], { input: JSON.stringify(volcanoNamespace) });
-
   const { tree } = platform;
   const kustomization = "generated/applications/kustomization.yaml";
   const child = childApplication(platform.repoURL, BRANCH);
@@ -140,24 +124,26 @@ describe("a child Degraded during the first sync: the root retries and the rollo
     expect(laterWaves().filter((object) => present.has(object.metadata.name)).map((object) => object.metadata.name)).toEqual([]);
   });
 
-  it("once the cause is gone (a scheduler places the pod), the child is Healthy and every later wave follows, Synced and Healthy, with no sync started by anyone", async () => {
+  it("once the cause is gone (a node gets the label its pod asks for), the child is Healthy and every later wave follows, Synced and Healthy, with no sync started by anyone", async () => {
     expect(failedAt, "the first case ran").toBeGreaterThan(0);
     const healedAt = Date.now();
-    await startKubeScheduler(platform.cluster);
+    const { body: nodes } = await platform.cluster.api.get<{ items: { metadata: { name: string } }[] }>("/api/v1/nodes");
+    await platform.cluster.kubectl(["label", "node", nodes.items[0].metadata.name, `${NODE_LABEL}=ready`]);
     await waitForApplication(platform, CHILD, "to be Healthy", (app) => app.status?.health?.status === "Healthy", TIMEOUT_MS);
-    log(`${CHILD} Healthy ${since(healedAt)} after the scheduler was started`);
+    log(`${CHILD} Healthy ${since(healedAt)} after the node was labelled`);
     const root = await waitForApplication(platform, ROOT, "to finish its retried sync", isSyncedAndHealthy, TIMEOUT_MS);
-    log(`root Synced and Healthy ${since(healedAt)} after the scheduler was started (${since(rootAppliedAt)} after it was applied): ${summarize(root)}, retries: ${operationOf(root)?.retryCount ?? 0}`);
+    log(`root Synced and Healthy ${since(healedAt)} after the node was labelled (${since(rootAppliedAt)} after it was applied): ${summarize(root)}, retries: ${operationOf(root)?.retryCount ?? 0}`);
     const state = operationOf(root)!;
     expect(state.retryCount ?? 0).toBeGreaterThanOrEqual(1);
     expect(state.operation?.retry).toEqual(SYNC_RETRY);
 
-    const gitSourced = laterWaves().filter((object) => !isHelmSourced(object)).map((object) => object.metadata.name);
-    for (const name of [CHILD, ...gitSourced]) {
+    // Every Application, the charts' included.
+    const applications = seed.filter((object) => object.kind === "Application").map((object) => object.metadata.name);
+    for (const name of applications) {
       const app = await waitForApplication(platform, name, "to be Synced and Healthy", isSyncedAndHealthy, TIMEOUT_MS);
       expect(app.status?.conditions ?? [], `${name} has no conditions`).toEqual([]);
     }
-    log(`every later-wave git-sourced Application Synced and Healthy ${since(healedAt)} after the scheduler was started`);
+    log(`every Application Synced and Healthy ${since(healedAt)} after the node was labelled`);
     const all = await platform.argocd.applications();
     for (const object of laterWaves()) expect(all.map((app) => app.metadata.name), `${object.metadata.name} created`).toContain(object.metadata.name);
     // Every operation Argo CD ran was its own automated sync: nobody called sync.

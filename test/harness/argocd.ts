@@ -27,7 +27,8 @@ import type { Cluster } from "./cluster.js";
 import { gitEnv } from "./git-server.js";
 import type { Daemon } from "./process.js";
 import { freePort } from "../support/ports.js";
-import { run, waitUntil } from "./process.js";
+import { projectServiceAccount, spawnInCluster } from "./in-cluster.js";
+import { waitUntil } from "./process.js";
 import { startRedis, type Redis } from "./redis.js";
 
 export const ARGOCD_NAMESPACE = "argocd";
@@ -41,6 +42,11 @@ export interface ArgoCdOptions {
   argocdDir: string;
   /** Extra application-controller flags, e.g. a shorter --app-resync. None by default. */
   controllerArgs?: readonly string[];
+  /**
+   * CA certificates (PEM) of repositories served over TLS, by host name: what a user adds to
+   * argocd-tls-certs-cm, written where its mount would put them (the repo server's TLS data path).
+   */
+  tlsCertificates?: Record<string, string>;
 }
 
 export interface ArgoCd {
@@ -96,6 +102,8 @@ export async function startArgoCd(cluster: Cluster, options: ArgoCdOptions): Pro
     kubeCache: join(dir, "kubecache"),
   };
   for (const path of Object.values(paths)) mkdirSync(path, { recursive: true, mode: 0o700 });
+  mkdirSync(join(paths.config, "tls"), { recursive: true });
+  for (const [host, pem] of Object.entries(options.tlsCertificates ?? {})) writeFileSync(join(paths.config, "tls", host), pem);
   // The multi-call binary acts by the name it is started under; kustomize and helm are found on PATH.
   for (const name of ["argocd", "argocd-repo-server", "argocd-application-controller", "argocd-git-ask-pass"]) symlinkSync(binaries.argocd, join(paths.bin, name));
   symlinkSync(binaries.kustomize, join(paths.bin, "kustomize"));
@@ -159,49 +167,22 @@ export async function startArgoCd(cluster: Cluster, options: ArgoCdOptions): Pro
     daemon: repoServer,
   });
 
-  // 4. Application controller with in-cluster configuration.
-  const token = (
-    await cluster.kubectl(["-n", ARGOCD_NAMESPACE, "create", "token", CONTROLLER_SERVICE_ACCOUNT, "--duration=24h"])
-  ).stdout.trim();
-  writeFileSync(join(paths.serviceAccount, "token"), token, { mode: 0o600 });
-  writeFileSync(join(paths.serviceAccount, "namespace"), ARGOCD_NAMESPACE);
-  writeFileSync(join(paths.serviceAccount, "ca.crt"), readFileSync(cluster.caFile, "utf8"));
-  const apiUrl = new URL(cluster.server);
+  // 4. Application controller with in-cluster configuration, as its ServiceAccount.
+  await projectServiceAccount(cluster, { namespace: ARGOCD_NAMESPACE, name: CONTROLLER_SERVICE_ACCOUNT }, paths.serviceAccount);
   const controllerMetricsPort = await freePort();
-  const inPrivateRun = [
-    "set -e",
-    // -n: write no mount table (/run/mount/utab) either.
-    "mount -n -t tmpfs -o mode=0755,size=4m tmpfs /run",
-    "mkdir -p /run/secrets/kubernetes.io/serviceaccount",
-    'cp "$1/token" "$1/ca.crt" "$1/namespace" /run/secrets/kubernetes.io/serviceaccount/',
-    "shift",
-    'exec "$@"',
-  ].join("\n");
-  const controller = cluster.spawn(
+  const controller = spawnInCluster(
+    cluster,
     "argocd-application-controller",
-    "unshare",
+    paths.serviceAccount,
+    join(paths.bin, "argocd-application-controller"),
     [
-      "--mount",
-      "--propagation=private",
-      "sh",
-      "-c",
-      inPrivateRun,
-      "in-cluster",
-      paths.serviceAccount,
-      join(paths.bin, "argocd-application-controller"),
       `--repo-server=127.0.0.1:${repoPort}`,
       "--repo-server-plaintext",
       `--redis=${redis.address}`,
       `--metrics-port=${controllerMetricsPort}`,
       ...(options.controllerArgs ?? []),
     ],
-    {
-      ...baseEnv,
-      KUBERNETES_SERVICE_HOST: apiUrl.hostname,
-      KUBERNETES_SERVICE_PORT: apiUrl.port,
-      ARGOCD_CONTROLLER_REPLICAS: "1",
-      KUBECACHEDIR: paths.kubeCache,
-    },
+    { ...baseEnv, ARGOCD_CONTROLLER_REPLICAS: "1", KUBECACHEDIR: paths.kubeCache },
   );
   await waitUntil(
     "argocd-application-controller /healthz",
@@ -250,22 +231,6 @@ function defaultProject(): object {
       clusterResourceWhitelist: [{ group: "*", kind: "*" }],
     },
   };
-}
-
-/** Whether the machine lets the harness give the controller a private mount namespace (root, CAP_SYS_ADMIN). */
-export async function requireUnshare(): Promise<void> {
-  const fix =
-    "The gitops suite runs Argo CD's application controller under `unshare --mount` with a private tmpfs on /run " +
-    "(in-cluster configuration reads /var/run/secrets/kubernetes.io/serviceaccount): it needs util-linux's unshare and root (CAP_SYS_ADMIN).";
-  let result;
-  try {
-    result = await run("unshare", ["--mount", "--propagation=private", "sh", "-c", "mount -n -t tmpfs -o size=1m tmpfs /run && test -d /var/run"], {
-      reject: false,
-    });
-  } catch {
-    throw new Error(`unshare not found. ${fix} Install util-linux.`);
-  }
-  if (result.exitCode !== 0) throw new Error(`cannot mount a private /run: ${result.stderr.trim()}. ${fix}`);
 }
 
 function canConnect(port: number): Promise<boolean> {

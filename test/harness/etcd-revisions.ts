@@ -36,8 +36,10 @@ export async function readCreationOrder(cluster: Cluster): Promise<CreationOrder
     const plural = plurals.get(`${group}/${ref.kind}`);
     if (!plural) throw new Error(`the API server serves no kind ${ref.kind} in group "${group}"`);
     const suffix = [...(ref.namespace ? [ref.namespace] : []), ref.name].join("/");
-    // Built-in kinds are stored as /registry/<resource>/..., custom resources as /registry/<group>/<resource>/...
-    for (const key of [`/registry/${plural}/${suffix}`, `/registry/${group}/${plural}/${suffix}`]) {
+    // Built-in kinds are stored as /registry/<resource>/..., custom resources as /registry/<group>/<resource>/...,
+    // Services as /registry/services/specs/... (pkg/registry/core/service/storage).
+    const resource = group === "" && plural === "services" ? "services/specs" : plural;
+    for (const key of [`/registry/${resource}/${suffix}`, `/registry/${group}/${plural}/${suffix}`]) {
       const revision = revisions.get(key);
       if (revision !== undefined) return revision;
     }

@@ -2,16 +2,16 @@
 // the kubelet's first part for pods bound to them (a pod IP, Running, Ready).
 // No container ever runs. One Node per node platform.yaml declares, with its
 // CPU and memory, named as k3d names them.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import type { Platform } from "../../src/types/platform.js";
 import type { Cluster } from "./cluster.js";
-import { buildComponentBinary, KWOK } from "./components.js";
+import { buildComponentBinary, componentGoModule, componentVersion, KWOK } from "./components.js";
 import { healthy } from "./health.js";
 import { repoRoot } from "../support/paths.js";
 import { freePort } from "../support/ports.js";
-import { waitUntil, type Daemon } from "./process.js";
+import { run, waitUntil, type Daemon } from "./process.js";
 
 export interface SimulatedNode {
   name: string;
@@ -56,12 +56,41 @@ export interface Kwok {
   nodes: SimulatedNode[];
 }
 
+export interface KwokOptions {
+  nodes?: SimulatedNode[];
+  /**
+   * Pods in these namespaces get `address` (an address of this machine) as their pod IP, as if they ran on
+   * the host network, so that a Service's endpoints lead the API server to a process listening there.
+   */
+  hostAddress?: { address: string; namespaces: readonly string[] };
+}
+
+/**
+ * KWOK's own default pod stages (pod-ready, pod-complete, pod-delete of its "fast" set, read from the
+ * module at the pinned version) with one change: pod-ready gives pods of `hostAddress.namespaces` the
+ * host's address. KWOK uses the stages of --config instead of its defaults once any pod stage is given.
+ */
+async function podStages(hostAddress: NonNullable<KwokOptions["hostAddress"]>): Promise<string> {
+  const download = await run("go", ["mod", "download", "-json", `${KWOK.module}@${componentVersion(KWOK)}`], { cwd: componentGoModule(KWOK) });
+  const dir = join((JSON.parse(download.stdout) as { Dir: string }).Dir, "kustomize/stage/pod/fast");
+  const ready = readFileSync(join(dir, "pod-ready.yaml"), "utf8");
+  const podIp = /^(\s*)podIP: (\{\{ PodIPWith .*\}\})$/m.exec(ready);
+  if (!podIp) throw new Error(`${dir}/pod-ready.yaml: no podIP line of the expected shape; KWOK's default stage changed`);
+  const namespaces = hostAddress.namespaces.map((ns) => JSON.stringify(ns)).join(" ");
+  const changed = ready.replace(podIp[0], `${podIp[1]}podIP: {{ if eq .metadata.namespace ${namespaces} }}${JSON.stringify(hostAddress.address)}{{ else }}${podIp[2]}{{ end }}`);
+  return [changed, ...["pod-complete.yaml", "pod-delete.yaml"].map((file) => readFileSync(join(dir, file), "utf8"))].join("\n---\n");
+}
+
 /** Starts KWOK, creates the nodes and waits until every one is Ready. */
-export async function startKwok(cluster: Cluster, nodes: SimulatedNode[] = platformNodes()): Promise<Kwok> {
+export async function startKwok(cluster: Cluster, options: KwokOptions = {}): Promise<Kwok> {
+  const nodes = options.nodes ?? platformNodes();
   const binary = await buildComponentBinary(KWOK, "kwok");
   const port = await freePort();
+  const config = join(cluster.workDir, "kwok-stages.yaml");
+  if (options.hostAddress) writeFileSync(config, await podStages(options.hostAddress));
   const daemon = cluster.spawn("kwok", binary, [
     `--kubeconfig=${cluster.kubeconfig}`,
+    ...(options.hostAddress ? [`--config=${config}`] : []),
     "--manage-all-nodes=true",
     // Its own server (healthz; kubelet-style logs/exec, unused) on loopback only.
     `--server-address=127.0.0.1:${port}`,
