@@ -542,10 +542,11 @@ describe("plain pods in a Volcano team's namespace: Volcano's admission reads th
   });
 
   it.each(["delta", "theta"])("a Job in team-%s: its pod is scheduled by Volcano in the team's queue, and the Job completes", async (team) => {
-    // The tenant Role has no batch/jobs, so a team's service account cannot create a Job; a team member would. Created here as admin.
+    // Created by the team's service account: the tenant Role grants batch Jobs in the team's own namespace.
     const ns = `team-${team}`;
     const job = { apiVersion: "batch/v1", kind: "Job", metadata: { name: "plain-job", namespace: ns }, spec: { backoffLimit: 0, template: { spec: debugPod(ns, "unused").spec } } };
-    expect((await sim.cluster.api.post(`/apis/batch/v1/namespaces/${ns}/jobs`, job)).status).toBe(201);
+    const created = await sim.cluster.api.request("POST", `/apis/batch/v1/namespaces/${ns}/jobs`, job, asDriver(ns, `${team}-sa`));
+    expect(created.status, messageOf(created.body)).toBe(201);
     // KWOK's default stages end a Job's pod by themselves soon after it runs, so bound is what to wait for.
     const pod = await waitUntil(`the Job's pod in ${ns} bound`, async () => {
       const { body } = await sim.cluster.api.get<{ items: Pod[] }>(`/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent("job-name=plain-job")}`);
