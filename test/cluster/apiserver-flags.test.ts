@@ -10,6 +10,7 @@ import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCluster, type Cluster } from "../harness/cluster.js";
 import { generatedDir } from "../harness/platform-manifests.js";
+import { messageOf } from "../harness/spark-driver.js";
 
 const PREFIX = "--kube-apiserver-arg=";
 
@@ -34,8 +35,6 @@ const service = (name: string, spec: Record<string, unknown> = {}) => ({
   metadata: { name, namespace: "default" },
   spec: { ports: [{ port: 80, protocol: "TCP" }], ...spec },
 });
-
-const messageOf = (body: unknown): string => (body as { message?: string }).message ?? JSON.stringify(body);
 
 describe("the k3d config's kube-apiserver flags on a real API server", () => {
   it("turn on DenyServiceExternalIPs and keep k3s's NodeRestriction, on every server", () => {

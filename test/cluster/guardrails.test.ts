@@ -35,6 +35,8 @@ import { startControllerManager } from "../harness/controller-manager.js";
 import { installUpstreamCrds } from "../harness/crds.js";
 import { applyServerSide, generatedDir, kustomize, namespacesFirst, tenantOverlay, tenantTeams } from "../harness/platform-manifests.js";
 import { waitUntil } from "../harness/process.js";
+import { quotaUsageKnown } from "../harness/pod-admission.js";
+import { messageOf } from "../harness/spark-driver.js";
 import type { KubeObject } from "../support/kube.js";
 
 // ---------------------------------------------------------------------------
@@ -596,10 +598,6 @@ function outcome({ status, body }: { status: number; body: unknown }): Outcome {
   return { status, message: message ?? JSON.stringify(body), reason };
 }
 
-function messageOf(body: unknown): string {
-  return (body as { message?: string }).message ?? JSON.stringify(body);
-}
-
 /** What Kubernetes says when a ValidatingAdmissionPolicy denies: `... is forbidden: ValidatingAdmissionPolicy '<policy>' with binding '<binding>' denied request: <message>`. */
 function denialText({ policy, message }: Denial): string {
   const name = POLICY_PREFIX + policy;
@@ -633,7 +631,7 @@ beforeAll(async () => {
   await applyLayer(join(generatedDir, "platform/queues"));
   for (const team of tenantTeams()) await applyLayer(tenantOverlay(team));
   await startControllerManager(cluster, { controllers: ["serviceaccount", "resourcequota"] });
-  await Promise.all([THETA, ALPHA].map(quotaUsageKnown));
+  await Promise.all([THETA, ALPHA].map((namespace) => quotaUsageKnown(cluster, namespace)));
   await Promise.all([THETA, ALPHA, OUTSIDE].map(defaultServiceAccount));
 
   // The control: the same requests, before any guardrail exists.
@@ -750,21 +748,6 @@ async function applyYaml(yaml: string, source: string): Promise<void> {
     const { rejections } = await applyServerSide(cluster, stage);
     if (rejections.length > 0) throw new Error(`${source} was rejected:\n${rejections.join("\n")}`);
   }
-}
-
-/** The ResourceQuota plugin refuses every pod until kube-controller-manager has computed the quota's usage. */
-function quotaUsageKnown(namespace: string): Promise<true> {
-  return waitUntil(
-    `the quota usage in ${namespace}`,
-    async () => {
-      const { body } = await cluster.api.get<{ items: { spec: { hard: Record<string, string> }; status?: { used?: Record<string, string> } }[] }>(
-        `/api/v1/namespaces/${namespace}/resourcequotas`,
-      );
-      if (body.items.length === 0) throw new Error(`no ResourceQuota in ${namespace}`);
-      return body.items.every((quota) => Object.keys(quota.spec.hard).every((resource) => resource in (quota.status?.used ?? {}))) ? true : undefined;
-    },
-    { timeoutMs: 60_000, intervalMs: 500 },
-  );
 }
 
 /** Pods of the cases that run as `default` need the account that kube-controller-manager creates. */

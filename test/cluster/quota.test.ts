@@ -4,36 +4,21 @@
 // unknown, and only the controller computes the first usage.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCluster, type Cluster } from "../harness/cluster.js";
-import { startControllerManager } from "../harness/controller-manager.js";
-import { applyPlatform, tenantTeams } from "../harness/platform-manifests.js";
-import { waitUntil } from "../harness/process.js";
-import { readTenant, type Tenant } from "../harness/tenants.js";
-
-interface ResourceQuota {
-  metadata: { name: string; namespace: string };
-  spec: { hard: Record<string, string> };
-  status?: { hard?: Record<string, string>; used?: Record<string, string> };
-}
-
-interface LimitRange {
-  spec: { limits: { type: string; default?: Record<string, string>; defaultRequest?: Record<string, string> }[] };
-}
+import { applyPlatformForPods, cpuOverQuota, onlyItem, quotaUsageKnown, type LimitRange, type ResourceQuota } from "../harness/pod-admission.js";
+import { messageOf } from "../harness/spark-driver.js";
+import type { Tenant } from "../harness/tenants.js";
 
 interface Pod {
   metadata: { name: string; annotations?: Record<string, string> };
   spec: { containers: { resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }[] };
 }
 
-const teams = tenantTeams();
 let cluster: Cluster;
 let tenants: Tenant[];
 
 beforeAll(async () => {
   cluster = await startCluster();
-  await applyPlatform(cluster);
-  await startControllerManager(cluster, { controllers: ["serviceaccount", "resourcequota"] });
-  tenants = await Promise.all(teams.map((team) => readTenant(cluster, team)));
-  await Promise.all(tenants.map((tenant) => quotaWithKnownUsage(tenant.namespace)));
+  tenants = await applyPlatformForPods(cluster);
 });
 
 afterAll(async () => {
@@ -44,7 +29,7 @@ describe("quota admission on a real API server", () => {
   it("admits a Spark driver pod without resources, filled in from the team's LimitRange", async () => {
     const tenant = tenants[0];
     const namespace = tenant.namespace;
-    const limitRange = await onlyItem<LimitRange>(`/api/v1/namespaces/${namespace}/limitranges`);
+    const limitRange = await onlyItem<LimitRange>(cluster, `/api/v1/namespaces/${namespace}/limitranges`);
     const containerDefaults = limitRange.spec.limits.find((limit) => limit.type === "Container");
     expect(containerDefaults?.default, "the LimitRange sets container limits").toBeDefined();
 
@@ -59,13 +44,13 @@ describe("quota admission on a real API server", () => {
   it("would refuse that pod without the LimitRange, with Kubernetes' own message", async () => {
     // Same quota, no LimitRange: proves the LimitRange is what gets the driver admitted.
     const tenant = tenants[0];
-    const quota = await onlyItem<ResourceQuota>(`/api/v1/namespaces/${tenant.namespace}/resourcequotas`);
+    const quota = await onlyItem<ResourceQuota>(cluster, `/api/v1/namespaces/${tenant.namespace}/resourcequotas`);
     const namespace = "quota-without-limitrange";
     await cluster.kubectl(["create", "namespace", namespace]);
     const copy = { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: quota.metadata.name }, spec: quota.spec };
     await cluster.kubectl(["apply", "-n", namespace, "-f", "-"], { input: JSON.stringify(copy) });
     await cluster.kubectl(["create", "serviceaccount", tenant.account.name, "-n", namespace]);
-    await quotaWithKnownUsage(namespace);
+    await quotaUsageKnown(cluster, namespace);
 
     const { status, body } = await createPod(namespace, sparkDriverPod(tenant, "driver-without-resources"));
     expect(status).toBe(403);
@@ -76,25 +61,16 @@ describe("quota admission on a real API server", () => {
 
   it("rejects a pod that would exceed the quota, with Kubernetes' own message", async () => {
     const tenant = tenants[1 % tenants.length];
-    const quota = await quotaWithKnownUsage(tenant.namespace);
-    const hardCpu = quota.spec.hard["requests.cpu"];
-    expect(hardCpu, "the quota limits requests.cpu").toBeDefined();
-    const tooMuch = `${milliCpu(hardCpu) + 1000}m`;
-
-    const pod = sparkDriverPod(tenant, "driver-over-quota", { cpu: tooMuch, memory: "1Gi" });
+    const over = await cpuOverQuota(cluster, tenant.namespace);
+    const pod = sparkDriverPod(tenant, "driver-over-quota", { cpu: over.cpu, memory: "1Gi" });
     const { status, body } = await createPod(tenant.namespace, pod);
     expect(status).toBe(403);
-    expect(messageOf(body)).toMatch(
-      new RegExp(
-        `^pods "driver-over-quota" is forbidden: exceeded quota: ${quota.metadata.name}, ` +
-          `requested: .*requests\\.cpu=${tooMuch.replace(/000m$/, "")}.*, used: .*, limited: .*requests\\.cpu=${hardCpu}`,
-      ),
-    );
+    expect(messageOf(body)).toMatch(new RegExp(`^${over.refusal("driver-over-quota")}`));
   });
 
   it("holds the pod-count quota", async () => {
     const tenant = tenants[2 % tenants.length];
-    const quota = await quotaWithKnownUsage(tenant.namespace);
+    const quota = await quotaUsageKnown(cluster, tenant.namespace);
     const hardPods = Number(quota.spec.hard.pods);
     expect(hardPods, "the quota limits the pod count").toBeGreaterThan(0);
     const free = hardPods - Number(quota.status?.used?.pods ?? 0);
@@ -147,32 +123,4 @@ function sparkDriverPod(tenant: Tenant, name: string, resources?: Record<string,
 
 function createPod(namespace: string, pod: object) {
   return cluster.api.post(`/api/v1/namespaces/${namespace}/pods`, pod);
-}
-
-/** The namespace's only ResourceQuota, once kube-controller-manager has computed its usage. */
-function quotaWithKnownUsage(namespace: string): Promise<ResourceQuota> {
-  return waitUntil(
-    `the quota usage in ${namespace}`,
-    async () => {
-      const quota = await onlyItem<ResourceQuota>(`/api/v1/namespaces/${namespace}/resourcequotas`);
-      const used = quota.status?.used ?? {};
-      return Object.keys(quota.spec.hard).every((resource) => resource in used) ? quota : undefined;
-    },
-    { timeoutMs: 60_000, intervalMs: 500 },
-  );
-}
-
-async function onlyItem<T>(path: string): Promise<T> {
-  const { status, body } = await cluster.api.get<{ items: T[] }>(path);
-  if (status !== 200 || body.items.length !== 1) throw new Error(`expected exactly one item at ${path}, got HTTP ${status}: ${JSON.stringify(body)}`);
-  return body.items[0];
-}
-
-function messageOf(body: unknown): string {
-  return (body as { message?: string }).message ?? JSON.stringify(body);
-}
-
-/** CPU quantity in millicores: "4" -> 4000, "500m" -> 500. */
-function milliCpu(quantity: string): number {
-  return quantity.endsWith("m") ? Number(quantity.slice(0, -1)) : Number(quantity) * 1000;
 }

@@ -9,16 +9,16 @@
 // the refusal, word for word.
 //
 // kube-controller-manager runs the job controller, and the serviceaccount and
-// resourcequota controllers that pod admission needs (see quota.test.ts).
-// Nothing schedules or runs a pod here: the Job flow through Volcano is the
-// GitOps and job-flow suites'.
+// resourcequota controllers that pod admission needs (see
+// ../harness/pod-admission.ts). Nothing schedules or runs a pod here: the Job
+// flow through Volcano is the GitOps and job-flow suites'.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCluster, type Cluster } from "../harness/cluster.js";
-import { startControllerManager } from "../harness/controller-manager.js";
-import { applyPlatform, tenantTeams } from "../harness/platform-manifests.js";
+import { applyPlatformForPods, cpuOverQuota, onlyItem, type LimitRange } from "../harness/pod-admission.js";
 import { waitUntil } from "../harness/process.js";
 import { serviceAccountGroups, serviceAccountUser } from "../harness/rbac.js";
-import { readTenant, type Tenant } from "../harness/tenants.js";
+import { messageOf } from "../harness/spark-driver.js";
+import type { Tenant } from "../harness/tenants.js";
 
 interface Container {
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
@@ -29,31 +29,17 @@ interface Pod {
   spec: { containers: Container[] };
 }
 
-interface LimitRange {
-  spec: { limits: { type: string; default?: Record<string, string>; defaultRequest?: Record<string, string> }[] };
-}
-
-interface ResourceQuota {
-  metadata: { name: string };
-  spec: { hard: Record<string, string> };
-  status?: { used?: Record<string, string> };
-}
-
 interface Event {
   reason: string;
   message: string;
 }
 
-const teams = tenantTeams();
 let cluster: Cluster;
 let tenants: Tenant[];
 
 beforeAll(async () => {
   cluster = await startCluster();
-  await applyPlatform(cluster);
-  await startControllerManager(cluster, { controllers: ["serviceaccount", "resourcequota", "job"] });
-  tenants = await Promise.all(teams.map((team) => readTenant(cluster, team)));
-  await Promise.all(tenants.map((tenant) => quotaUsageKnown(tenant.namespace)));
+  tenants = await applyPlatformForPods(cluster, ["job"]);
 });
 
 afterAll(async () => {
@@ -80,7 +66,7 @@ describe("a team's batch Jobs on a real API server", () => {
 
   it("gives a Job's pod the team's LimitRange defaults, as a bare pod gets them", async () => {
     const tenant = tenants[0];
-    const containerDefaults = (await onlyItem<LimitRange>(`/api/v1/namespaces/${tenant.namespace}/limitranges`)).spec.limits.find((l) => l.type === "Container");
+    const containerDefaults = (await onlyItem<LimitRange>(cluster, `/api/v1/namespaces/${tenant.namespace}/limitranges`)).spec.limits.find((l) => l.type === "Container");
     expect(containerDefaults?.default, "the LimitRange sets container limits").toBeDefined();
 
     const created = await createJob(tenant, tenant.namespace, plainJob(tenant, "without-resources"));
@@ -97,20 +83,11 @@ describe("a team's batch Jobs on a real API server", () => {
 
   it("gives a Job no pod that would exceed the team's quota: its event carries Kubernetes' own quota message", async () => {
     const tenant = tenants[1];
-    const quota = await quotaUsageKnown(tenant.namespace);
-    const hardCpu = quota.spec.hard["requests.cpu"];
-    expect(hardCpu, "the quota limits requests.cpu").toBeDefined();
-    const tooMuch = `${milliCpu(hardCpu) + 1000}m`;
-
-    const created = await createJob(tenant, tenant.namespace, plainJob(tenant, "over-quota", { resources: { cpu: tooMuch, memory: "1Gi" } }));
+    const over = await cpuOverQuota(cluster, tenant.namespace);
+    const created = await createJob(tenant, tenant.namespace, plainJob(tenant, "over-quota", { resources: { cpu: over.cpu, memory: "1Gi" } }));
     expect(created.status, "the Job itself is admitted; its pods are what the quota holds").toBe(201);
     const event = await failedCreate(tenant.namespace, "over-quota");
-    expect(event.message).toMatch(
-      new RegExp(
-        `^Error creating: pods "over-quota-[a-z0-9]+" is forbidden: exceeded quota: ${quota.metadata.name}, ` +
-          `requested: .*requests\\.cpu=${tooMuch.replace(/000m$/, "")}.*, used: .*, limited: .*requests\\.cpu=${hardCpu}`,
-      ),
-    );
+    expect(event.message).toMatch(new RegExp(`^Error creating: ${over.refusal("over-quota-[a-z0-9]+")}`));
     expect(await podsOf(tenant.namespace, "over-quota")).toEqual([]);
   });
 
@@ -202,31 +179,4 @@ function failedCreate(namespace: string, job: string): Promise<Event> {
     async () => (await cluster.api.get<{ items: Event[] }>(`/api/v1/namespaces/${namespace}/events?fieldSelector=${selector}`)).body.items[0],
     { timeoutMs: 60_000, intervalMs: 500 },
   );
-}
-
-/** The namespace's only ResourceQuota, once kube-controller-manager has computed its usage. */
-function quotaUsageKnown(namespace: string): Promise<ResourceQuota> {
-  return waitUntil(
-    `the quota usage in ${namespace}`,
-    async () => {
-      const quota = await onlyItem<ResourceQuota>(`/api/v1/namespaces/${namespace}/resourcequotas`);
-      return Object.keys(quota.spec.hard).every((resource) => resource in (quota.status?.used ?? {})) ? quota : undefined;
-    },
-    { timeoutMs: 60_000, intervalMs: 500 },
-  );
-}
-
-async function onlyItem<T>(path: string): Promise<T> {
-  const { status, body } = await cluster.api.get<{ items: T[] }>(path);
-  if (status !== 200 || body.items.length !== 1) throw new Error(`expected exactly one item at ${path}, got HTTP ${status}: ${JSON.stringify(body)}`);
-  return body.items[0];
-}
-
-function messageOf(body: unknown): string {
-  return (body as { message?: string }).message ?? JSON.stringify(body);
-}
-
-/** CPU quantity in millicores: "4" -> 4000, "500m" -> 500. */
-function milliCpu(quantity: string): number {
-  return quantity.endsWith("m") ? Number(quantity.slice(0, -1)) : Number(quantity) * 1000;
 }
