@@ -9,6 +9,7 @@ import { buildComponent, GO_COMPONENTS } from "../harness/components.js";
 import { ensureSparkHome, requireJava } from "../harness/spark-home.js";
 import { SPARK_VERSION } from "../flow/simulation.js";
 import { upstreamInstallYaml } from "../harness/argocd-layer.js";
+import { lockHost } from "../harness/host-lock.js";
 import { requireUnshare } from "../harness/in-cluster.js";
 import { repoRoot } from "../support/paths.js";
 import { platformTarget } from "../harness/platform.js";
@@ -16,7 +17,7 @@ import { requireClusterPrerequisites } from "../harness/prerequisites.js";
 import { isInstalled, run } from "../harness/process.js";
 import { requireRedis } from "../harness/redis.js";
 
-export default async function setup(): Promise<void> {
+export default async function setup(): Promise<() => Promise<void>> {
   await requireClusterPrerequisites(["kube-apiserver", "kube-controller-manager", "kube-scheduler"]);
   if (!(await isInstalled("openssl", ["version"]))) {
     throw new Error("openssl not found: the gitops suite makes certificates with it (the chart repository's, Volcano's admission Secret): `apt-get install openssl`");
@@ -34,4 +35,5 @@ export default async function setup(): Promise<void> {
   for (const component of GO_COMPONENTS) await buildComponent(component);
   await ensureSparkHome(SPARK_VERSION);
   await run("npm", ["run", "-s", "compile"], { cwd: repoRoot });
+  return lockHost("gitops");
 }
