@@ -212,7 +212,7 @@ cpu_text() { awk -v m="$1" 'BEGIN { printf "%g CPU", m / 1000 }'; }
 # config`, see src/model/host-requirements.ts for why each is a refusal or a
 # warning). k3d cannot limit a node's CPU, and only advertises its memory.
 check_docker_vm() {
-  local out cpus memory reported need fix_vm fix_cpu failures=$FAILURES
+  local out cpus memory reported need fix_vm fix_cpu fix_memory failures=$FAILURES
   if ! out=$(docker info --format '{{.NCPU}} {{.MemTotal}}' 2>/dev/null) || ! [[ $out =~ ^([0-9]+)\ ([0-9]+)$ ]]; then
     fail_check "could not read the Docker VM's CPUs and memory (docker info --format '{{.NCPU}} {{.MemTotal}}' answered: ${out:-nothing})." \
       "docker info   (its 'CPUs' and 'Total Memory' lines must be there)"
@@ -229,11 +229,14 @@ check_docker_vm() {
     fail_check "the Docker VM has $cpus CPU(s), and k3d cannot limit a node's CPU: each node reports $cpus, fewer than the $HOST_CPU_PER_NODE CPU platform.yaml gives its largest nodes, which the quotas, the queues and the capacity checks count on." \
       "$fix_vm" "$fix_cpu"
   fi
+  # A CPU refusal above already printed how to resize the VM, memory included: say it once.
+  fix_memory=$fix_vm
+  if [ "$FAILURES" != "$failures" ]; then fix_memory="the Docker setting above covers the memory too"; fi
   if [ "$memory" -lt "$HOST_MEMORY_MINIMUM" ]; then
     need="the platform itself ($(gib "$HOST_MEMORY_PLATFORM"): k3s, Argo CD and the components) and the $HOST_MEMORY_EXAMPLE_JOBS example jobs at once ($(gib "$HOST_MEMORY_EXAMPLES"))"
     if [ "$HOST_MEMORY_MINIMUM" = "$HOST_MEMORY_ADVERTISED" ]; then need="what the $HOST_NODES nodes advertise, which is less than $need"; fi
     fail_check "the Docker VM has $(gib "$memory") of memory, less than the $(gib "$HOST_MEMORY_MINIMUM") needed: $need." \
-      "$fix_vm" "or declare smaller nodes (cluster.servers.memory, cluster.agents.memory in platform.yaml), then: npm run build"
+      "$fix_memory" "or declare smaller nodes (cluster.servers.memory, cluster.agents.memory in platform.yaml), then: npm run build"
   elif [ "$memory" -lt "$HOST_MEMORY_ADVERTISED" ]; then
     warn "the Docker VM has $(gib "$memory") of memory, less than the $(gib "$HOST_MEMORY_ADVERTISED") the $HOST_NODES nodes advertise (k3d writes each node's declared size into its /proc/meminfo and reserves nothing). Kubernetes places pods up to $(gib "$HOST_MEMORY_ADVERTISED"); past $(gib "$memory") the kernel's OOM killer ends a process (a Spark executor, or a platform component) instead of a pod waiting Pending. The platform and the $HOST_MEMORY_EXAMPLE_JOBS example jobs at once ($(gib "$HOST_MEMORY_MINIMUM")) fit."
     info "to run without this warning: $fix_vm" >&2

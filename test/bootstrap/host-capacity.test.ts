@@ -45,7 +45,9 @@ describe("a Docker VM too small is refused before anything is created", () => {
       `the Docker VM has 2.0 GiB of memory, less than the ${gib(MINIMUM)} needed: the platform itself (${gib(PLATFORM)}: k3s, Argo CD and the components) and the 4 example jobs at once (${gib(EXAMPLES)}).`,
     );
     expect(gib(MINIMUM)).toBe("15.2 GiB");
-    expect(r.stderr).toContain(`fix: ${FIX_VM}`);
+    // How to resize the VM is said once, under the first refusal; the memory refusal points back to it.
+    expect(r.stderr.split(`fix: ${FIX_VM}`)).toHaveLength(2);
+    expect(r.stderr).toContain("fix: the Docker setting above covers the memory too");
     expect(r.stderr).toContain("fix: or size the nodes for this machine: cluster.servers.cpu and cluster.agents.cpu in platform.yaml");
     expect(r.stderr).toContain("2 check(s) failed; nothing was created.");
     expect(r.stdout).not.toContain("Docker VM:");
