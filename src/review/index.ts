@@ -179,6 +179,11 @@ export interface ReviewPlatformOptions extends ReviewOptions {
    * every directory.
    */
   kustomize?: boolean;
+  /**
+   * A missing Kustomize is an error instead of a warning (in CI, where the
+   * review must have seen what Argo CD will apply).
+   */
+  requireKustomize?: boolean;
 }
 
 /**
@@ -198,7 +203,7 @@ export async function reviewPlatform(options: ReviewPlatformOptions): Promise<Re
     before.diagnostics = before.diagnostics.map((d) => ({ ...d, message: d.message.replaceAll(base.root, "the base"), ...(d.hint ? { hint: d.hint.replaceAll(base.root, "the base") } : {}) }));
     const changed = options.changedFiles ?? changedFiles(options.root, base.commit);
     const result = reviewCompiled(before, after, options.base, { ...options, changedFiles: changed });
-    if (kustomize) result.diagnostics = sortDiagnostics([...result.diagnostics, ...(await renderedAsMeant(before, after))]);
+    if (kustomize) result.diagnostics = sortDiagnostics([...result.diagnostics, ...(await renderedAsMeant(before, after, options.requireKustomize ?? false))]);
     return { ...result, baseCommit: base.commit };
   } finally {
     base.cleanup();
@@ -210,7 +215,7 @@ export async function reviewPlatform(options: ReviewPlatformOptions): Promise<Re
  * render exactly what the compiler meant (src/verify/kustomize.ts): a review
  * that says "safe" has seen what Argo CD will apply.
  */
-async function renderedAsMeant(base: CompileResult, head: CompileResult): Promise<Diagnostic[]> {
+async function renderedAsMeant(base: CompileResult, head: CompileResult, required: boolean): Promise<Diagnostic[]> {
   if (!head.tree || !head.synthesis) return [];
-  return checkWithKustomize(head.tree, changedBuilds(base.tree, head.tree, head.synthesis.builds), { required: Boolean(process.env.CI) });
+  return checkWithKustomize(head.tree, changedBuilds(base.tree, head.tree, head.synthesis.builds), { required });
 }

@@ -28,7 +28,7 @@ export async function review(io: Io, options: ReviewCommandOptions): Promise<num
   const start = performance.now();
   let result;
   try {
-    result = await reviewPlatform({ root: io.root(options.dir), base: options.base, allowDestructive: options.allowDestructive, allowedBy: options.allowedBy, allowInvalidBase: options.allowInvalidBase });
+    result = await reviewPlatform({ root: io.root(options.dir), base: options.base, allowDestructive: options.allowDestructive, allowedBy: options.allowedBy, allowInvalidBase: options.allowInvalidBase, requireKustomize: io.ci });
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
     io.err(`${io.paint.red("error")}  ${error.message}\n    ${io.paint.cyan("fix:")} pass --base a branch, tag or commit of this repository (fetch it first in a shallow clone).\n`);
