@@ -1,10 +1,13 @@
 // The seed's Spark jobs on a simulated cluster with the real Spark
 // Operator, Volcano and kube-scheduler, and the policy checked against them.
-// Real: kube-apiserver, etcd, kube-controller-manager, kube-scheduler, Volcano
-// (webhook-manager, controller-manager, scheduler), Spark Operator (controller,
-// webhook) and spark-submit. Simulated: the nodes (KWOK), what runs inside the
-// driver (its executor requests, made with its own identity) and the kubelet's
-// report that containers ended. docs/job-flow.md says more.
+// Real: kube-apiserver, etcd, kube-controller-manager, kube-scheduler, the
+// Helm charts of Volcano and the Spark Operator (rendered by Helm, applied in
+// Argo CD's sync-wave order), whose controllers (webhook-manager,
+// controller-manager, scheduler; controller, webhook) run as the charts deploy
+// them, and spark-submit. Simulated: the nodes (KWOK), the kubelet (processes
+// for the charts' pods, and its report that containers ended) and what runs
+// inside the driver (its executor requests, made with its own identity).
+// docs/job-flow.md says more.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,10 +17,9 @@ import { bytes, milliCPU } from "../../src/model/quantity.js";
 import { repoRoot } from "../support/paths.js";
 import { tenantTeams } from "../harness/platform-manifests.js";
 import { waitUntil } from "../harness/process.js";
-import type { ChartRelease } from "../harness/helm-values.js";
 import { canServiceAccount } from "../harness/rbac.js";
 import { finishPod, launchExecutors, messageOf, type Pod } from "../harness/spark-driver.js";
-import { loopbackEndpointsObject } from "../harness/webhook-service.js";
+import { hostAddress } from "../harness/kwok.js";
 import {
   application,
   deleteApplication,
@@ -37,7 +39,7 @@ import {
   type SparkApplication,
 } from "./jobs.js";
 import { findings, predict, type Prediction } from "./predictions.js";
-import { quotaCounted, startSimulation, type Simulation } from "./simulation.js";
+import { quotaCounted, startSimulation, type ChartObject, type Simulation } from "./simulation.js";
 
 let sim: Simulation;
 let seed: Prediction;
@@ -61,13 +63,27 @@ const quota = async (ns: string): Promise<{ name: string; hard: Record<string, s
   const [item] = body.items;
   return { name: item.metadata.name, hard: item.status?.hard ?? {}, used: item.status?.used ?? {} };
 };
+/** The objects of a kind that a chart rendered (and the simulation applied). */
+const rendered = (application: string, kind: string): ChartObject[] => sim.releases[application].objects.filter((o) => o.kind === kind);
+/** The Spark Operator's webhook configurations' name (the same for the mutating and the validating one). */
+const operatorWebhookName = (): string => rendered("spark-operator", "MutatingWebhookConfiguration")[0].metadata.name;
+const OPERATOR_WEBHOOK = "spark-operator/spark-operator-webhook";
+const VOLCANO_SCHEDULER = "volcano-system/volcano-scheduler";
+const VOLCANO_CONTROLLERS = "volcano-system/volcano-controllers";
+const VOLCANO_ADMISSION = "volcano-system/volcano-admission";
+/** The current process of a chart's Deployment (namespace/name). */
+const workload = (deployment: string) => {
+  const current = sim.workloads.workload(deployment);
+  if (!current) throw new Error(`no process runs for ${deployment}`);
+  return current;
+};
 const apply = (objects: unknown[]) =>
   sim.cluster.kubectl(["apply", "--server-side", "--force-conflicts", "--field-manager=argocd-controller", "-f", "-"], {
     input: objects.map((o) => JSON.stringify(o)).join("\n"),
   });
 
 describe("the simulated cluster", () => {
-  it("runs the platform's Kubernetes, one KWOK node per node of platform.yaml, and both operators' webhooks", async () => {
+  it("runs the platform's Kubernetes, one KWOK node per node of platform.yaml, and both charts' controllers and webhooks", async () => {
     const version = await sim.cluster.api.get<{ gitVersion: string }>("/version");
     expect(version.body.gitVersion).toBe(sim.cluster.version);
 
@@ -77,9 +93,19 @@ describe("the simulated cluster", () => {
     const total = nodes.reduce((sum, n) => ({ cpu: sum.cpu + n.cpu, memory: sum.memory + n.memory }), { cpu: 0, memory: 0 });
     expect(total, "the nodes add up to what the model calls the cluster").toEqual(seed.model!.clusterCapacity);
 
-    // Both webhook servers patched their CA into the chart-shaped configurations, and the API server calls them:
+    // Each chart's Deployments run as processes with their pod's ServiceAccount, from the charts' own objects.
+    const deployments = Object.values(sim.releases).flatMap(({ objects }) => objects.filter((o) => o.kind === "Deployment").map((o) => `${o.metadata.namespace}/${o.metadata.name}`));
+    expect(deployments.sort()).toEqual(["spark-operator/spark-operator-controller", OPERATOR_WEBHOOK, VOLCANO_ADMISSION, VOLCANO_CONTROLLERS, VOLCANO_SCHEDULER]);
+    for (const deployment of deployments) expect(sim.workloads.workload(deployment)?.daemon.running, deployment).toBe(true);
+
+    // Both webhook servers patched their CA into the charts' configurations, and the API server calls them:
     // Volcano's queue mutation defaulted the `default` queue that vc-scheduler created through it.
-    for (const name of [sim.operator.webhookName, ...sim.volcano.admissions.filter((p) => p.includes("queues")).map((p) => `volcano-admission-service${p.replace(/\//g, "-")}`)]) {
+    const volcanoQueueHooks = ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"]
+      .flatMap((kind) => rendered("volcano", kind))
+      .filter((o) => o.webhooks?.some((w) => w.rules?.some((r) => r.resources?.includes("queues"))))
+      .map((o) => o.metadata.name);
+    expect(volcanoQueueHooks.sort()).toEqual(["volcano-admission-service-queues-mutate", "volcano-admission-service-queues-validate"]);
+    for (const name of [operatorWebhookName(), ...volcanoQueueHooks]) {
       const kinds = ["mutatingwebhookconfigurations", "validatingwebhookconfigurations"];
       const found = await Promise.all(kinds.map((k) => sim.cluster.api.get<{ webhooks?: { clientConfig: { caBundle?: string } }[] }>(`/apis/admissionregistration.k8s.io/v1/${k}/${name}`)));
       const present = found.filter((r) => r.status === 200);
@@ -94,12 +120,21 @@ describe("the simulated cluster", () => {
     expect(probe.body.spec, "Volcano's queues/mutate webhook defaulted weight and reclaimable").toMatchObject({ weight: 1, reclaimable: true });
   });
 
-  it("cannot point a webhook Service at a loopback endpoint, so the webhook Services are ExternalName localhost", async () => {
-    const refused = await sim.cluster.api.post(`/api/v1/namespaces/${sim.operator.release.namespace}/endpoints`, {
-      ...loopbackEndpointsObject({ name: "loopback-probe", namespace: sim.operator.release.namespace, port: 9443 }),
+  it("cannot point a webhook Service at a loopback endpoint, so the charts' pods get this machine's address as their pod IP", async () => {
+    const ns = sim.releases["spark-operator"].chart.namespace;
+    const refused = await sim.cluster.api.post(`/api/v1/namespaces/${ns}/endpoints`, {
+      apiVersion: "v1",
+      kind: "Endpoints",
+      metadata: { name: "loopback-probe", namespace: ns },
+      subsets: [{ addresses: [{ ip: "127.0.0.1" }], ports: [{ name: "https", port: 9443, protocol: "TCP" }] }],
     });
     expect(refused.status).toBe(422);
     expect(messageOf(refused.body)).toContain("may not be in the loopback range (127.0.0.0/8, ::1/128)");
+    // The endpoints controller's Endpoints of both webhook Services: the webhook pod's IP, this machine's address.
+    for (const [namespace, service] of [[ns, `${operatorWebhookName()}-svc`], ["volcano-system", "volcano-admission-service"]]) {
+      const { body } = await sim.cluster.api.get<{ subsets?: { addresses?: { ip: string }[] }[] }>(`/api/v1/namespaces/${namespace}/endpoints/${service}`);
+      expect(body.subsets?.flatMap((s) => s.addresses?.map((a) => a.ip) ?? []), `${namespace}/${service}`).toEqual([hostAddress()]);
+    }
   });
 });
 
@@ -239,7 +274,7 @@ describe("point 2: what the policy predicts is what the real controllers do", ()
     const refusal = await waitUntil(
       "vc-scheduler to refuse the PodGroup for its queue",
       async () => (await eventsFor(sim.cluster, ns, pgName)).find((e) => /queue resource quota insufficient/.test(e.message ?? "")),
-      { timeoutMs: 120_000, intervalMs: 1_000, daemon: sim.volcano.scheduler },
+      { timeoutMs: 120_000, intervalMs: 1_000, daemon: workload(VOLCANO_SCHEDULER).daemon },
     );
     expect(refusal.message).toContain("queue resource quota insufficient");
     const pending = await podGroup(sim.cluster, ns, pgName);
@@ -351,15 +386,18 @@ describe("point 2: what the policy predicts is what the real controllers do", ()
     await apply([{ ...theta, metadata: { ...theta.metadata, name: "epsilon", labels: { ...theta.metadata.labels, "spark-platform.io/team": "epsilon" } } }]);
     const app = exampleApplication("theta", "spark-pi-guarantees");
     expect((await submit(sim.cluster, app)).status).toBe(201);
-    const scheduler = sim.volcano.scheduler;
-    await waitUntil("vc-scheduler to crash", async () => (scheduler.running ? undefined : true), { timeoutMs: 180_000, intervalMs: 1_000 });
-    const log = scheduler.logTail(400);
+    const scheduler = workload(VOLCANO_SCHEDULER);
+    await waitUntil("vc-scheduler to crash", async () => (scheduler.daemon.running ? undefined : true), { timeoutMs: 180_000, intervalMs: 1_000 });
+    const log = scheduler.daemon.logTail(400);
     expect(log).toMatch(/Observed a panic: resource is not sufficient to do operation: <cpu 10000\.00, memory 21474836480\.00[^>]*> sub <cpu 12000\.00, memory 25769803776\.00/);
 
-    // Without the extra guarantee a new vc-scheduler runs the same job.
+    // Without the extra guarantee, vc-scheduler started again in its pod (restartPolicy Always) runs the same job.
     await sim.cluster.api.request("DELETE", "/apis/scheduling.volcano.sh/v1beta1/queues/epsilon");
-    sim.volcano.scheduler = await sim.volcano.startScheduler("vc-scheduler-after-panic");
-    const driver = await waitForPod(sim.cluster, app.metadata.namespace, `${app.metadata.name}-driver`, "bound and Running by the new vc-scheduler", isRunning);
+    const driver = await waitForPod(sim.cluster, app.metadata.namespace, `${app.metadata.name}-driver`, "bound and Running by the restarted vc-scheduler", isRunning);
+    const restarted = workload(VOLCANO_SCHEDULER);
+    expect(restarted.restarts, "the kubelet's restart, not a scheduler the test started").toBeGreaterThan(scheduler.restarts);
+    expect(restarted.pod, "in the same pod").toBe(scheduler.pod);
+    expect(restarted.daemon.running).toBe(true);
     expect(driver.spec.schedulerName).toBe("volcano");
     await deleteApplication(sim.cluster, app.metadata.namespace, app.metadata.name);
   });
@@ -371,11 +409,8 @@ describe("the quota at its boundary: job-fits-quota is what Kubernetes' Resource
   // but Java the non-JVM overhead of 0.4 (https://github.com/kubeflow/spark-operator/pull/2866). These cases run
   // the real webhook with it on (what the platform no longer deploys), and the real ResourceQuota without it.
   const MiB = 1024 * 1024;
-  const quotaOn = (): ChartRelease => {
-    const release = structuredClone(sim.operator.release);
-    (release.values.webhook as { resourceQuotaEnforcement: { enable: boolean } }).resourceQuotaEnforcement.enable = true;
-    return release;
-  };
+  // The flag the chart adds to the webhook's args with webhook.resourceQuotaEnforcement.enable (templates/webhook/deployment.yaml).
+  const QUOTA_ON = "--enable-resource-quota-enforcement=true";
   const dryRun = (app: SparkApplication) =>
     sim.cluster.api.post(`/apis/sparkoperator.k8s.io/v1beta2/namespaces/${app.metadata.namespace}/sparkapplications?dryRun=All`, app);
   const refusedBy230 = (ns: string, team: string) =>
@@ -460,7 +495,8 @@ describe("the quota at its boundary: job-fits-quota is what Kubernetes' Resource
       await waitUntil("the quota to count two jobs", async () => (mem((await quota(model.namespace)).used["requests.memory"]) === 2 * model.job.total.memory ? true : undefined), { timeoutMs: 60_000 });
 
       // Spark Operator 2.3.0's quota webhook, on: 2 × 2688Mi for the third job on top of 5,376Mi used > 8Gi; 2 × 3 × 2867.2Mi for theta's.
-      await sim.operator.restartWebhook(quotaOn());
+      expect(workload(OPERATOR_WEBHOOK).args, "as the platform deploys it, the chart gives the webhook no quota flag").not.toContain(QUOTA_ON);
+      await sim.workloads.restart(OPERATOR_WEBHOOK, { extraArgs: [QUOTA_ON] });
       quotaWebhookOn = true;
       const third = exampleApplication(team, "pyspark-pi-third");
       const refused = await dryRun(third);
@@ -471,7 +507,7 @@ describe("the quota at its boundary: job-fits-quota is what Kubernetes' Resource
       expect(messageOf(theta.body)).toBe(refusedBy230("team-theta", "theta"));
 
       // As the platform deploys it (off): both are admitted, and the third job's pods fit the ResourceQuota.
-      await sim.operator.restartWebhook(sim.operator.release);
+      await sim.workloads.restart(OPERATOR_WEBHOOK, { extraArgs: [] });
       quotaWebhookOn = false;
       expect((await dryRun(third)).status).toBe(201);
       expect((await dryRun(bigThetaApp())).status).toBe(201);
@@ -479,7 +515,7 @@ describe("the quota at its boundary: job-fits-quota is what Kubernetes' Resource
       const used = (await quota(model.namespace)).used;
       expect(mem(used["requests.memory"]) / MiB).toBe((3 * model.job.total.memory) / MiB);
     } finally {
-      if (quotaWebhookOn) await sim.operator.restartWebhook(sim.operator.release);
+      if (quotaWebhookOn) await sim.workloads.restart(OPERATOR_WEBHOOK, { extraArgs: [] });
       // The nine pods hold 9 CPU of the 10-CPU cluster: gone whatever happened, or later cases find no room.
       for (const job of [1, 2, 3]) for (const pod of jobPods(job)) await sim.cluster.api.request("DELETE", `/api/v1/namespaces/${model.namespace}/pods/${(pod.metadata as { name: string }).name}?gracePeriodSeconds=0`);
       await apply([seed.object("ResourceQuota", `${team}-quota`, model.namespace)]);
@@ -488,7 +524,7 @@ describe("the quota at its boundary: job-fits-quota is what Kubernetes' Resource
 });
 
 describe("plain pods in a Volcano team's namespace: Volcano's admission reads the queue annotation with the platform's grant", () => {
-  // vc-webhook-manager runs as the chart's admission ServiceAccount with the chart's RBAC (test/harness/volcano.ts),
+  // vc-webhook-manager runs as its pod's ServiceAccount with the chart's RBAC (test/harness/chart-pods.ts),
   // which cannot read Namespaces in 1.8.2 (https://github.com/volcano-sh/volcano/issues/4589); the platform's
   // ClusterRole and binding volcano-admission-namespace-reader (generated/platform/queues/) grant it.
   const grantFile = join(repoRoot, "generated/platform/queues/volcano-admission-namespace-reader.yaml");
@@ -508,17 +544,18 @@ describe("plain pods in a Volcano team's namespace: Volcano's admission reads th
   };
 
   it("the platform runs Volcano's admission as the chart's ServiceAccount, whose chart RBAC cannot read Namespaces", async () => {
-    const account = sim.volcano.admissionServiceAccount;
+    const admission = workload(VOLCANO_ADMISSION);
+    const account = { namespace: admission.namespace, name: admission.serviceAccount };
     expect(account).toEqual({ namespace: "volcano-system", name: "volcano-admission" });
     expect(await canServiceAccount(sim.cluster, account, { verb: "get", resource: "namespaces", name: "team-delta" }), "with the platform's grant").toBe(true);
   });
 
   it("without the grant: a debug pod of delta's service account stays Pending, its PodGroup refused for the default queue", async () => {
     expect((await sim.cluster.api.request("DELETE", bindingPath)).status).toBe(200);
-    await waitUntil("the admission ServiceAccount to lose read access to Namespaces", async () => (!(await canServiceAccount(sim.cluster, sim.volcano.admissionServiceAccount, { verb: "get", resource: "namespaces", name: "team-delta" })) ? true : undefined), { timeoutMs: 30_000 });
+    await waitUntil("the admission ServiceAccount to lose read access to Namespaces", async () => (!(await canServiceAccount(sim.cluster, { namespace: "volcano-system", name: workload(VOLCANO_ADMISSION).serviceAccount }, { verb: "get", resource: "namespaces", name: "team-delta" })) ? true : undefined), { timeoutMs: 30_000 });
     const created = await sim.cluster.api.request("POST", "/api/v1/namespaces/team-delta/pods", debugPod("team-delta", "debug-without-grant"), asDriver("team-delta", "delta-sa"));
     expect(created.status, messageOf(created.body)).toBe(201);
-    const controller = sim.volcano.controllerManager;
+    const controller = workload(VOLCANO_CONTROLLERS).daemon;
     const log = await waitUntil(
       "vc-controller-manager to fail creating the pod's PodGroup",
       async () => controller.logTail(200).split("\n").find((line) => line.includes("Failed to handle Pod <team-delta/debug-without-grant>")),
@@ -573,12 +610,16 @@ describe("point 3: guardrails for the webhook bypass", () => {
   });
 
   it("without the operator's webhook, a Volcano team's driver is refused by the ValidatingAdmissionPolicy (loud), where it used to bypass the queue (silent)", async () => {
-    // What webhook.enable: false deploys: no webhook configurations, no webhook process.
+    // What webhook.enable: false deploys: no webhook Deployment (scaled to 0: its pod is deleted and the
+    // process goes with it), no webhook configurations.
+    const [namespace, name] = OPERATOR_WEBHOOK.split("/");
+    await sim.cluster.kubectl(["-n", namespace, "scale", "deployment", name, "--replicas=0"]);
+    const webhook = workload(OPERATOR_WEBHOOK).daemon;
+    await waitUntil("the webhook's pod to go, and its process with it", async () => (!webhook.running && !sim.workloads.workload(OPERATOR_WEBHOOK) ? true : undefined), { timeoutMs: 60_000, intervalMs: 500 });
     for (const kind of ["mutatingwebhookconfigurations", "validatingwebhookconfigurations"]) {
-      const { status } = await sim.cluster.api.request("DELETE", `/apis/admissionregistration.k8s.io/v1/${kind}/${sim.operator.webhookName}`);
+      const { status } = await sim.cluster.api.request("DELETE", `/apis/admissionregistration.k8s.io/v1/${kind}/${operatorWebhookName()}`);
       expect(status).toBe(200);
     }
-    await sim.operator.webhook?.stop();
 
     const loud = exampleApplication("theta", "spark-pi-bypass");
     expect((await submit(sim.cluster, loud)).status).toBe(201);

@@ -6,7 +6,6 @@
 // Argo CD bootstrapped the way scripts/bootstrap.sh does it. Every difference
 // from a user's cluster is listed in DIFFERENCES and in docs/gitops-proof.md.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments, parseDocument, type YAMLMap } from "yaml";
 import { ARGOCD_NAMESPACE, BOOTSTRAP_FIELD_MANAGER, startArgoCd, type Application, type ArgoCd } from "../harness/argocd.js";
@@ -14,7 +13,7 @@ import { startCluster, type Cluster } from "../harness/cluster.js";
 import { startControllerManager } from "../harness/controller-manager.js";
 import { PLATFORM_IMAGES, runChartWorkloads, type ChartWorkloads } from "../harness/chart-pods.js";
 import { platformCharts, startChartRepository, type ChartRepository } from "../harness/chart-repo.js";
-import { startKwok } from "../harness/kwok.js";
+import { hostAddress, startKwok } from "../harness/kwok.js";
 import { startKubeScheduler } from "../harness/scheduler.js";
 import { volcanoAdmissionInit } from "../harness/volcano.js";
 import { ensureSparkHome, requireJava } from "../harness/spark-home.js";
@@ -147,18 +146,6 @@ function pointChartsAt(tree: WorkTree, url: string): void {
     if (document.getIn(["components", name, "chart", "repoURL"]) !== undefined) document.setIn(["components", name, "chart", "repoURL"], url);
   }
   tree.writeFile("platform.yaml", document.toString());
-}
-
-/**
- * An IPv4 address of this machine that is not loopback: the API server refuses endpoints in 127.0.0.0/8,
- * so the charts' pods get this one as their IP and their webhooks listen on it.
- */
-export function hostAddress(): string {
-  const address = Object.values(networkInterfaces())
-    .flat()
-    .find((a) => a && a.family === "IPv4" && !a.internal);
-  if (!address) throw new Error("this machine has no non-loopback IPv4 address; the gitops suite gives the charts' pods one (the API server refuses loopback endpoints)");
-  return address.address;
 }
 
 /** An object of a manifest file. */

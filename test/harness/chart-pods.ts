@@ -245,7 +245,9 @@ export function runChartWorkloads(cluster: Cluster, options: ChartWorkloadsOptio
         const daemon = spawnInCluster(cluster, runName, accountDir, binary, processArgs, { ...process.env, HOME: home, ...options.env, ...env });
         if (listen.health) {
           const url = listen.health;
-          await waitUntil(`${runName} (${container.image}) to answer ${url}`, () => healthy(url), { timeoutMs: 120_000, intervalMs: 500, daemon });
+          // A process that exits before it answers (vc-scheduler panics while the admission webhook it calls is
+          // not serving yet) is the kubelet's to start again, not a failure of the harness.
+          await waitUntil(`${runName} (${container.image}) to answer ${url}`, async () => (daemon.running ? healthy(url) : true), { timeoutMs: 120_000, intervalMs: 500 });
         }
         return { processArgs, daemon };
       },
@@ -360,7 +362,8 @@ export function runChartWorkloads(cluster: Cluster, options: ChartWorkloadsOptio
         if (workloads.every((w) => w?.daemon.running)) return workloads as Workload[];
         if (Date.now() > deadline) {
           const missing = deployments.filter((name) => !running.get(name)?.workload?.daemon.running);
-          throw new Error(`timed out after ${timeoutMs} ms waiting for a running pod of ${missing.join(", ")} (started: ${[...running.keys()].join(", ") || "none"})`);
+          const exits = missing.flatMap((name) => (running.get(name)?.lastExit ? [`${name}: ${running.get(name)!.lastExit}`] : []));
+          throw new Error(`timed out after ${timeoutMs} ms waiting for a running pod of ${missing.join(", ")} (started: ${[...running.keys()].join(", ") || "none"})${exits.map((e) => `\n${e}`).join("")}`);
         }
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
@@ -397,7 +400,7 @@ const MAX_BACKOFF_MS = 8_000;
 /** A process that exits within this time of its start exited "in a row" with the last one. */
 const CRASH_WINDOW_MS = 60_000;
 /** Exits in a row after which running() reports a crash loop instead of waiting. */
-const CRASH_LOOP = 3;
+const CRASH_LOOP = 6;
 
 /** A pod's container, ready to be started (again). */
 interface PreparedContainer {

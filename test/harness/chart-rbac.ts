@@ -5,10 +5,9 @@
 // `.Release.Namespace` are its only template actions, which holds for the
 // ServiceAccount, ClusterRole and ClusterRoleBinding of Volcano 1.8.2's
 // templates/admission.yaml; one that is not plain text is an error, never a guess.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import type { Cluster } from "./cluster.js";
 import type { ChartRelease } from "./helm-values.js";
 import { upstreamDir } from "../support/paths.js";
 
@@ -42,21 +41,4 @@ export function chartRbac(release: Pick<ChartRelease, "chart" | "version" | "rel
   }
   if (objects.length === 0) throw new Error(`${file} holds no RBAC object`);
   return objects;
-}
-
-/** A kubeconfig for a ServiceAccount's own token (TokenRequest), so a process has exactly the permissions RBAC gives it. */
-export async function serviceAccountKubeconfig(cluster: Cluster, account: { namespace: string; name: string }): Promise<string> {
-  const token = (await cluster.kubectl(["-n", account.namespace, "create", "token", account.name, "--duration=24h"])).stdout.trim();
-  const file = join(cluster.workDir, `${account.namespace}-${account.name}.kubeconfig`);
-  const user = `system:serviceaccount:${account.namespace}:${account.name}`;
-  const config = {
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: [{ name: "harness", cluster: { server: cluster.server, "certificate-authority": cluster.caFile } }],
-    users: [{ name: user, user: { token } }],
-    contexts: [{ name: "harness", context: { cluster: "harness", user } }],
-    "current-context": "harness",
-  };
-  writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
-  return file;
 }

@@ -1,16 +1,13 @@
 // The pure parts of the job-flow harness (no server): the Go pins follow
-// platform.yaml, the charts' webhook configurations follow the platform's
-// values, and the simulated driver builds executors the way Spark does.
+// platform.yaml, Helm values merge as Helm merges them, and the simulated
+// driver builds executors the way Spark does.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { componentGoModule, componentPinOf, componentVersion, GO_COMPONENTS, SPARK_OPERATOR, VOLCANO } from "./components.js";
-import { chartRelease, mergeValues } from "./helm-values.js";
+import { mergeValues } from "./helm-values.js";
 import { nodeObject, platformNodes } from "./kwok.js";
 import { executorPod, executorPodMiB, parseJavaProperties, sparkMiB, type Pod } from "./spark-driver.js";
-import { sparkOperatorWebhookConfigurations } from "./spark-operator.js";
-import { admissionConfigurationName, volcanoWebhookConfigurations } from "./volcano.js";
-import { loopbackServiceObject } from "./webhook-service.js";
 import { platformTarget } from "./platform.js";
 
 describe("Go modules of the simulated components", () => {
@@ -48,40 +45,7 @@ describe("KWOK nodes", () => {
   });
 });
 
-describe("the charts' webhook configurations, with the platform's values", () => {
-  it("Volcano: one configuration per enabled admission path, named as the webhook-manager looks them up, no /pods/mutate", () => {
-    const release = chartRelease("volcano");
-    const paths = String((release.values.custom as Record<string, unknown>).enabled_admissions).split(",");
-    expect(paths).not.toContain("/pods/mutate");
-    const configs = volcanoWebhookConfigurations(release, paths, 18443) as { kind: string; metadata: { name: string }; webhooks: { clientConfig: { service: Record<string, unknown> }; failurePolicy: string }[] }[];
-    expect(configs.map((c) => c.metadata.name)).toEqual(paths.map(admissionConfigurationName));
-    expect(configs.find((c) => c.metadata.name === "volcano-admission-service-queues-validate")?.kind).toBe("ValidatingWebhookConfiguration");
-    for (const c of configs) {
-      expect(c.webhooks[0].clientConfig.service).toEqual({ name: "volcano-admission-service", namespace: "volcano-system", path: expect.stringMatching(/^\//), port: 18443 });
-      expect(c.webhooks[0].failurePolicy).toBe("Fail");
-    }
-  });
-
-  it("Spark Operator: pods and SparkApplications in the job namespaces, failing closed", () => {
-    const release = chartRelease("spark-operator");
-    const [mutating, validating] = sparkOperatorWebhookConfigurations(release, 19443) as { metadata: { name: string }; webhooks: Record<string, unknown>[] }[];
-    expect(mutating.metadata.name).toBe("spark-operator-webhook");
-    expect(mutating.webhooks.map((w) => w.name)).toContain("mutate--v1-pod.sparkoperator.k8s.io");
-    expect(validating.webhooks.map((w) => w.name)).toContain("validate-sparkoperator-k8s-io-v1beta2-sparkapplication.sparkoperator.k8s.io");
-    for (const w of [...mutating.webhooks, ...validating.webhooks]) {
-      expect(w).toMatchObject({
-        failurePolicy: "Fail",
-        clientConfig: { service: { name: "spark-operator-webhook-svc", namespace: "spark-operator", port: 19443 } },
-        namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["team-alpha", "team-beta", "team-delta", "team-theta"] }] },
-      });
-    }
-    expect(release.values).toMatchObject({ webhook: { enable: true, resourceQuotaEnforcement: { enable: false } }, controller: { batchScheduler: { enable: true } } });
-  });
-
-  it("reach the local process through an ExternalName Service", () => {
-    expect(loopbackServiceObject({ name: "s", namespace: "n", port: 1 })).toMatchObject({ spec: { type: "ExternalName", externalName: "localhost" } });
-  });
-
+describe("Helm values", () => {
   it("merge values as Helm does: maps key by key, lists replaced", () => {
     expect(mergeValues({ a: { b: 1, c: [1] }, d: 1 }, { a: { c: [2] } })).toEqual({ a: { b: 1, c: [2] }, d: 1 });
   });

@@ -3,6 +3,7 @@
 // No container ever runs. One Node per node platform.yaml declares, with its
 // CPU and memory, named as k3d names them.
 import { readFileSync, writeFileSync } from "node:fs";
+import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import type { Platform } from "../../src/types/platform.js";
@@ -79,6 +80,18 @@ async function podStages(hostAddress: NonNullable<KwokOptions["hostAddress"]>): 
   const namespaces = hostAddress.namespaces.map((ns) => JSON.stringify(ns)).join(" ");
   const changed = ready.replace(podIp[0], `${podIp[1]}podIP: {{ if eq .metadata.namespace ${namespaces} }}${JSON.stringify(hostAddress.address)}{{ else }}${podIp[2]}{{ end }}`);
   return [changed, ...["pod-complete.yaml", "pod-delete.yaml"].map((file) => readFileSync(join(dir, file), "utf8"))].join("\n---\n");
+}
+
+/**
+ * An IPv4 address of this machine that is not loopback: the API server refuses endpoints in 127.0.0.0/8,
+ * so the charts' pods get this one as their IP (KwokOptions.hostAddress) and their webhooks listen on it.
+ */
+export function hostAddress(): string {
+  const address = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === "IPv4" && !a.internal);
+  if (!address) throw new Error("this machine has no non-loopback IPv4 address; the server suites give the charts' pods one (the API server refuses loopback endpoints)");
+  return address.address;
 }
 
 /** Starts KWOK, creates the nodes and waits until every one is Ready. */
