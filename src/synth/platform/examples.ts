@@ -10,7 +10,7 @@ export const SPARK_VERSION = "4.0.0";
 export const SPARK_IMAGE = `docker.io/library/spark:${SPARK_VERSION}`;
 
 /** Satisfies the `restricted` Pod Security level (the namespace warns on it). */
-const SECURITY_CONTEXT = {
+export const SECURITY_CONTEXT = {
   runAsUser: 185, runAsGroup: 185, runAsNonRoot: true, allowPrivilegeEscalation: false,
   capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" },
 };
