@@ -221,6 +221,8 @@ def load_config(path):
     except (OSError, ValueError) as error:
         raise ConfigError(str(error)) from None
 
+    NAMES = {str: "string", dict: "object", list: "list"}
+
     def need(parent, key, kind, where, optional=False, items=str):
         if not isinstance(parent, dict):
             raise ConfigError(f"{where}: expected an object")
@@ -228,7 +230,7 @@ def load_config(path):
             return None
         value = parent.get(key)
         if not isinstance(value, kind) or (kind is list and not all(isinstance(v, items) for v in value)):
-            raise ConfigError(f"{where}.{key}: expected {'a list of ' + items.__name__ if kind is list else kind.__name__}")
+            raise ConfigError(f"{where}.{key}: expected {'a list of ' + NAMES[items] + 's' if kind is list else 'a ' + NAMES[kind]}")
         return value
 
     storage = need(config, "objectStorage", dict, "$", optional=True)

@@ -1,0 +1,318 @@
+// The data-credentials provisioner for real: the program from the generated
+// ConfigMap, with the generated config file, run by python3 as the generated
+// ServiceAccount with in-cluster configuration, against a real API server
+// holding the generated RBAC. It creates each identity's S3 keys once,
+// renders SeaweedFS's identity file from them, rolls the S3 Deployment when
+// the file changes, copies each team's credentials into its namespace only,
+// writes nothing when nothing changed, and may do nothing else.
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiClient } from "../harness/api.js";
+import { startCluster, type Cluster } from "../harness/cluster.js";
+import { projectServiceAccount, requireUnshare, spawnInCluster } from "../harness/in-cluster.js";
+import { isInstalled, waitUntil } from "../harness/process.js";
+import { resourcePermissions, serviceAccountUser } from "../harness/rbac.js";
+import type { KubeObject } from "../../src/synth/object.js";
+import {
+  CONFIG_CONFIG_MAP, dataCredentialsObjects, S3_CONFIG_HASH_ANNOTATION, SCRIPT_CONFIG_MAP, type DataCredentialsConfig,
+} from "../../src/synth/platform/data-credentials.js";
+
+const team = (name: string) => ({
+  name: `team-${name}`, keysSecret: `s3-keys-team-${name}`,
+  actions: [`Read:${name}-raw`, `Write:${name}-raw`, `List:${name}-raw`, `Read:${name}-eventlog`, `Write:${name}-eventlog`, `List:${name}-eventlog`],
+  deliverTo: [{ namespace: `team-${name}`, secret: "s3-credentials", buckets: [`${name}-raw`, `${name}-eventlog`] }],
+});
+
+const CONFIG: DataCredentialsConfig = {
+  objectStorage: {
+    namespace: "object-storage", configSecret: "seaweedfs-s3-config", configKey: "seaweedfs_s3_config",
+    deployment: "seaweedfs-all-in-one", endpoint: "http://seaweedfs-all-in-one.object-storage.svc:8333",
+    identities: [
+      { name: "platform-admin", actions: ["Admin", "Read", "List", "Tagging", "Write"], keysSecret: "s3-keys-platform-admin" },
+      team("alpha"),
+      team("beta"),
+      {
+        name: "spark-history", actions: ["Read:alpha-eventlog", "List:alpha-eventlog", "Read:beta-eventlog", "List:beta-eventlog"],
+        keysSecret: "s3-keys-spark-history", deliverTo: [{ namespace: "spark-history", secret: "spark-history-s3" }],
+      },
+      { name: "anonymous", actions: ["Read:platform-artifacts"] },
+    ],
+  },
+  kafka: {
+    namespace: "kafka", bootstrapServers: "platform-kafka-bootstrap.kafka.svc:9092", securityProtocol: "SASL_PLAINTEXT", saslMechanism: "SCRAM-SHA-512",
+    users: ["alpha", "beta"].map((t) => ({ user: `team-${t}`, deliverTo: { namespace: `team-${t}`, secret: "kafka-credentials" } })),
+  },
+};
+const OWN = "data-credentials";
+/** Granted nothing: a team that is not in the config. */
+const STRANGER = "team-gamma";
+const NAMESPACES = [OWN, "object-storage", "kafka", "team-alpha", "team-beta", "spark-history", STRANGER];
+const KEYS_SECRETS = ["s3-keys-platform-admin", "s3-keys-team-alpha", "s3-keys-team-beta", "s3-keys-spark-history"];
+const account = { namespace: OWN, name: OWN };
+
+let cluster: Cluster;
+let objects: KubeObject[];
+let accountDir: string;
+let scriptFile: string;
+let configFile: string;
+let runs = 0;
+
+interface SecretObject { metadata: { name: string; namespace: string; resourceVersion: string; labels?: Record<string, string> }; data?: Record<string, string> }
+
+const apply = (docs: unknown[]) => cluster.kubectl(["apply", "--server-side", "-f", "-"], { input: docs.map((o) => JSON.stringify(o)).join("\n") });
+const secretPath = (namespace: string, name = "") => `/api/v1/namespaces/${namespace}/secrets${name ? `/${name}` : ""}`;
+const decode = (data: Record<string, string> = {}) => Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, "base64").toString()]));
+
+async function secret(namespace: string, name: string): Promise<Record<string, string> | undefined> {
+  const { status, body } = await cluster.api.get<SecretObject>(secretPath(namespace, name));
+  if (status === 404) return undefined;
+  expect(status).toBe(200);
+  return decode(body.data);
+}
+
+async function allSecrets(): Promise<SecretObject[]> {
+  const { body } = await cluster.api.get<{ items: SecretObject[] }>("/api/v1/secrets");
+  return body.items;
+}
+
+const keysOf = async (name: string) => (await secret("object-storage", name))!;
+const s3Config = async () => JSON.parse((await secret("object-storage", "seaweedfs-s3-config"))!.seaweedfs_s3_config) as { identities: Array<{ name: string; actions: string[]; credentials?: Array<{ accessKey: string; secretKey: string }> }> };
+
+async function podTemplateAnnotations(name: string): Promise<Record<string, string>> {
+  const { body } = await cluster.api.get<{ spec: { template: { metadata: { annotations?: Record<string, string> } } } }>(`/apis/apps/v1/namespaces/object-storage/deployments/${name}`);
+  return body.spec.template.metadata.annotations ?? {};
+}
+
+/** Runs the program once as its ServiceAccount; its exit and log. */
+async function runOnce(config = configFile): Promise<{ exit: string; log: string }> {
+  const daemon = spawnInCluster(cluster, `data-credentials-${++runs}`, accountDir, "python3", [scriptFile, "--once"], { ...process.env, DATA_CREDENTIALS_CONFIG: config });
+  await waitUntil("data-credentials --once to exit", async () => (daemon.running ? undefined : true), { timeoutMs: 30_000, intervalMs: 50 });
+  const log = readFileSync(daemon.logFile, "utf8");
+  return { exit: daemon.describeExit().split(";")[0], log };
+}
+
+const writes = (log: string) => log.split("\n").filter((l) => /: (created|updated|replaced|patched) /.test(l));
+
+const SECRET_KEYS = ["accessKey", "secretKey", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "password", "sasl.jaas.config", "seaweedfs_s3_config"];
+
+/** Every secret value the program handles, which it must keep out of its log. */
+async function secretValues(): Promise<string[]> {
+  const values = (await allSecrets()).flatMap((s) => Object.entries(decode(s.data)).filter(([key]) => SECRET_KEYS.includes(key)).map(([, value]) => value));
+  expect(values.length).toBeGreaterThan(0);
+  return values;
+}
+
+const seaweedfs = (name: string): KubeObject => ({
+  apiVersion: "apps/v1", kind: "Deployment", metadata: { name, namespace: "object-storage" },
+  spec: {
+    selector: { matchLabels: { app: name } },
+    template: { metadata: { labels: { app: name }, annotations: { "checksum/s3config": "rendered-without-lookup" } }, spec: { containers: [{ name: "seaweedfs", image: "chrislusf/seaweedfs:4.53" }] } },
+  },
+});
+
+beforeAll(async () => {
+  if (!(await isInstalled("python3"))) throw new Error("python3 not found: the data-credentials suite runs programs/data-credentials.py with it. Install Python 3.");
+  await requireUnshare();
+  cluster = await startCluster();
+  objects = dataCredentialsObjects({ namespace: OWN, config: CONFIG });
+  await apply(NAMESPACES.map((name) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name } })));
+  await apply(objects);
+  // What the program runs is what the ConfigMaps carry, as the pod would mount them.
+  const mounted = (name: string) => objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === name)!.data as Record<string, string>;
+  const dir = join(cluster.workDir, "data-credentials");
+  mkdirSync(dir, { recursive: true });
+  scriptFile = join(dir, "data-credentials.py");
+  configFile = join(dir, "config.json");
+  writeFileSync(scriptFile, mounted(SCRIPT_CONFIG_MAP)["data-credentials.py"]);
+  writeFileSync(configFile, mounted(CONFIG_CONFIG_MAP)["config.json"]);
+  accountDir = await projectServiceAccount(cluster, account, join(dir, "serviceaccount"));
+  // Secrets the program must not see or touch.
+  await apply([
+    { apiVersion: "v1", kind: "Secret", metadata: { name: "platform-cluster-ca", namespace: "kafka" }, stringData: { "ca.crt": "kafka-cluster-ca-not-for-you" } },
+    { apiVersion: "v1", kind: "Secret", metadata: { name: "alpha-database", namespace: "team-alpha" }, stringData: { password: "alpha-database-password" } },
+  ]);
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+describe("data-credentials, as its ServiceAccount", () => {
+  it("creates each identity's keys, renders the identity file and gives each team its own keys only", async () => {
+    const { exit, log } = await runOnce();
+    expect(exit).toBe(`data-credentials-${runs} exited with code 0`);
+    expect(log).toContain("waiting for deployment object-storage/seaweedfs-all-in-one (not synced yet)");
+    expect(log).toContain("waiting for secret kafka/team-alpha (the User Operator writes it)");
+
+    const keys = Object.fromEntries(await Promise.all(KEYS_SECRETS.map(async (name) => [name, await keysOf(name)] as const)));
+    for (const [name, k] of Object.entries(keys)) {
+      expect(k.accessKey, name).toMatch(/^[A-Z0-9]{20}$/);
+      expect(k.secretKey, name).toMatch(/^[A-Za-z0-9_-]{40}$/);
+    }
+    expect(new Set(Object.values(keys).flatMap((k) => [k.accessKey, k.secretKey])).size).toBe(2 * KEYS_SECRETS.length);
+
+    // The identities in config order, each with its keys; anonymous without any.
+    expect(await s3Config()).toEqual({
+      identities: CONFIG.objectStorage!.identities.map((i) => ({
+        name: i.name, actions: i.actions,
+        ...(i.keysSecret && { credentials: [{ accessKey: keys[i.keysSecret].accessKey, secretKey: keys[i.keysSecret].secretKey }] }),
+      })),
+    });
+
+    const alpha = keys["s3-keys-team-alpha"];
+    expect(await secret("team-alpha", "s3-credentials")).toEqual({
+      AWS_ACCESS_KEY_ID: alpha.accessKey, AWS_SECRET_ACCESS_KEY: alpha.secretKey,
+      endpoint: CONFIG.objectStorage!.endpoint, buckets: "alpha-raw,alpha-eventlog",
+    });
+    expect((await secret("team-beta", "s3-credentials"))?.AWS_ACCESS_KEY_ID).toBe(keys["s3-keys-team-beta"].accessKey);
+    expect(await secret("spark-history", "spark-history-s3")).toEqual({
+      AWS_ACCESS_KEY_ID: keys["s3-keys-spark-history"].accessKey, AWS_SECRET_ACCESS_KEY: keys["s3-keys-spark-history"].secretKey, endpoint: CONFIG.objectStorage!.endpoint,
+    });
+    // Alpha's secret key is where the S3 server and alpha read it, and nowhere else.
+    const holders = (await allSecrets()).filter((s) => Object.values(decode(s.data)).some((v) => v.includes(alpha.secretKey))).map((s) => `${s.metadata.namespace}/${s.metadata.name}`);
+    expect(holders.sort()).toEqual(["object-storage/s3-keys-team-alpha", "object-storage/seaweedfs-s3-config", "team-alpha/s3-credentials"]);
+    expect((await cluster.api.get<{ items: unknown[] }>(secretPath(STRANGER))).body.items).toEqual([]);
+
+    for (const s of (await allSecrets()).filter((s) => s.metadata.namespace !== OWN && !["platform-cluster-ca", "alpha-database"].includes(s.metadata.name))) {
+      expect(s.metadata.labels?.["app.kubernetes.io/managed-by"], `${s.metadata.namespace}/${s.metadata.name}`).toBe("data-credentials");
+    }
+    for (const value of await secretValues()) expect(log).not.toContain(value);
+  });
+
+  it("rolls the S3 server's Deployment once it exists, to the hash of the identity file, keeping the chart's annotations", async () => {
+    await apply([seaweedfs("seaweedfs-all-in-one")]);
+    const { exit, log } = await runOnce();
+    expect(exit).toBe(`data-credentials-${runs} exited with code 0`);
+    const text = (await secret("object-storage", "seaweedfs-s3-config"))!.seaweedfs_s3_config;
+    const annotations = await podTemplateAnnotations("seaweedfs-all-in-one");
+    expect(annotations[S3_CONFIG_HASH_ANNOTATION]).toBe(createHash("sha256").update(text).digest("hex"));
+    expect(annotations["checksum/s3config"]).toBe("rendered-without-lookup");
+    expect(writes(log)).toEqual([`data-credentials: patched deployment object-storage/seaweedfs-all-in-one: ${S3_CONFIG_HASH_ANNOTATION}=${annotations[S3_CONFIG_HASH_ANNOTATION]}`]);
+  });
+
+  it("copies a team's Kafka user Secret once the User Operator has written it, into that team's namespace only", async () => {
+    const jaas = 'org.apache.kafka.common.security.scram.ScramLoginModule required username="team-alpha" password="alpha-scram-password-1";';
+    await apply([{
+      apiVersion: "v1", kind: "Secret", metadata: { name: "team-alpha", namespace: "kafka", labels: { "strimzi.io/kind": "KafkaUser", "strimzi.io/cluster": "platform" } },
+      stringData: { password: "alpha-scram-password-1", "sasl.jaas.config": jaas },
+    }]);
+    const { log } = await runOnce();
+    expect(await secret("team-alpha", "kafka-credentials")).toEqual({
+      username: "team-alpha", password: "alpha-scram-password-1", "sasl.jaas.config": jaas,
+      "bootstrap.servers": "platform-kafka-bootstrap.kafka.svc:9092", "security.protocol": "SASL_PLAINTEXT", "sasl.mechanism": "SCRAM-SHA-512",
+    });
+    expect(await secret("team-beta", "kafka-credentials")).toBeUndefined();
+    expect(log).toContain("waiting for secret kafka/team-beta (the User Operator writes it)");
+    expect(writes(log)).toEqual(["data-credentials: created secret team-alpha/kafka-credentials"]);
+    expect(log).not.toContain("alpha-scram-password-1");
+  });
+
+  it("writes nothing when nothing changed", async () => {
+    const versions = async () => [
+      ...(await allSecrets()).map((s) => `${s.metadata.namespace}/${s.metadata.name}@${s.metadata.resourceVersion}`),
+      `deployment@${(await cluster.api.get<{ metadata: { resourceVersion: string } }>("/apis/apps/v1/namespaces/object-storage/deployments/seaweedfs-all-in-one")).body.metadata.resourceVersion}`,
+    ].sort();
+    const before = await versions();
+    const { exit, log } = await runOnce();
+    expect(exit).toBe(`data-credentials-${runs} exited with code 0`);
+    expect(writes(log)).toEqual([]);
+    expect(await versions()).toEqual(before);
+  });
+
+  it("rotates a team's S3 keys when their Secret is deleted: new keys, new identity file, new hash, the other teams untouched", async () => {
+    const oldAlpha = await keysOf("s3-keys-team-alpha");
+    const oldHash = (await podTemplateAnnotations("seaweedfs-all-in-one"))[S3_CONFIG_HASH_ANNOTATION];
+    const beta = (await cluster.api.get<SecretObject>(secretPath("team-beta", "s3-credentials"))).body.metadata.resourceVersion;
+    await cluster.kubectl(["-n", "object-storage", "delete", "secret", "s3-keys-team-alpha"]);
+
+    const { log } = await runOnce();
+    const alpha = await keysOf("s3-keys-team-alpha");
+    expect(alpha.accessKey).not.toBe(oldAlpha.accessKey);
+    expect(alpha.secretKey).not.toBe(oldAlpha.secretKey);
+    const identities = (await s3Config()).identities;
+    expect(identities.find((i) => i.name === "team-alpha")?.credentials).toEqual([{ accessKey: alpha.accessKey, secretKey: alpha.secretKey }]);
+    expect(identities.find((i) => i.name === "team-beta")?.credentials?.[0].accessKey).toBe((await keysOf("s3-keys-team-beta")).accessKey);
+    const hash = (await podTemplateAnnotations("seaweedfs-all-in-one"))[S3_CONFIG_HASH_ANNOTATION];
+    expect(hash).not.toBe(oldHash);
+    expect(hash).toBe(createHash("sha256").update((await secret("object-storage", "seaweedfs-s3-config"))!.seaweedfs_s3_config).digest("hex"));
+    expect((await secret("team-alpha", "s3-credentials"))?.AWS_SECRET_ACCESS_KEY).toBe(alpha.secretKey);
+    expect((await cluster.api.get<SecretObject>(secretPath("team-beta", "s3-credentials"))).body.metadata.resourceVersion).toBe(beta);
+    expect(writes(log)).toEqual([
+      "data-credentials: created secret object-storage/s3-keys-team-alpha (new S3 keys)",
+      "data-credentials: updated secret object-storage/seaweedfs-s3-config",
+      `data-credentials: patched deployment object-storage/seaweedfs-all-in-one: ${S3_CONFIG_HASH_ANNOTATION}=${hash}`,
+      "data-credentials: updated secret team-alpha/s3-credentials",
+    ]);
+    for (const value of await secretValues()) expect(log).not.toContain(value);
+  });
+
+  it("carries a new Kafka password (the User Operator's rotation) to the team", async () => {
+    await cluster.kubectl(["-n", "kafka", "patch", "secret", "team-alpha", "--type=merge", "-p", JSON.stringify({ stringData: { password: "alpha-scram-password-2" } })]);
+    await runOnce();
+    expect((await secret("team-alpha", "kafka-credentials"))?.password).toBe("alpha-scram-password-2");
+  });
+
+  it("is refused everything its Roles do not name", async () => {
+    const token = readFileSync(join(accountDir, "token"), "utf8").trim();
+    const asProvisioner = new ApiClient(cluster.server, token, cluster.caFile);
+    try {
+      const refused = async (method: string, path: string, body?: unknown, contentType?: string) =>
+        (await asProvisioner.request(method, path, body, contentType ? { "content-type": contentType } : {})).status;
+      const aSecret = (namespace: string, name: string) => ({ apiVersion: "v1", kind: "Secret", metadata: { name, namespace }, stringData: { x: "y" } });
+      expect(await refused("GET", secretPath("kafka", "platform-cluster-ca"))).toBe(403);
+      expect(await refused("GET", secretPath("kafka"))).toBe(403);
+      expect(await refused("POST", secretPath("kafka"), aSecret("kafka", "team-alpha-copy"))).toBe(403);
+      expect(await refused("GET", secretPath("team-alpha", "alpha-database"))).toBe(403);
+      expect(await refused("GET", secretPath("team-alpha"))).toBe(403);
+      expect(await refused("POST", secretPath(STRANGER), aSecret(STRANGER, "s3-credentials"))).toBe(403);
+      expect(await refused("DELETE", secretPath("object-storage", "s3-keys-team-beta"))).toBe(403);
+      expect(await refused("GET", secretPath("spark-history", "kafka-credentials"))).toBe(403);
+      expect(await refused("PATCH", "/apis/apps/v1/namespaces/object-storage/deployments/other", { spec: {} }, "application/strategic-merge-patch+json")).toBe(403);
+      expect(await refused("GET", "/api/v1/namespaces/team-alpha/pods")).toBe(403);
+      // And what it may do, exactly, namespace by namespace (beyond what every account may do, as in an ungranted namespace).
+      const user = serviceAccountUser(account);
+      const baseline = new Set(await resourcePermissions(cluster, user, STRANGER));
+      const granted = async (namespace: string) => (await resourcePermissions(cluster, user, namespace)).filter((a) => !baseline.has(a));
+      expect(await granted("kafka")).toEqual(["get core/secrets[team-alpha]", "get core/secrets[team-beta]"]);
+      expect(await granted("object-storage")).toEqual([
+        "create core/secrets",
+        "get apps/deployments[seaweedfs-all-in-one]",
+        ...["s3-keys-platform-admin", "s3-keys-spark-history", "s3-keys-team-alpha", "s3-keys-team-beta", "seaweedfs-s3-config"].map((n) => `get core/secrets[${n}]`),
+        "patch apps/deployments[seaweedfs-all-in-one]",
+        ...["s3-keys-platform-admin", "s3-keys-spark-history", "s3-keys-team-alpha", "s3-keys-team-beta", "seaweedfs-s3-config"].map((n) => `update core/secrets[${n}]`),
+      ]);
+      for (const namespace of ["team-alpha", "team-beta"]) {
+        expect(await granted(namespace)).toEqual([
+          "create core/secrets",
+          ...["delete", "get", "update"].flatMap((verb) => ["kafka-credentials", "s3-credentials"].map((n) => `${verb} core/secrets[${n}]`)),
+        ]);
+      }
+      expect(await granted("spark-history")).toEqual(["create core/secrets", "delete core/secrets[spark-history-s3]", "get core/secrets[spark-history-s3]", "update core/secrets[spark-history-s3]"]);
+      expect(await granted(OWN)).toEqual([]);
+    } finally {
+      asProvisioner.close();
+    }
+  });
+
+  it("keeps going when one object is refused, and exits non-zero only on a broken config", async () => {
+    // A config the RBAC does not match (a delivery into a namespace it was not granted): that Secret fails, the others are still written.
+    const mismatched = structuredClone(CONFIG);
+    mismatched.objectStorage!.identities[1].deliverTo!.unshift({ namespace: STRANGER, secret: "s3-credentials", buckets: ["alpha-raw"] });
+    const file = join(cluster.workDir, "mismatched.json");
+    writeFileSync(file, JSON.stringify(mismatched));
+    await cluster.kubectl(["-n", "team-beta", "delete", "secret", "s3-credentials"]);
+    const { exit, log } = await runOnce(file);
+    expect(exit).toBe(`data-credentials-${runs} exited with code 0`);
+    expect(log).toMatch(new RegExp(`error: secret ${STRANGER}/s3-credentials: HTTP 403: secrets "s3-credentials" is forbidden`));
+    expect(writes(log)).toEqual(["data-credentials: created secret team-beta/s3-credentials"]);
+    expect(await secret(STRANGER, "s3-credentials")).toBeUndefined();
+
+    const broken = join(cluster.workDir, "broken.json");
+    writeFileSync(broken, JSON.stringify({ objectStorage: { ...CONFIG.objectStorage, identities: "all of them" } }));
+    const failed = await runOnce(broken);
+    expect(failed.exit).toBe(`data-credentials-${runs} exited with code 2`);
+    expect(failed.log).toBe(`data-credentials: error: ${broken}: objectStorage.identities: expected a list of objects\n`);
+  });
+});
