@@ -254,6 +254,23 @@ describe("data-credentials, as its ServiceAccount", () => {
     expect((await secret("team-alpha", "kafka-credentials"))?.password).toBe("alpha-scram-password-2");
   });
 
+  it("as a loop, puts back a team's deleted Secret within an interval and otherwise writes nothing", async () => {
+    const keys = await keysOf("s3-keys-team-alpha");
+    const daemon = spawnInCluster(cluster, "data-credentials-loop", accountDir, "python3", [scriptFile], { ...process.env, DATA_CREDENTIALS_CONFIG: configFile, DATA_CREDENTIALS_INTERVAL: "0.2" });
+    try {
+      const loops = () => readFileSync(daemon.logFile, "utf8").split("waiting for secret kafka/team-beta").length - 1;
+      await waitUntil("a first loop", async () => (loops() >= 1 ? true : undefined), { timeoutMs: 30_000, daemon });
+      await cluster.kubectl(["-n", "team-alpha", "delete", "secret", "s3-credentials"]);
+      const back = await waitUntil("team-alpha/s3-credentials again", () => secret("team-alpha", "s3-credentials"), { timeoutMs: 30_000, daemon });
+      expect(back.AWS_SECRET_ACCESS_KEY).toBe(keys.secretKey);
+      const after = loops();
+      await waitUntil("three more loops", async () => (loops() >= after + 3 ? true : undefined), { timeoutMs: 30_000, daemon });
+    } finally {
+      await daemon.stop();
+    }
+    expect(writes(readFileSync(daemon.logFile, "utf8"))).toEqual(["data-credentials: created secret team-alpha/s3-credentials"]);
+  });
+
   it("is refused everything its Roles do not name", async () => {
     const token = readFileSync(join(accountDir, "token"), "utf8").trim();
     const asProvisioner = new ApiClient(cluster.server, token, cluster.caFile);
