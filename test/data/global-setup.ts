@@ -3,8 +3,10 @@
 // with what to install instead of skipping a test.
 import { prepareKafka } from "../harness/kafka.js";
 import { requireJava } from "../harness/spark-home.js";
+import { prepareSeaweedfs } from "../harness/seaweedfs.js";
 
 export default async function setup(): Promise<void> {
   await requireJava();
   await prepareKafka();
+  await prepareSeaweedfs();
 }
