@@ -92,11 +92,16 @@ def read_secret(api, namespace, name):
     return {key: base64.b64decode(value).decode() for key, value in (secret.get("data") or {}).items()}
 
 
+def secret_object(namespace, name, values):
+    data = {key: base64.b64encode(value.encode()).decode() for key, value in sorted(values.items())}
+    return {"apiVersion": "v1", "kind": "Secret", "type": "Opaque", "metadata": {"name": name, "namespace": namespace, "labels": LABELS}, "data": data}
+
+
 def write_secret(api, namespace, name, values):
     """Makes Secret namespace/name hold exactly `values`, writing only when it differs."""
-    data = {key: base64.b64encode(value.encode()).decode() for key, value in sorted(values.items())}
+    wanted = secret_object(namespace, name, values)
+    data = wanted["data"]
     current = api.call("GET", secret_path(namespace, name))
-    wanted = {"apiVersion": "v1", "kind": "Secret", "type": "Opaque", "metadata": {"name": name, "namespace": namespace, "labels": LABELS}, "data": data}
     if current is None:
         api.call("POST", secret_path(namespace), wanted)
         return log(f"created secret {namespace}/{name}")
@@ -126,9 +131,7 @@ def ensure_keys(api, namespace, name):
             "accessKey": "".join(secrets.choice(ACCESS_KEY_ALPHABET) for _ in range(20)),
             "secretKey": secrets.token_urlsafe(30),  # 40 characters
         }
-        secret = {"apiVersion": "v1", "kind": "Secret", "type": "Opaque", "metadata": {"name": name, "namespace": namespace, "labels": LABELS},
-                  "data": {k: base64.b64encode(v.encode()).decode() for k, v in keys.items()}}
-        api.call("POST", secret_path(namespace), secret)
+        api.call("POST", secret_path(namespace), secret_object(namespace, name, keys))
         log(f"created secret {namespace}/{name} (new S3 keys)")
     if not keys.get("accessKey") or not keys.get("secretKey"):
         # Never repair keys in place: delete the Secret to rotate them.

@@ -319,11 +319,17 @@ describe("data-credentials, as its ServiceAccount", () => {
     mismatched.objectStorage!.identities[1].deliverTo!.unshift({ namespace: STRANGER, secret: "s3-credentials", buckets: ["alpha-raw"] });
     const file = join(cluster.workDir, "mismatched.json");
     writeFileSync(file, JSON.stringify(mismatched));
+    // And one that cannot be updated in place: it is replaced.
+    const beta = await secret("team-beta", "s3-credentials");
     await cluster.kubectl(["-n", "team-beta", "delete", "secret", "s3-credentials"]);
+    await apply([{ apiVersion: "v1", kind: "Secret", metadata: { name: "s3-credentials", namespace: "team-beta" }, immutable: true, stringData: { AWS_ACCESS_KEY_ID: "stale" } }]);
     const { exit, log } = await runOnce(file);
     expect(exit).toBe(`data-credentials-${runs} exited with code 0`);
     expect(log).toMatch(new RegExp(`error: secret ${STRANGER}/s3-credentials: HTTP 403: secrets "s3-credentials" is forbidden`));
-    expect(writes(log)).toEqual(["data-credentials: created secret team-beta/s3-credentials"]);
+    expect(writes(log)).toEqual([
+      'data-credentials: replaced secret team-beta/s3-credentials (HTTP 422: Secret "s3-credentials" is invalid: data: Forbidden: field is immutable when `immutable` is set)',
+    ]);
+    expect(await secret("team-beta", "s3-credentials")).toEqual(beta);
     expect(await secret(STRANGER, "s3-credentials")).toBeUndefined();
 
     const broken = join(cluster.workDir, "broken.json");
