@@ -162,8 +162,34 @@ describe("Kafka: each team's topic and groups, and nothing of another team's", (
     );
     // An object the real operators would never see is refused too.
     await expect(applyStrimzi(broker, [{ ...topic, metadata: { name: "gamma.events", namespace: "kafka" } }])).rejects.toThrow(/no strimzi\.io\/cluster label/);
-    // Nothing of gamma reached the broker.
-    const [described] = await runKafkaPlan(broker, [{ op: "describeTopic", name: "gamma.events" }]);
-    expect(described).toMatchObject({ ok: false, error: "org.apache.kafka.common.errors.UnknownTopicOrPartitionException" });
+  });
+
+  it("reconciles a changed KafkaUser as the User Operator does: exactly its new ACLs and quotas, its Secret's password kept", async () => {
+    const [, user] = teamObjects("beta") as [unknown, Record<string, any>];
+    const changed = {
+      ...user,
+      spec: {
+        ...user.spec,
+        authorization: { type: "simple", acls: [{ resource: { type: "topic", name: "beta.events" }, operations: ["Read"] }] },
+        quotas: { producerByteRate: 4096 },
+      },
+    };
+    const beta = applied.users["team-beta"]!;
+    const reapplied = await applyStrimzi(broker, [KAFKA_OBJECT, changed], { existingPasswords: { "team-beta": beta.password } });
+    expect(reapplied.users["team-beta"]!.saslJaasConfig).toBe(beta.saslJaasConfig);
+    const [acls, quotas, consumed, gamma] = await runKafkaPlan(broker, [
+      { op: "describeAcls", principal: "User:team-beta" },
+      { op: "describeQuotas", user: "team-beta" },
+      // Reading by partition assignment needs no group: the literal Read on the topic is what this checks.
+      { op: "consume", client: scramClientProperties(beta.saslJaasConfig), topic: "beta.events", count: 1, timeoutMs: 30_000 },
+      // Nothing of the refused gamma objects above reached the broker.
+      { op: "describeTopic", name: "gamma.events" },
+    ]);
+    expect(succeeded<{ acls: unknown[] }>(acls).acls).toEqual([
+      { resourceType: "TOPIC", name: "beta.events", patternType: "LITERAL", operation: "READ", permission: "ALLOW", host: "*" },
+    ]);
+    expect(quotas).toEqual({ ok: true, quotas: { producer_byte_rate: 4096 } });
+    expect(consumed).toEqual({ ok: true, values: ["b"] });
+    expect(gamma).toMatchObject({ ok: false, error: "org.apache.kafka.common.errors.UnknownTopicOrPartitionException" });
   });
 });

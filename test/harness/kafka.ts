@@ -92,8 +92,10 @@ async function compilePlan(javaHome: string, jars: string): Promise<string> {
   }
   mkdirSync(join(cacheDir, "kafka-plan"), { recursive: true });
   const staging = `${dir}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  const started = Date.now();
   try {
     await run(javac, ["-nowarn", "-d", staging, "-cp", join(jars, "*"), PLAN_SOURCE]);
+    log(`compiled ${PLAN_SOURCE} into ${dir} in ${((Date.now() - started) / 1000).toFixed(1)} s (once)`);
     try {
       renameSync(staging, dir);
     } catch (error) {
@@ -256,7 +258,8 @@ export type KafkaStep =
   | { op: "describeAcls"; principal: string }
   | { op: "describeQuotas"; user: string }
   | { op: "produce"; client: Record<string, string>; topic: string; values: string[] }
-  | { op: "consume"; client: Record<string, string>; topic: string; group: string; count: number; timeoutMs?: number };
+  /** Without `group`, reads every partition from the start and commits nothing (no group ACL needed). */
+  | { op: "consume"; client: Record<string, string>; topic: string; group?: string; count: number; timeoutMs?: number };
 
 /** A step's outcome: `ok` with what it read, or the Java exception that refused it. */
 export type KafkaStepResult = { ok: true; [key: string]: unknown } | { ok: false; error: string; message: string };

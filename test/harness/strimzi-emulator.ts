@@ -130,6 +130,7 @@ export async function applyStrimzi(broker: KafkaBroker, objects: readonly unknow
   }
   if (steps.length === 0) return applied;
 
+  const started = Date.now();
   const results = await runKafkaPlan(broker, steps);
   results.forEach((result, index) => {
     if (!result.ok) {
@@ -138,6 +139,8 @@ export async function applyStrimzi(broker: KafkaBroker, objects: readonly unknow
       throw new Error(`Strimzi emulator: ${step.op} ${subject} was refused by the broker: ${result.error}: ${result.message}`);
     }
   });
+  const took = ((Date.now() - started) / 1000).toFixed(1);
+  process.stderr.write(`[harness] Strimzi emulator: ${applied.topics.length} KafkaTopics, ${Object.keys(applied.users).length} KafkaUsers applied to the broker in ${took} s\n`);
   return applied;
 }
 

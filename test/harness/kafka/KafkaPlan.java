@@ -36,6 +36,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AccessControlEntryFilter;
 import org.apache.kafka.common.acl.AclBinding;
@@ -233,17 +234,26 @@ public class KafkaPlan {
         Properties props = properties(bootstrap, step.get("client"));
         props.put("key.deserializer", StringDeserializer.class.getName());
         props.put("value.deserializer", StringDeserializer.class.getName());
-        props.put("group.id", step.get("group").asText());
+        String topic = step.get("topic").asText();
+        boolean inGroup = step.hasNonNull("group");
+        if (inGroup) props.put("group.id", step.get("group").asText());
         props.putIfAbsent("auto.offset.reset", "earliest");
         int want = step.get("count").asInt();
         long deadline = System.currentTimeMillis() + step.path("timeoutMs").asLong(30_000);
         ArrayNode values = result.putArray("values");
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(step.get("topic").asText()));
+            if (inGroup) {
+                consumer.subscribe(List.of(topic));
+            } else {
+                // No group: every partition from the start, as a reader that commits nothing.
+                List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+            }
             while (values.size() < want && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) values.add(record.value());
             }
-            consumer.commitSync();
+            if (inGroup) consumer.commitSync();
         }
     }
 
