@@ -8,10 +8,12 @@
 // metadata log the controller serves). Everything lives in a temporary
 // directory that stop() (or the reaper, on any other exit) removes.
 //
-// Admin and client work runs through test/harness/kafka/KafkaPlan.java, one
-// JVM per plan (compiled once into the cache): each JVM start costs 4–6 s here.
+// Each JVM start costs 4–6 s on this loaded two-core machine, so the broker
+// formats its log directory in its own JVM (test/harness/kafka/FormatAndStart.java),
+// and admin and client work runs as plans of steps, one JVM per plan
+// (test/harness/kafka/KafkaPlan.java); both compiled once into the cache.
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../support/paths.js";
@@ -30,13 +32,14 @@ export const KAFKA_ARTIFACTS: MavenArtifact[] = [
   { group: "org.apache.logging.log4j", artifact: "log4j-slf4j-impl", version: "2.24.3" },
 ];
 
-const PLAN_SOURCE = join(repoRoot, "test/harness/kafka/KafkaPlan.java");
+// KafkaPlan.java (admin and client steps) and FormatAndStart.java (the broker's main).
+const JAVA_SOURCES = join(repoRoot, "test/harness/kafka");
 
 export interface KafkaInstallation {
   /** Directory of the broker's jars (classpath `<dir>/*`). */
   jars: string;
-  /** Directory holding the compiled KafkaPlan class. */
-  planClasses: string;
+  /** Directory of the compiled classes of test/harness/kafka/*.java. */
+  classes: string;
   java: string;
 }
 
@@ -76,31 +79,35 @@ async function prepareOnce(): Promise<KafkaInstallation> {
   const javaHome = await requireJava();
   const java = join(javaHome, "bin/java");
   const jars = await ensureMavenJars("kafka", KAFKA_ARTIFACTS);
-  const planClasses = await compilePlan(javaHome, jars);
-  return { jars, planClasses, java };
+  const classes = await compileHarnessClasses(javaHome, jars);
+  return { jars, classes, java };
 }
 
-/** javac once per source and jar set, staged and renamed like the jars. */
-async function compilePlan(javaHome: string, jars: string): Promise<string> {
-  const source = readFileSync(PLAN_SOURCE);
-  const hash = createHash("sha256").update(source).update(jars).digest("hex").slice(0, 16);
-  const dir = join(cacheDir, "kafka-plan", hash);
-  if (existsSync(join(dir, "KafkaPlan.class"))) return dir;
+/** javac once per set of sources and jars, staged and renamed like the jars. */
+async function compileHarnessClasses(javaHome: string, jars: string): Promise<string> {
+  const sources = readdirSync(JAVA_SOURCES)
+    .filter((file) => file.endsWith(".java"))
+    .sort()
+    .map((file) => join(JAVA_SOURCES, file));
+  const hash = createHash("sha256").update(jars);
+  for (const source of sources) hash.update(source).update(readFileSync(source));
+  const dir = join(cacheDir, "kafka-harness", hash.digest("hex").slice(0, 16));
+  if (existsSync(dir)) return dir;
   const javac = join(javaHome, "bin/javac");
   if (!existsSync(javac)) {
-    throw new Error(`javac not found in ${javaHome}: the Kafka harness compiles ${PLAN_SOURCE}. Install a JDK: \`apt-get install openjdk-17-jdk-headless\` (or set JAVA_HOME).`);
+    throw new Error(`javac not found in ${javaHome}: the Kafka harness compiles ${JAVA_SOURCES}/*.java. Install a JDK: \`apt-get install openjdk-17-jdk-headless\` (or set JAVA_HOME).`);
   }
-  mkdirSync(join(cacheDir, "kafka-plan"), { recursive: true });
+  mkdirSync(join(cacheDir, "kafka-harness"), { recursive: true });
   const staging = `${dir}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   const started = Date.now();
   try {
-    await run(javac, ["-nowarn", "-d", staging, "-cp", join(jars, "*"), PLAN_SOURCE]);
-    log(`compiled ${PLAN_SOURCE} into ${dir} in ${((Date.now() - started) / 1000).toFixed(1)} s (once)`);
+    await run(javac, ["-nowarn", "-d", staging, "-cp", join(jars, "*"), ...sources]);
     try {
       renameSync(staging, dir);
     } catch (error) {
-      if (!existsSync(join(dir, "KafkaPlan.class"))) throw error;
+      if (!existsSync(dir)) throw error;
     }
+    log(`compiled ${JAVA_SOURCES}/*.java into ${dir} in ${((Date.now() - started) / 1000).toFixed(1)} s (once)`);
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
@@ -181,30 +188,24 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaBroke
 
     const started = Date.now();
     // The admin's SCRAM credential is seeded into the metadata log at format time; the broker authenticates to itself with it.
-    await run(install.java, [
-      ...shortLivedJvm(workDir),
-      "-cp",
-      join(install.jars, "*"),
-      "kafka.tools.StorageTool",
-      "format",
-      "--cluster-id",
-      clusterId(),
-      "--config",
-      serverProperties,
-      "--add-scram",
-      `SCRAM-SHA-512=[name=admin,password=${adminPassword}]`,
-    ]);
-    daemon = Daemon.start("kafka", install.java, [
-      "-Xms512m",
-      "-Xmx512m",
-      "-XX:+UseG1GC",
-      "-Djava.awt.headless=true",
-      `-Dlog4j2.configurationFile=${join(workDir, "log4j2.properties")}`,
-      "-cp",
-      join(install.jars, "*"),
-      "kafka.Kafka",
-      serverProperties,
-    ], join(workDir, "kafka.log"));
+    daemon = Daemon.start(
+      "kafka",
+      install.java,
+      [
+        "-Xms512m",
+        "-Xmx512m",
+        "-XX:+UseG1GC",
+        "-Djava.awt.headless=true",
+        `-Dlog4j2.configurationFile=${join(workDir, "log4j2.properties")}`,
+        "-cp",
+        `${install.classes}:${join(install.jars, "*")}`,
+        "FormatAndStart",
+        serverProperties,
+        clusterId(),
+      ],
+      join(workDir, "kafka.log"),
+      { ...process.env, KAFKA_HARNESS_ADD_SCRAM: `SCRAM-SHA-512=[name=admin,password=${adminPassword}]` },
+    );
     reaper.track(daemon.pid);
     const broker = daemon;
     await waitUntil("the Kafka broker to start", async () => (/Kafka Server started/.test(readLog(broker.logFile)) ? true : undefined), {
@@ -269,9 +270,9 @@ export type KafkaStepResult = { ok: true; [key: string]: unknown } | { ok: false
  * step does not stop the plan; its result names the exception.
  */
 export async function runKafkaPlan(broker: KafkaBroker, steps: KafkaStep[]): Promise<KafkaStepResult[]> {
-  const { java, jars, planClasses } = broker.installation;
+  const { java, jars, classes } = broker.installation;
   const input = JSON.stringify({ bootstrap: broker.bootstrap, admin: broker.adminProperties, steps });
-  const result = await run(java, [...shortLivedJvm(broker.workDir), "-cp", `${planClasses}:${join(jars, "*")}`, "KafkaPlan"], { input, reject: false });
+  const result = await run(java, [...shortLivedJvm(broker.workDir), "-cp", `${classes}:${join(jars, "*")}`, "KafkaPlan"], { input, reject: false });
   const last = result.stdout.trim().split("\n").pop() ?? "";
   let parsed: { results?: KafkaStepResult[] };
   try {
