@@ -116,6 +116,8 @@ describe("SeaweedFS with per-team identities", () => {
     // The hook runs on every upgrade: a second run must leave existing buckets (and their objects) alone.
     await server.createBuckets(BUCKETS);
     expect((await beta.getObject("beta-raw", "secret.txt")).text).toBe("beta's data");
+    // A name the server refuses fails the hook (weed shell exits 1) rather than passing unnoticed.
+    await expect(server.createBuckets(["Alpha_Raw"])).rejects.toThrow(/bucket name can only contain lowercase letters/);
   });
 
   it("lets a team write, read, list and delete in its own buckets", async () => {
@@ -154,6 +156,19 @@ describe("SeaweedFS with per-team identities", () => {
       expect([response.status, response.code]).toEqual([403, "AccessDenied"]);
     }
     expect((await admin.listObjects("alpha-rawx")).keys).toEqual(["other.txt"]);
+  });
+
+  it("would leak to alpha-rawx with a wildcard action, which is why the platform never generates one", async () => {
+    // Wildcard actions match `Action:bucket/key` as a pattern (s3api/auth_credentials.go CanDo).
+    server.writeConfig(s3Config(keys).replace('"Read:alpha-raw"', '"Read:alpha-raw*"'));
+    await server.reload();
+    try {
+      expect((await alpha.getObject("alpha-rawx", "other.txt")).text).toBe("not alpha's");
+    } finally {
+      server.writeConfig(s3Config(keys));
+      await server.reload();
+    }
+    expect((await alpha.getObject("alpha-rawx", "other.txt")).status).toBe(403);
   });
 
   it("does not let a team create buckets (only the platform's hook does)", async () => {

@@ -178,16 +178,14 @@ export async function startSeaweedfs(options: SeaweedfsOptions): Promise<Seaweed
     shell,
     writeConfig,
     async createBuckets(names) {
-      // templates/shared/post-install-bucket-hook.yaml: list, and create each bucket not listed yet (idempotent).
-      for (const name of names) {
-        const listed = await shell("s3.bucket.list");
-        if (listed.split("\n").some((line) => line.trim().split(/\s+/)[0] === name)) continue;
-        await shell(`s3.bucket.create --name ${name}`);
-        const after = await shell("s3.bucket.list");
-        if (!after.split("\n").some((line) => line.trim().split(/\s+/)[0] === name)) {
-          throw new Error(`weed shell s3.bucket.create --name ${name} did not create it; s3.bucket.list says:\n${after}`);
-        }
-      }
+      // templates/shared/post-install-bucket-hook.yaml: create each bucket that `s3.bucket.list` does not
+      // list yet (idempotent, as the hook runs on every upgrade), one `weed shell` per command. The hook
+      // lists before each bucket; listing once is the same here, where nothing else creates buckets.
+      const listed = (output: string): Set<string> => new Set(output.split("\n").map((line) => line.trim().split(/\s+/)[0] ?? ""));
+      const existing = listed(await shell("s3.bucket.list"));
+      const missing = names.filter((name) => !existing.has(name));
+      // A refused command (e.g. an invalid name) makes weed shell exit 1, so run() throws with its message.
+      for (const name of missing) await shell(`s3.bucket.create --name ${name}`);
     },
     async reload() {
       const before = logLength(daemon);
