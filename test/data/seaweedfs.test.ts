@@ -4,6 +4,7 @@
 // the team's buckets (the shape the platform generates for -s3.config) and the
 // buckets created by the chart's own bucket-hook commands.
 import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { S3Client, signV4, type S3Credentials } from "../harness/s3-client.js";
 import { chartAppVersion, checkSeaweedfsRelease, startSeaweedfs, weedRelease, type Seaweedfs } from "../harness/seaweedfs.js";
@@ -105,9 +106,13 @@ describe("SeaweedFS with per-team identities", () => {
   });
 
   afterAll(async () => {
+    // Peak memory of the server, for the suite's budget (Linux /proc; absent elsewhere).
+    const status = server ? `/proc/${server.daemon.pid}/status` : "";
+    const peak = existsSync(status) ? /VmHWM:\s*(\d+) kB/.exec(readFileSync(status, "utf8"))?.[1] : undefined;
     const stopping = Date.now();
     await server?.stop();
-    process.stderr.write(`[seaweedfs] stopped in ${Date.now() - stopping} ms\n`);
+    const memory = peak ? `peak RSS ${Math.round(Number(peak) / 1024)} MB; ` : "";
+    process.stderr.write(`[seaweedfs] ${memory}stopped in ${Date.now() - stopping} ms\n`);
   });
 
   it("creates the buckets with the chart hook's commands, idempotently", async () => {
