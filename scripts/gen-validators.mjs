@@ -37,6 +37,10 @@ export const MODULES = [
       kustomization: "schemas/kinds/kustomization.schema.json",
       jsonPatch: "schemas/kinds/json-patch.schema.json",
       k3dSimple: "schemas/kinds/k3d-simple.schema.json",
+      strimziKafka: "schemas/kinds/strimzi-kafka.schema.json",
+      strimziKafkaNodePool: "schemas/kinds/strimzi-kafkanodepool.schema.json",
+      strimziKafkaTopic: "schemas/kinds/strimzi-kafkatopic.schema.json",
+      strimziKafkaUser: "schemas/kinds/strimzi-kafkauser.schema.json",
     },
   },
 ];

@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
 import platformSchema from "../schemas/platform.schema.json" with { type: "json" };
-import type { ComponentDescriptor } from "../src/components/component.js";
+import type { ComponentDescriptor, ComponentSettings } from "../src/components/component.js";
 import { ownedValuesMarkdown } from "../src/components/docs.js";
 import { COMPONENTS } from "../src/components/registry.js";
 import { componentsSchema } from "../src/components/schema.js";
@@ -45,17 +45,20 @@ const leaves = (value: unknown, pointer = ""): string[] =>
 describe("the component registry", () => {
   it("is what schemas/platform.schema.json says of `components` (npm run gen:code writes it)", () => {
     expect(platformSchema.properties.components).toEqual(componentsSchema());
-    expect(Object.keys(platformSchema.properties.components.properties)).toEqual(COMPONENTS.map((c) => c.key));
+    // A component the platform installs because of another (impliedBy) has no key of its own.
+    expect(Object.keys(platformSchema.properties.components.properties)).toEqual(COMPONENTS.filter((c) => !c.impliedBy).map((c) => c.key));
   });
 
   it("gives each component its own key, Application and namespace", () => {
     for (const field of ["key", "application"] as const) expect(new Set(COMPONENTS.map((c) => c[field])).size).toBe(COMPONENTS.length);
-    expect(new Set(COMPONENTS.map((c) => c.defaults.namespace)).size).toBe(COMPONENTS.length);
+    // An implied component runs in the namespace of the component that brings it.
+    const own = COMPONENTS.filter((c) => !c.impliedBy);
+    expect(new Set(own.map((c) => c.defaults.namespace)).size).toBe(own.length);
   });
 
   it("knows the value keys and the Kubernetes range of each component's default chart", () => {
-    for (const c of COMPONENTS) {
-      const { name, version } = c.defaults.chart;
+    for (const c of COMPONENTS.filter((c) => c.defaults.chart)) {
+      const { name, version } = c.defaults.chart!;
       expect(c.chartKeys.map((k) => k.chart), c.key).toContain(`${name}@${version}`);
       expect(c.compatibility.some((s) => s.versions.test(version)), c.key).toBe(true);
     }
@@ -64,7 +67,7 @@ describe("the component registry", () => {
   it("owns every Helm value the compiler sets, so platform.yaml cannot set one only to see it overwritten", async () => {
     const model = (await compile(repoRoot, { lint: false, render: false })).model!;
     for (const c of COMPONENTS) {
-      const settings = model.platform.components[c.key as keyof typeof model.platform.components] ?? { chart: c.defaults.chart, namespace: c.defaults.namespace };
+      const settings = (model.platform.components[c.key as keyof typeof model.platform.components] ?? { chart: c.defaults.chart, namespace: c.defaults.namespace }) as ComponentSettings;
       for (const leaf of leaves(c.values(model, settings))) {
         expect(c.ownedValues.some((v) => leaf === v.pointer || leaf.startsWith(`${v.pointer}/`)), `${c.key} sets ${leaf}`).toBe(true);
       }
@@ -77,35 +80,35 @@ describe("the component registry", () => {
   });
 
   it("is all the schema accepts: a component nobody registered is an unknown key", async () => {
-    const p = project(replace(/^components:\n/m, "components:\n  objectStorage: { chart: { repoURL: https://charts.example.org/object-store, name: object-store, version: 1.2.0 }, namespace: object-storage }\n"));
+    const p = project(replace(/^components:\n/m, "components:\n  featureStore: { chart: { repoURL: https://charts.example.org/feature-store, name: feature-store, version: 1.2.0 }, namespace: feature-store }\n"));
     const { diagnostics } = await compile(p.root, { lint: false, render: false });
-    expectDiagnostics(errors(diagnostics), [{ code: "schema/unknown-key", file: "platform.yaml", line: 18, column: 3, message: "unknown key `objectStorage` in `components`" }]);
+    expectDiagnostics(errors(diagnostics), [{ code: "schema/unknown-key", file: "platform.yaml", line: 18, column: 3, message: "unknown key `featureStore` in `components`" }]);
   });
 });
 
-/** A made-up object store, as a real descriptor would be written. */
-const OBJECT_STORAGE: ComponentDescriptor = {
-  key: "objectStorage",
-  title: "Object Store",
-  application: "object-storage",
+/** A made-up feature store, as a real descriptor would be written. */
+const FEATURE_STORE: ComponentDescriptor = {
+  key: "featureStore",
+  title: "Feature Store",
+  application: "feature-store",
   required: false,
-  defaults: { chart: { repoURL: "https://charts.example.org/object-store", name: "object-store", version: "1.2.0" }, namespace: "object-storage" },
+  defaults: { chart: { repoURL: "https://charts.example.org/feature-store", name: "feature-store", version: "1.2.0" }, namespace: "feature-store" },
   wave: { wave: SYNC_WAVES.infrastructure, why: "buckets before the jobs that write to them" },
   syncOptions: [],
   ownedValues: [{ pointer: "/tenants/namespaces", why: "the namespaces of the teams, which get a bucket each" }],
   values: (model) => ({ tenants: { namespaces: model.teams.map((t) => t.namespace) } }),
-  chartKeys: [{ chart: "object-store@1.2.0", keys: { replicas: true, tenants: { namespaces: "*" } } }],
-  compatibility: [{ versions: /^1\./, label: "Object Store 1.x", kubernetes: { minMinor: 25, maxMinor: 30 }, source: "made up for this test" }],
+  chartKeys: [{ chart: "feature-store@1.2.0", keys: { replicas: true, tenants: { namespaces: "*" } } }],
+  compatibility: [{ versions: /^1\./, label: "Feature Store 1.x", kubernetes: { minMinor: 25, maxMinor: 30 }, source: "made up for this test" }],
   tenants: {
-    rbac: [{ apiGroups: ["objectstorage.example.org"], resources: ["buckets"], verbs: ["get", "list", "watch"] }],
-    network: [{ name: "allow-object-storage", direction: "egress", componentPods: { app: "object-store" }, ports: [{ protocol: "TCP", port: 9000 }], why: "jobs read and write their bucket" }],
+    rbac: [{ apiGroups: ["featurestore.example.org"], resources: ["buckets"], verbs: ["get", "list", "watch"] }],
+    network: [{ name: "allow-feature-store", direction: "egress", componentPods: { app: "feature-store" }, ports: [{ protocol: "TCP", port: 9000 }], why: "jobs read and write their bucket" }],
   },
 };
 
-const INSTALL = (values = "{ replicas: 2 }", version = "1.2.0", namespace = "object-storage") => replace(/^components:\n/m, [
+const INSTALL = (values = "{ replicas: 2 }", version = "1.2.0", namespace = "feature-store") => replace(/^components:\n/m, [
   "components:",
-  "  objectStorage:",
-  `    chart: { repoURL: "https://charts.example.org/object-store", name: object-store, version: ${version} }`,
+  "  featureStore:",
+  `    chart: { repoURL: "https://charts.example.org/feature-store", name: feature-store, version: ${version} }`,
   `    namespace: ${namespace}`,
   `    values: ${values}`,
   "",
@@ -119,7 +122,7 @@ describe("a new component is a descriptor and a registry line", () => {
     vi.resetModules();
     vi.doMock("../src/components/registry.js", async (importOriginal) => {
       const real = await importOriginal<typeof import("../src/components/registry.js")>();
-      return { COMPONENTS: [...real.COMPONENTS, OBJECT_STORAGE] };
+      return { COMPONENTS: [...real.COMPONENTS, FEATURE_STORE] };
     });
     const pipeline = await import("../src/pipeline.js");
     const installed = await import("../src/components/installed.js");
@@ -140,44 +143,44 @@ describe("a new component is a descriptor and a registry line", () => {
     const { diagnostics, file, model } = await build(INSTALL());
     expect(errors(diagnostics)).toEqual([]);
     const [project, ...apps] = file("generated/applications/platform.yaml");
-    expect(project.spec).toMatchObject({ sourceRepos: ["https://github.com/example-org/spark-data-platform.git", "https://kubeflow.github.io/spark-operator", "https://volcano-sh.github.io/helm-charts", "https://charts.example.org/object-store"] });
+    expect(project.spec).toMatchObject({ sourceRepos: ["https://github.com/example-org/spark-data-platform.git", "https://kubeflow.github.io/spark-operator", "https://volcano-sh.github.io/helm-charts", "https://charts.example.org/feature-store"] });
     // In wave order; within a wave, in registry order.
     expect(apps.map((a) => `${a.metadata.annotations!["argocd.argoproj.io/sync-wave"]} ${a.metadata.name}`)).toEqual([
-      "0 volcano", "0 object-storage", "1 volcano-queues", "1 tenant-guardrails", "1 tenant-namespaces", "3 spark-operator",
+      "0 volcano", "0 feature-store", "1 volcano-queues", "1 tenant-guardrails", "1 tenant-namespaces", "3 spark-operator",
     ]);
-    expect(apps.find((a) => a.metadata.name === "object-storage")!.spec).toMatchObject({
+    expect(apps.find((a) => a.metadata.name === "feature-store")!.spec).toMatchObject({
       project: "platform",
       source: {
-        repoURL: "https://charts.example.org/object-store", chart: "object-store", targetRevision: "1.2.0",
-        helm: { releaseName: "object-storage", valuesObject: { replicas: 2, tenants: { namespaces: model!.teams.map((t) => t.namespace) } } },
+        repoURL: "https://charts.example.org/feature-store", chart: "feature-store", targetRevision: "1.2.0",
+        helm: { releaseName: "feature-store", valuesObject: { replicas: 2, tenants: { namespaces: model!.teams.map((t) => t.namespace) } } },
       },
-      destination: { namespace: "object-storage" },
+      destination: { namespace: "feature-store" },
       syncPolicy: { syncOptions: ["CreateNamespace=true"] },
     });
-    expect(registered.componentNamespaces(model!.platform)).toEqual(["argocd", "spark-operator", "volcano-system", "object-storage"]);
+    expect(registered.componentNamespaces(model!.platform)).toEqual(["argocd", "spark-operator", "volcano-system", "feature-store"]);
   });
 
   it("gives every team what it may reach of it: its RBAC rules and a way through the default deny", async () => {
     const { file } = await build(INSTALL());
     const [role] = file("generated/tenants/base/rbac.yaml");
-    expect(role.rules).toContainEqual({ apiGroups: ["objectstorage.example.org"], resources: ["buckets"], verbs: ["get", "list", "watch"] });
+    expect(role.rules).toContainEqual({ apiGroups: ["featurestore.example.org"], resources: ["buckets"], verbs: ["get", "list", "watch"] });
     const policies = file("generated/tenants/base/network-policies.yaml");
-    expect(policies.find((p) => p.metadata.name === "allow-object-storage")!.spec).toEqual({
+    expect(policies.find((p) => p.metadata.name === "allow-feature-store")!.spec).toEqual({
       podSelector: {}, policyTypes: ["Egress"],
-      egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "object-storage" } }, podSelector: { matchLabels: { app: "object-store" } } }], ports: [{ protocol: "TCP", port: 9000 }] }],
+      egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "feature-store" } }, podSelector: { matchLabels: { app: "feature-store" } } }], ports: [{ protocol: "TCP", port: 9000 }] }],
     });
   });
 
   it("is checked like the others: chart value keys, the values the compiler owns, version compatibility", async () => {
     const { diagnostics } = await build(INSTALL("{ replica: 2, tenants: { namespaces: [team-x] } }"));
     expectDiagnostics(errors(diagnostics), [
-      { code: "platform/helm-values", file: "platform.yaml", line: 21, column: 24, message: /`replica` is not a value of the object-store 1.2.0 chart/, hint: "Did you mean `replicas`?" },
+      { code: "platform/helm-values", file: "platform.yaml", line: 21, column: 24, message: /`replica` is not a value of the feature-store 1.2.0 chart/, hint: "Did you mean `replicas`?" },
       { code: "platform/helm-values", file: "platform.yaml", line: 21, column: 50, message: "`tenants.namespaces` is set by the compiler: the namespaces of the teams, which get a bucket each" },
     ]);
     const old = await build(INSTALL(undefined, "0.9.0"));
     expectDiagnostics(errors(old.diagnostics), [
-      { code: "platform/version-incompatible", file: "platform.yaml", line: 19, column: 95, message: "no compatibility data for objectStorage 0.9.0 (known: Object Store 1.x)" },
-      { code: "platform/helm-values", file: "platform.yaml", line: 19, column: 95, message: "no key list for chart object-store 0.9.0, so its values cannot be checked" },
+      { code: "platform/version-incompatible", file: "platform.yaml", line: 19, column: 97, message: "no compatibility data for featureStore 0.9.0 (known: Feature Store 1.x)" },
+      { code: "platform/helm-values", file: "platform.yaml", line: 19, column: 97, message: "no key list for chart feature-store 0.9.0, so its values cannot be checked" },
     ]);
   });
 
@@ -187,8 +190,8 @@ describe("a new component is a descriptor and a registry line", () => {
   });
 
   it("is in the schema, with a did-you-mean for a near miss", async () => {
-    const { diagnostics } = await build(replace(/^components:\n/m, "components:\n  objectStorge: {}\n"));
-    expectDiagnostics(errors(diagnostics), [{ code: "schema/unknown-key", file: "platform.yaml", line: 18, column: 3, hint: /^Did you mean `objectStorage`\?/ }]);
+    const { diagnostics } = await build(replace(/^components:\n/m, "components:\n  featureStor: {}\n"));
+    expectDiagnostics(errors(diagnostics), [{ code: "schema/unknown-key", file: "platform.yaml", line: 18, column: 3, hint: /^Did you mean `featureStore`\?/ }]);
   });
 
   it("leaves the committed output alone when platform.yaml does not install it", async () => {

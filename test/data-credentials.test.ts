@@ -9,7 +9,7 @@ import { packageProgram } from "../src/load/package-file.js";
 import { LABELS, MANAGED_BY, PART_OF, type KubeObject } from "../src/synth/object.js";
 import {
   CONFIG_CONFIG_MAP, dataCredentialsObjects, SCRIPT_CONFIG_MAP, type DataCredentialsConfig, type DataCredentialsInput,
-} from "../src/synth/platform/data-credentials.js";
+} from "../src/components/data-credentials-objects.js";
 import { SPARK_IMAGE } from "../src/synth/platform/examples.js";
 
 const EXAMPLE_CONFIG: DataCredentialsConfig = {

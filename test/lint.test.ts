@@ -9,24 +9,28 @@ import { lintSynthesis } from "../src/lint/index.js";
 import { documentKind, JSON_PATCH, validatedKinds } from "../src/lint/validators.js";
 import { compile } from "../src/pipeline.js";
 import type { KubeObject, OutputFile, Synthesis } from "../src/synth/object.js";
+import { withDataPlatform } from "./support/data-platform.js";
 import { copyProject } from "./support/project.js";
 
 let seed: Synthesis;
+/** The seed with the data components installed: the kinds only they generate (Strimzi's, a Deployment). */
+let data: Synthesis;
 beforeAll(async () => {
-  const project = copyProject();
-  try {
-    seed = (await compile(project.root, { lint: false, render: false })).synthesis!;
-  } finally {
-    project.cleanup();
+  for (const [project, keep] of [[copyProject(), (s: Synthesis) => (seed = s)], [withDataPlatform(copyProject()), (s: Synthesis) => (data = s)]] as const) {
+    try {
+      keep((await compile(project.root, { lint: false, render: false })).synthesis!);
+    } finally {
+      project.cleanup();
+    }
   }
 });
 
 const INVALID_HINT = "The generator produced an invalid object: this is a bug in the compiler, please report it.";
 const FILE = "generated/bad.yaml";
 
-/** A copy of the first document of this kind the seed generates, in its files or its builds. */
+/** A copy of the first document of this kind the seed (or, for the data components' kinds, the data platform) generates, in its files or its builds. */
 function sample(kind: string): any {
-  const documents = [...seed.files.flatMap((f) => f.documents), ...seed.builds.flatMap((b) => b.objects)];
+  const documents = [seed, data].flatMap((s) => [...s.files.flatMap((f) => f.documents), ...s.builds.flatMap((b) => b.objects)]);
   const found = documents.find((d) => documentKind(d) === kind);
   if (found) return structuredClone(found);
   // The seed's Kubernetes version takes the v1beta1 admission policies; v1 has the same fields.
@@ -35,10 +39,11 @@ function sample(kind: string): any {
 }
 
 const alone = (document: unknown, path = FILE): Synthesis => ({ files: [{ path, sources: ["platform.yaml"], documents: [document as object] }], builds: [], standalone: [] });
-const invalid = (file: string, message: string): Diagnostic => ({ severity: "error", code: "lint/invalid-object", file, message, hint: INVALID_HINT });
+const invalid = (file: string, message: string | ReturnType<typeof expect.stringMatching>): Diagnostic => ({ severity: "error", code: "lint/invalid-object", file, message, hint: INVALID_HINT });
 
 /** Each kind lint validates, a generator bug in it, and what lint must say: all of it. */
-const CASES: Record<string, { breaks: (d: any) => void; messages: string[] }> = {
+/** A message is its text, or a matcher for text with a hash in it. */
+const CASES: Record<string, { breaks: (d: any) => void; messages: Array<string | ReturnType<typeof expect.stringMatching>> }> = {
   "v1/Namespace": { breaks: (d) => { d.metadata.labels = { team: 7 }; }, messages: ["Namespace/argocd: /metadata/labels/team must be string"] },
   "v1/ResourceQuota": { breaks: (d) => { d.spec.hard = ["pods"]; }, messages: ["ResourceQuota/quota: /spec/hard must be object"] },
   "v1/LimitRange": { breaks: (d) => { delete d.spec.limits[0].type; }, messages: ["LimitRange/limits: /spec/limits/0 must have required property type"] },
@@ -61,6 +66,13 @@ const CASES: Record<string, { breaks: (d: any) => void; messages: string[] }> = 
   "kustomize.config.k8s.io/v1alpha1/Component": { breaks: (d) => { delete d.patches[0].path; }, messages: ["Component: /patches/0 must have required property 'path'"] },
   [JSON_PATCH]: { breaks: (d) => { d[0].op = "append"; }, messages: ["JSON patch: /0/op must be equal to one of the allowed values (\"add\", \"remove\", \"replace\", \"move\", \"copy\", \"test\")"] },
   "k3d.io/v1alpha5/Simple": { breaks: (d) => { d.servers = 0; }, messages: ["Simple/data-platform-cluster: /servers must be >= 1"] },
+  "apps/v1/Deployment": { breaks: (d) => { d.spec.replicas = "one"; }, messages: ["Deployment/object-storage/data-credentials: /spec/replicas must be integer"] },
+  "batch/v1/Job": { breaks: (d) => { d.spec.backoffLimit = "six"; }, messages: [expect.stringMatching(/^Job\/object-storage\/platform-artifacts-[0-9a-f]{10}: \/spec\/backoffLimit must be integer$/)] },
+  "v1/Service": { breaks: (d) => { d.spec.ports[0].port = "http"; }, messages: ["Service/spark-history/history-alpha: /spec/ports/0/port must be integer"] },
+  "kafka.strimzi.io/v1/Kafka": { breaks: (d) => { d.spec.kafka.listeners[0].type = "nodeport"; }, messages: ["Kafka/kafka/platform: /spec/kafka/listeners/0/type must be equal to one of the allowed values (\"internal\")"] },
+  "kafka.strimzi.io/v1/KafkaNodePool": { breaks: (d) => { d.spec.roles = ["zookeeper"]; }, messages: ["KafkaNodePool/kafka/dual-role: /spec/roles/0 must be equal to one of the allowed values (\"controller\", \"broker\")"] },
+  "kafka.strimzi.io/v1/KafkaTopic": { breaks: (d) => { d.spec.partition = 3; }, messages: ["KafkaTopic/kafka/alpha.events: /spec must NOT have additional properties (partition)"] },
+  "kafka.strimzi.io/v1/KafkaUser": { breaks: (d) => { d.spec.authorization.acls[0].resource.patternType = "wildcard"; }, messages: ["KafkaUser/kafka/team-alpha: /spec/authorization/acls/0/resource/patternType must be equal to one of the allowed values (\"literal\", \"prefix\")"] },
 };
 
 describe("lint, fed a bad object of each kind it validates", () => {

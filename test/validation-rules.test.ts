@@ -11,6 +11,7 @@ import { loadInputs } from "../src/load/inputs.js";
 import { compileInputs } from "../src/pipeline.js";
 import { SEMANTIC_RULES } from "../src/validate/semantic/index.js";
 import { expectDiagnostics, type ExpectedDiagnostic } from "./support/diagnostics.js";
+import { installDataComponents, teamDataNeeds } from "./support/data-platform.js";
 import { applyEdits, copyProject, replace, teamLike, type Edits, type TestProject } from "./support/project.js";
 
 interface RuleCases {
@@ -25,6 +26,11 @@ const clusterPorts = (lines: string) => replace(/^ {2}ports: .*\n/m, lines);
 const network = (fields: string) => clusterPorts(`  ports: { http: 8080, https: 8443, api: 6443 }\n  network: { ${fields} }\n`);
 /** Both Volcano teams on the default scheduler, without queues. */
 const noVolcanoTeams: Edits = Object.fromEntries(["delta", "theta"].map((team) => [`teams/${team}.yaml`, (old: string) => replace(/^queue:\n( {2}.*\n)+/m, "")(replace("scheduler: volcano", "scheduler: default")(old))]));
+
+/** The data components installed, with the Kafka broker's volume of this size. */
+const kafkaVolume = (size: string): Edits => ({
+  "platform.yaml": (old) => replace("    namespace: kafka\n", `    namespace: kafka\n    broker: { storage: ${size} }\n`)((installDataComponents["platform.yaml"] as (o: string) => string)(old)),
+});
 
 const RULES: Record<string, RuleCases> = {
   "team/name-matches-file": {
@@ -195,6 +201,74 @@ const RULES: Record<string, RuleCases> = {
         diagnostics: [{ file: "platform.yaml", line: 26, column: 9, code: "platform/volcano-needs-operator-webhook", message: /^Volcano teams exist but the Spark Operator's batch scheduler support is not enabled/, hint: "Set `controller.batchScheduler.enable: true`." }],
       },
     ],
+  },
+  "data/component-missing": {
+    valid: [{ name: "buckets and topics with object storage and Kafka installed", edit: { ...installDataComponents, ...teamDataNeeds } }],
+    invalid: [{
+      name: "buckets and topics on a platform without either",
+      edit: teamDataNeeds,
+      diagnostics: [
+        { file: "teams/alpha.yaml", line: 20, column: 12, code: "data/component-missing", message: "team `alpha` declares buckets, which need Object storage (SeaweedFS), but platform.yaml does not install it" },
+        { file: "teams/alpha.yaml", line: 22, column: 5, code: "data/component-missing", message: "team `alpha` declares topics, which need Kafka, but platform.yaml does not install it", hint: "Ask the platform team to add `components.kafka` to platform.yaml (README, \"Data platform\"), or remove `data.topics`." },
+        { file: "teams/delta.yaml", line: 24, column: 12, code: "data/component-missing", message: /^team `delta` declares buckets/ },
+        { file: "teams/delta.yaml", line: 26, column: 5, code: "data/component-missing", message: /^team `delta` declares topics/ },
+      ],
+    }],
+  },
+  "platform/component-requires": {
+    valid: [{ name: "the History Server with object storage", edit: installDataComponents }],
+    invalid: [{
+      name: "the History Server without object storage",
+      edit: { "platform.yaml": (old) => replace(/  objectStorage:\n( {4}.*\n)+/, "")((installDataComponents["platform.yaml"] as (o: string) => string)(old)) },
+      diagnostics: [{ file: "platform.yaml", line: 48, column: 5, code: "platform/component-requires", message: "Spark History Server needs `components.objectStorage`, which platform.yaml does not install", hint: "Add `components.objectStorage`, or remove `components.sparkHistoryServer`." }],
+    }],
+  },
+  "data/bucket-invalid": {
+    valid: [{ name: "a bucket name of the longest length once prefixed", edit: { ...installDataComponents, ...teamDataNeeds, "teams/beta.yaml": (old) => `${old.trimEnd()}\ndata:\n  buckets: [${"b".repeat(58)}]\n` } }],
+    invalid: [
+      {
+        name: "a name one character too long once prefixed",
+        edit: { ...installDataComponents, "teams/beta.yaml": (old) => `${old.trimEnd()}\ndata:\n  buckets: [${"b".repeat(59)}]\n` },
+        diagnostics: [{ file: "teams/beta.yaml", line: 20, column: 13, code: "data/bucket-invalid", message: "bucket `beta-" + "b".repeat(59) + "` is 64 characters long; S3 allows 63", hint: "Shorten `" + "b".repeat(59) + "` to 58 characters or fewer (the platform prefixes `beta-`)." }],
+      },
+      {
+        name: "the reserved event-log bucket, more buckets than allowed",
+        edit: { ...installDataComponents, "teams/beta.yaml": (old) => `${old.trimEnd()}\ndata:\n  buckets: [a, b, c, d, e, eventlog]\n` },
+        diagnostics: [
+          { file: "teams/beta.yaml", line: 20, column: 12, code: "data/bucket-invalid", message: "team `beta` declares 6 buckets; platform.yaml allows 5 per team (components.objectStorage.limits.maxBucketsPerTeam)" },
+          { file: "teams/beta.yaml", line: 20, column: 28, code: "data/bucket-invalid", message: "bucket `eventlog` is reserved: the platform keeps team `beta`'s Spark event logs in `beta-eventlog`", hint: "Choose another name." },
+        ],
+      },
+      {
+        name: "the platform's own bucket, asked for by a team named platform",
+        edit: { ...installDataComponents, "teams/platform.yaml": () => `${teamLike("alpha", "platform").trimEnd()}\ndata:\n  buckets: [artifacts]\n` },
+        diagnostics: [{ file: "teams/platform.yaml", line: 20, column: 13, code: "data/bucket-invalid", message: "bucket `platform-artifacts` is the platform's own" }],
+      },
+    ],
+  },
+  "data/topic-invalid": {
+    valid: [{ name: "topics at the limits: 12 partitions, 30 days", edit: { ...teamDataNeeds, ...kafkaVolume("8Gi"), "teams/beta.yaml": (old) => `${old.trimEnd()}\ndata:\n  topics:\n    - { name: a, partitions: 12, retention: 30d }\n    - { name: b, partitions: 12, retention: 720h }\n` } }],
+    invalid: [
+      {
+        name: "a duplicate, too many partitions, too long a retention",
+        edit: { ...kafkaVolume("8Gi"), "teams/beta.yaml": (old) => `${old.trimEnd()}\ndata:\n  topics:\n    - { name: a, partitions: 13 }\n    - { name: a, retention: 31d }\n    - { name: b, partitions: 12 }\n` },
+        diagnostics: [
+          { file: "teams/beta.yaml", line: 21, column: 5, code: "data/topic-invalid", message: "team `beta`'s topics have 26 partitions in all; platform.yaml allows 24 per team (components.kafka.limits.maxPartitionsPerTeam)" },
+          { file: "teams/beta.yaml", line: 21, column: 30, code: "data/topic-invalid", message: "13 partitions exceed components.kafka.limits.maxPartitionsPerTopic (12) in platform.yaml", hint: "Use 12 or fewer, or ask the platform team to raise the limit." },
+          { file: "teams/beta.yaml", line: 22, column: 15, code: "data/topic-invalid", message: "topic `a` is declared twice (also /data/topics/0)", hint: "Remove one of them." },
+          { file: "teams/beta.yaml", line: 22, column: 29, code: "data/topic-invalid", message: "retention 31d exceeds components.kafka.limits.maxRetention (30d) in platform.yaml" },
+        ],
+      },
+    ],
+  },
+  "data/kafka-storage": {
+    // 6 partitions × 256Mi = 1.5Gi
+    valid: [{ name: "all partitions' retention bytes exactly filling the broker's volume", edit: { ...teamDataNeeds, ...kafkaVolume("1536Mi") } }],
+    invalid: [{
+      name: "one MiB less",
+      edit: { ...teamDataNeeds, ...kafkaVolume("1535Mi") },
+      diagnostics: [{ file: "teams/delta.yaml", line: 26, column: 5, code: "data/kafka-storage", message: /^all teams' topics have 6 partitions × 256Mi retention each = 1.5Gi, more than the Kafka broker's volume \(1535Mi\)/ }],
+    }],
   },
   // Every way a range can be wrong: test/cluster-network.test.ts.
   "platform/cluster-network": {

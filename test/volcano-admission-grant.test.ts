@@ -15,7 +15,7 @@ import { copyProject } from "./support/project.js";
 
 const installed = (version: string) => ({
   descriptor: VOLCANO,
-  settings: { chart: { ...VOLCANO.defaults.chart, version }, namespace: "volcano-system" },
+  settings: { chart: { ...VOLCANO.defaults.chart!, version }, namespace: "volcano-system" },
   pointer: "/components/volcano",
 });
 

@@ -6,7 +6,7 @@
  */
 import { ARGOCD } from "../components/argocd.js";
 import type { KubernetesRange, VersionSupport } from "../components/component.js";
-import { installedComponents } from "../components/installed.js";
+import { chartComponents } from "../components/installed.js";
 import { COMPONENTS } from "../components/registry.js";
 import type { KubernetesVersion } from "../model/kubernetes-version.js";
 import type { Platform } from "../types/platform.js";
@@ -60,7 +60,7 @@ export interface Incompatibility {
 export function incompatibleComponents(platform: Pick<Platform, "components" | "gitops">, kubernetes: KubernetesVersion): Incompatibility[] {
   const checks = [
     { component: ARGOCD.key, version: platform.gitops.argocdVersion, path: ARGOCD.versionPointer },
-    ...installedComponents(platform).map((c) => ({ component: c.descriptor.key, version: c.settings.chart.version, path: `${c.pointer}/chart/version` })),
+    ...chartComponents(platform).map((c) => ({ component: c.descriptor.key, version: c.settings.chart.version, path: `${c.pointer}/chart/version` })),
   ];
   return checks.flatMap(({ component, version, path }) => {
     const result = checkCompatibility(component, version, kubernetes);

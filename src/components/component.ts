@@ -1,6 +1,7 @@
 /**
- * A platform component: software Argo CD installs from a Helm chart, named by
- * one key under `components:` in platform.yaml. Everything the compiler knows
+ * A platform component: software Argo CD installs, from a Helm chart and/or
+ * from objects the platform generates, named by one key under `components:`
+ * in platform.yaml. Everything the compiler knows
  * about it lives in its descriptor (one file in this folder) so that adding a
  * component is that file plus one line in ./registry.ts, the way Kustomize
  * lists a chart as a `helmCharts:` entry rather than as code.
@@ -10,7 +11,27 @@
  * the README's tables and the test harness all read the registry.
  */
 import type { PlatformModel } from "../model/platform-model.js";
-import type { Component as ComponentSettings } from "../types/platform.js";
+import type { KubeObject } from "../model/kube-object.js";
+import type { HelmChart } from "../types/platform.js";
+import type { Team } from "../types/team.js";
+
+/**
+ * A component's settings in platform.yaml, as every stage reads them: the
+ * schema definition its descriptor names gives each component its own shape
+ * (a chart, or none; settings of its own such as Kafka's limits).
+ */
+export interface ComponentSettings {
+  /** Absent for a component the platform deploys from its own objects only. */
+  chart?: HelmChart;
+  namespace: string;
+  values?: { [k: string]: unknown };
+  [setting: string]: unknown;
+}
+
+/** A component deployed from a chart, with its settings narrowed so. */
+export interface ChartSettings extends ComponentSettings {
+  chart: HelmChart;
+}
 
 /** A Kubernetes minor range, 1.x. */
 export interface KubernetesRange {
@@ -99,6 +120,32 @@ export interface TenantReach {
   network?: NetworkPath[];
 }
 
+/**
+ * Objects the platform generates for a component beside its chart (Kafka's
+ * cluster, topics and users) or instead of one (the History Server's
+ * Deployments), written to generated/platform/<application>/ and synced by a
+ * git Application of that name in the platform's project.
+ */
+export interface PlatformObjects {
+  /** Their Application; a component without a chart has one Application, its own. */
+  application: string;
+  /** Argo CD sync wave of that Application, and why there. */
+  wave: { wave: number; why: string };
+  /** Extra Argo CD sync options of that Application. */
+  syncOptions?: string[];
+  /** Every object, namespaced ones with their namespace. */
+  build(model: PlatformModel, component: InstalledComponent): KubeObject[];
+}
+
+/** Something a team file asks of a component: validation refuses it while the component is not installed. */
+export interface TeamUse {
+  /** JSON pointer in the team file, e.g. /data/topics */
+  pointer: string;
+  /** "topics" */
+  what: string;
+  asks(team: Team): boolean;
+}
+
 export interface ComponentDescriptor {
   /** Its key under `components:` in platform.yaml, e.g. sparkOperator. */
   key: string;
@@ -110,8 +157,17 @@ export interface ComponentDescriptor {
   required: boolean;
   /** A sentence for the schema's `components` description, e.g. when an optional component is needed. */
   note?: string;
-  /** The chart and namespace the platform is tested with (platform.yaml names its own). */
-  defaults: { chart: { repoURL: string; name: string; version: string }; namespace: string };
+  /** Its settings' definition in schemas/platform.schema.json (default `Component`: a chart, a namespace, values). */
+  settingsDefinition?: string;
+  /**
+   * The platform installs it, with its defaults, whenever one of these
+   * components is installed; platform.yaml does not name it (no key in the schema).
+   */
+  impliedBy?: string[];
+  /** Other components it cannot work without (validation: an error naming the fix). */
+  requires?: string[];
+  /** The chart and namespace the platform is tested with (platform.yaml names its own); no chart for a component of objects only. */
+  defaults: { chart?: HelmChart; namespace: string };
   /** Argo CD sync wave of its Application, and why there (README, "Argo CD sync order"). */
   wave: { wave: number; why: string };
   /** Extra Argo CD sync options of its Application (CreateNamespace is always on). */
@@ -128,6 +184,10 @@ export interface ComponentDescriptor {
   tenants: TenantReach;
   /** What the platform grants the component's own ServiceAccounts beyond its chart's RBAC. */
   grants?: ServiceAccountGrant[];
+  /** Objects the platform generates for it, beside its chart or instead of one. */
+  objects?: PlatformObjects;
+  /** What teams may ask of it in their files. */
+  teamUses?: TeamUse[];
 }
 
 /** A component platform.yaml installs, with the settings it gives it. */

@@ -30,9 +30,15 @@ export const SYNC_WAVES = {
   queues: 1,
   guardrails: 1,
   namespaces: 1,
+  /** What the infrastructure's operators run: Kafka's cluster, topics and users. */
+  dataServices: 1,
   tenants: 2,
+  /** Delivers the data services' credentials into the tenants' namespaces. */
+  credentials: 2,
   /** Components that need the tenants' namespaces to exist. */
   operators: 3,
+  /** What reads the teams' data: the History Servers. */
+  dataConsumers: 4,
 } as const;
 
 /**

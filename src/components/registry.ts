@@ -5,10 +5,18 @@
  * here; ./installed.ts answers every question about them.
  */
 import type { ComponentDescriptor } from "./component.js";
+import { DATA_CREDENTIALS } from "./data-credentials.js";
+import { KAFKA } from "./kafka.js";
+import { OBJECT_STORAGE } from "./object-storage.js";
+import { SPARK_HISTORY_SERVER } from "./spark-history-server.js";
 import { SPARK_OPERATOR } from "./spark-operator.js";
 import { VOLCANO } from "./volcano.js";
 
 export const COMPONENTS: readonly ComponentDescriptor[] = [
   SPARK_OPERATOR,
   VOLCANO,
+  KAFKA,
+  OBJECT_STORAGE,
+  SPARK_HISTORY_SERVER,
+  DATA_CREDENTIALS,
 ];

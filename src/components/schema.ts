@@ -8,14 +8,16 @@ import type { ComponentDescriptor } from "./component.js";
 import { COMPONENTS } from "./registry.js";
 
 export function componentsSchema(components: readonly ComponentDescriptor[] = COMPONENTS): Record<string, unknown> {
+  // Components the platform installs by itself (`impliedBy`) have no key of their own.
+  components = components.filter((c) => !c.impliedBy);
   const notes = components.flatMap((c) => (c.note ? [c.note] : []));
   return {
     title: "Components",
     type: "object",
     additionalProperties: false,
     required: components.filter((c) => c.required).map((c) => c.key),
-    properties: Object.fromEntries(components.map((c) => [c.key, { $ref: "#/definitions/Component" }])),
-    description: ["Platform components installed by Argo CD from their Helm charts.", ...notes].join(" "),
+    properties: Object.fromEntries(components.map((c) => [c.key, { $ref: `#/definitions/${c.settingsDefinition ?? "Component"}` }])),
+    description: ["Platform components installed by Argo CD from their Helm charts (and objects the platform generates for them).", ...notes].join(" "),
   };
 }
 

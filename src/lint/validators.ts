@@ -11,6 +11,10 @@ import k3dSimpleSchema from "../../schemas/kinds/k3d-simple.schema.json" with { 
 import kustomizationSchema from "../../schemas/kinds/kustomization.schema.json" with { type: "json" };
 import queueSchema from "../../schemas/kinds/queue.schema.json" with { type: "json" };
 import sparkApplicationSchema from "../../schemas/kinds/sparkapplication.schema.json" with { type: "json" };
+import strimziKafkaSchema from "../../schemas/kinds/strimzi-kafka.schema.json" with { type: "json" };
+import strimziKafkaNodePoolSchema from "../../schemas/kinds/strimzi-kafkanodepool.schema.json" with { type: "json" };
+import strimziKafkaTopicSchema from "../../schemas/kinds/strimzi-kafkatopic.schema.json" with { type: "json" };
+import strimziKafkaUserSchema from "../../schemas/kinds/strimzi-kafkauser.schema.json" with { type: "json" };
 import { currentValidators } from "../precompiled/current.js";
 
 /** Returns problems as "path: message" strings; empty when valid. */
@@ -33,7 +37,10 @@ const fromModel = (load: () => Promise<Record<string, unknown>>, kind: string, v
 };
 
 /** Our own kind schemas, precompiled (scripts/gen-validators.mjs) and loaded on first use. */
-const OWN_SCHEMAS = { queue: queueSchema, sparkApplication: sparkApplicationSchema, kustomization: kustomizationSchema, jsonPatch: jsonPatchSchema, k3dSimple: k3dSimpleSchema };
+const OWN_SCHEMAS = {
+  queue: queueSchema, sparkApplication: sparkApplicationSchema, kustomization: kustomizationSchema, jsonPatch: jsonPatchSchema, k3dSimple: k3dSimpleSchema,
+  strimziKafka: strimziKafkaSchema, strimziKafkaNodePool: strimziKafkaNodePoolSchema, strimziKafkaTopic: strimziKafkaTopicSchema, strimziKafkaUser: strimziKafkaUserSchema,
+};
 let ownValidators: Promise<Record<keyof typeof OWN_SCHEMAS, ValidateFunction>> | undefined;
 
 const fromSchema = (name: keyof typeof OWN_SCHEMAS) => async (): Promise<ObjectValidator> => {
@@ -63,6 +70,9 @@ const VALIDATORS: Record<string, () => Promise<ObjectValidator>> = {
   "v1/LimitRange": fromModel(() => import("kubernetes-models/v1/LimitRange"), "LimitRange"),
   "v1/ServiceAccount": fromModel(() => import("kubernetes-models/v1/ServiceAccount"), "ServiceAccount"),
   "v1/ConfigMap": fromModel(() => import("kubernetes-models/v1/ConfigMap"), "ConfigMap"),
+  "apps/v1/Deployment": fromModel(() => import("kubernetes-models/apps/v1/Deployment"), "Deployment"),
+  "batch/v1/Job": fromModel(() => import("kubernetes-models/batch/v1/Job"), "Job"),
+  "v1/Service": fromModel(() => import("kubernetes-models/v1/Service"), "Service"),
   "rbac.authorization.k8s.io/v1/Role": fromModel(() => import("kubernetes-models/rbac.authorization.k8s.io/v1/Role"), "Role"),
   "rbac.authorization.k8s.io/v1/RoleBinding": fromModel(() => import("kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding"), "RoleBinding"),
   "rbac.authorization.k8s.io/v1/ClusterRole": fromModel(() => import("kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole"), "ClusterRole"),
@@ -82,6 +92,10 @@ const VALIDATORS: Record<string, () => Promise<ObjectValidator>> = {
   "kustomize.config.k8s.io/v1alpha1/Component": fromSchema("kustomization"),
   [JSON_PATCH]: fromSchema("jsonPatch"),
   "k3d.io/v1alpha5/Simple": fromSchema("k3dSimple"),
+  "kafka.strimzi.io/v1/Kafka": fromSchema("strimziKafka"),
+  "kafka.strimzi.io/v1/KafkaNodePool": fromSchema("strimziKafkaNodePool"),
+  "kafka.strimzi.io/v1/KafkaTopic": fromSchema("strimziKafkaTopic"),
+  "kafka.strimzi.io/v1/KafkaUser": fromSchema("strimziKafkaUser"),
 };
 
 const loaded = new Map<string, Promise<ObjectValidator>>();

@@ -30,7 +30,7 @@
  *   killer ends a process (an executor, or a platform component) where a pod
  *   would otherwise wait Pending.
  */
-import { formatApproximate } from "./quantity.js";
+import { bytes as bytesOfQuantity, formatApproximate } from "./quantity.js";
 import type { PlatformModel } from "./platform-model.js";
 
 const MiB = 2 ** 20;
@@ -40,6 +40,8 @@ const GiB = 2 ** 30;
 export interface FootprintPart {
   part: string;
   bytes: number;
+  /** When the size follows platform.yaml (Kafka's broker): the bytes of one. */
+  bytesOf?: (model: PlatformModel) => number;
   count: (model: PlatformModel) => number;
   source: string;
 }
@@ -83,6 +85,37 @@ export const PLATFORM_FOOTPRINT: readonly FootprintPart[] = [
     count: (m) => (m.volcanoEnabled ? 1 : 0),
     source: "https://github.com/volcano-sh/volcano/blob/v1.8.2/installer/helm/chart/volcano/values.yaml (suggested 300Mi for the admission webhook; the same taken for the scheduler and the controllers)",
   },
+  {
+    part: "Strimzi operators",
+    bytes: 3 * 384 * MiB,
+    count: (m) => (m.platform.components.kafka ? 1 : 0),
+    source: "https://github.com/strimzi/strimzi-kafka-operator/blob/0.50.1/helm-charts/helm3/strimzi-kafka-operator/values.yaml (the Cluster Operator's 384Mi limit; the Topic and User Operators get 384Mi each in src/components/kafka.ts)",
+  },
+  {
+    part: "Kafka broker",
+    bytes: GiB,
+    bytesOf: (m) => bytesOfQuantity(m.platform.components.kafka?.broker?.memory ?? "1Gi"),
+    count: (m) => (m.platform.components.kafka ? 1 : 0),
+    source: "https://kafka.apache.org/41/operations/hardware-and-os/ (the broker pod's memory: components.kafka.broker.memory, default 1Gi, half of it heap)",
+  },
+  {
+    part: "SeaweedFS",
+    bytes: 256 * MiB,
+    count: (m) => (m.platform.components.objectStorage ? 1 : 0),
+    source: "https://seaweedfs.github.io/seaweedfs/helm (chart 4.53.0 suggests no limit; the all-in-one server peaked at 146 MB in npm run test:data, rounded up)",
+  },
+  {
+    part: "data-credentials",
+    bytes: 128 * MiB,
+    count: (m) => (m.platform.components.objectStorage || m.platform.components.kafka ? 1 : 0),
+    source: "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/ (its 128Mi memory limit in src/components/data-credentials-objects.ts)",
+  },
+  {
+    part: "Spark History Server",
+    bytes: 768 * MiB,
+    count: (m) => (m.platform.components.sparkHistoryServer ? m.teams.filter((t) => t.data.buckets.length).length : 0),
+    source: "https://spark.apache.org/docs/4.0.0/monitoring.html (one per team with buckets; its 768Mi limit in src/components/spark-history-server.ts, 384m of heap)",
+  },
 ];
 
 export interface HostRequirements {
@@ -114,7 +147,7 @@ export interface HostRequirements {
 const wholeCPUs = (milli: number): number => Math.ceil(milli / 1000);
 
 export function platformFootprint(model: PlatformModel): number {
-  return PLATFORM_FOOTPRINT.reduce((total, p) => total + p.bytes * p.count(model), 0);
+  return PLATFORM_FOOTPRINT.reduce((total, p) => total + (p.bytesOf?.(model) ?? p.bytes) * p.count(model), 0);
 }
 
 export function hostRequirements(model: PlatformModel): HostRequirements {
@@ -146,7 +179,7 @@ export function hostRequirementsMarkdown(model: PlatformModel): string {
   const declared = [servers.count ? node(servers.count, "server", servers.each) : "", agents.count ? node(agents.count, "agent", agents.each) : ""].filter(Boolean).join(", ");
   const rows = [
     ["CPUs", `at least **${req.cpu.minimum}**`, `every node reports all of the VM's CPUs (k3d cannot limit them): each must have the ${req.cpu.perNode} CPU of the largest node (${declared})${req.cpu.guaranteed ? `, and ${req.nodes} nodes × CPUs must hold the ${formatApproximate("cpu", req.cpu.guaranteed)} the Volcano queues guarantee` : ""}`],
-    ["Memory", `at least **${gibibytes(req.memory.minimum)}**`, `the platform itself (${gibibytes(req.memory.platform)}: k3s, Argo CD, Spark Operator${model.volcanoEnabled ? ", Volcano" : ""}) and the ${req.memory.exampleJobs} example jobs at once (${gibibytes(req.memory.examples)}); less is refused`],
+    ["Memory", `at least **${gibibytes(req.memory.minimum)}**`, `the platform itself (${gibibytes(req.memory.platform)}: ${PLATFORM_FOOTPRINT.filter((p) => p.count(model) > 0).map((p) => p.part.replace(/^k3s (server|agent)$/, "k3s")).filter((p, i, all) => all.indexOf(p) === i).join(", ")}) and the ${req.memory.exampleJobs} example jobs at once (${gibibytes(req.memory.examples)}); less is refused`],
     ["Memory, to run without a warning", `**${gibibytes(req.memory.advertised)}**`, `what the ${req.nodes} nodes advertise and Kubernetes schedules against; with less, a full cluster meets the kernel's OOM killer instead of a Pending pod`],
   ];
   return ["| Docker VM | needs | why |", "| --- | --- | --- |", ...rows.map((cells) => `| ${cells.join(" | ")} |`)].join("\n");

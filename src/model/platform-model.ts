@@ -11,6 +11,7 @@ import { kubernetesVersionOfK3sImage, type KubernetesVersion } from "./kubernete
 import { capacityOf, ZERO, type Capacity } from "./capacity.js";
 import { clusterNetwork, type NetworkPlan } from "./network.js";
 import { sparkMemoryBytes } from "./quantity.js";
+import { dataNeeds, type DataNeeds } from "./data.js";
 
 export { capacityOf, type Capacity } from "./capacity.js";
 
@@ -34,6 +35,8 @@ export interface TeamModel {
   /** The queue the team file declares (validation refuses one on a default-scheduler team). */
   queue?: QueueModel;
   job: SparkJobShape;
+  /** The buckets and topics it asks for (src/model/data.ts). */
+  data: DataNeeds;
 }
 
 /** A Volcano queue as written: the platform's `default` queue, or a team's. */
@@ -161,6 +164,7 @@ export function teamModel(spec: Team, file: string): TeamModel {
     limitRange: { defaultRequest: capacityOf(spec.limitRange.defaultRequest), default: capacityOf(spec.limitRange.default) },
     ...(spec.queue ? { queue: queueModel(spec.name, file, "/queue", spec.queue) } : {}),
     job: jobShape(spec.exampleJob),
+    data: dataNeeds(spec),
   };
 }
 

@@ -13,8 +13,10 @@
  * Spark does not already ship.
  */
 
-/** The Spark release these jars belong to (its bundled Hadoop and Scala decide the rest). */
-export const SPARK_ARTIFACTS_SPARK_VERSION = "4.0.0";
+import { SPARK_VERSION } from "./spark-image.js";
+
+/** The Spark release these jars belong to (its bundled Hadoop and Scala decide the rest): the platform's. */
+export const SPARK_ARTIFACTS_SPARK_VERSION = SPARK_VERSION;
 /** The Hadoop that Spark 4.0.0 bundles (jars/hadoop-client-api-3.4.1.jar). */
 export const SPARK_BUNDLED_HADOOP_VERSION = "3.4.1";
 

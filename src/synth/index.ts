@@ -12,7 +12,7 @@ import type { KubeObject, KustomizeBuild, OutputFile, Synthesis } from "./object
 import { PATHS, platformApplications, platformProject, teamAppProject, tenantApplicationFor } from "./platform/applications.js";
 import { codeOwnersFile } from "./platform/codeowners.js";
 import { pictureFile } from "./platform/picture.js";
-import { exampleSparkApplication } from "./platform/examples.js";
+import { exampleDataJob, exampleSparkApplication } from "./platform/examples.js";
 import { componentGrants } from "./platform/grants.js";
 import { guardrails } from "./platform/guardrails.js";
 import { tenantNamespace } from "./platform/namespaces.js";
@@ -86,6 +86,25 @@ export function synthesize(model: PlatformModel): Synthesis {
   add(`${PATHS.guardrails}/kustomization.yaml`, [PLATFORM_FILE], { apiVersion: KUSTOMIZE_API, kind: "Kustomization", resources: ["policies.yaml"] });
   builds.push({ dir: PATHS.guardrails, sources: [PLATFORM_FILE], objects: policies });
 
+  // the objects the platform generates for its components, beside their charts or instead of them:
+  // one file per namespace, so that a reviewer sees which namespaces a change touches
+  for (const component of installedComponents(model.platform)) {
+    const objects = component.descriptor.objects;
+    if (!objects) continue;
+    const dir = PATHS.componentObjects(objects.application);
+    const built = objects.build(model, component);
+    const sources = [PLATFORM_FILE, ...teamFiles];
+    const byFile = new Map<string, KubeObject[]>();
+    for (const object of built) {
+      const file = `${object.metadata.namespace ?? "cluster"}.yaml`;
+      byFile.set(file, [...(byFile.get(file) ?? []), object]);
+    }
+    const names = [...byFile.keys()].sort();
+    for (const file of names) add(`${dir}/${file}`, sources, ...byFile.get(file)!);
+    add(`${dir}/kustomization.yaml`, sources, { apiVersion: KUSTOMIZE_API, kind: "Kustomization", resources: names });
+    builds.push({ dir, sources, objects: built });
+  }
+
   // Argo CD projects and applications (what the root Application syncs)
   const platformObjects = [platformProject(model), ...platformApplications(model)];
   add(`${PATHS.applications}/platform.yaml`, [PLATFORM_FILE], ...platformObjects);
@@ -110,6 +129,17 @@ export function synthesize(model: PlatformModel): Synthesis {
     usage(file, `Run it: kubectl apply -f ${file}`, `Watch it: kubectl -n ${namespace} get sparkapplication ${object.metadata.name} -w`, `Driver log: kubectl -n ${namespace} logs -f ${object.metadata.name}-driver`);
   }
 
+  // the example data jobs, applied by hand too: the job's program in a ConfigMap beside it
+  for (const team of model.teams) {
+    const objects = exampleDataJob(model, team);
+    if (!objects.length) continue;
+    const file = dataExamplePath(team);
+    add(file, [PLATFORM_FILE, team.file], ...objects);
+    for (const object of objects) standalone.push({ file, object });
+    const app = objects.find((o) => o.kind === "SparkApplication")!;
+    usage(file, "Produce some records to the topic first (README, \"Run the example data job\").", `Run it: kubectl apply -f ${file}`, `Watch it: kubectl -n ${team.namespace} get sparkapplication ${app.metadata.name} -w`);
+  }
+
   // argocd/ bootstrap layer
   add("argocd/namespace.yaml", [PLATFORM_FILE], argocdNamespace());
   add("argocd/argocd-cm.patch.yaml", [PLATFORM_FILE], argocdConfigPatch());
@@ -127,6 +157,7 @@ export function synthesize(model: PlatformModel): Synthesis {
 }
 
 export const examplePath = (team: TeamModel): string => `generated/examples/${team.name}/spark-application.yaml`;
+export const dataExamplePath = (team: TeamModel): string => `generated/examples/${team.name}/data-job.yaml`;
 
 function team(model: PlatformModel, object: KubeObject): TeamModel {
   return model.teams.find((t) => t.namespace === object.metadata.namespace)!;

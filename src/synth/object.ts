@@ -2,20 +2,10 @@
  * The in-memory form of everything the compiler produces: Kubernetes objects
  * first (validated by lint), files second (written last).
  */
-export interface ObjectMeta {
-  name: string;
-  namespace?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-}
+import type { KubeObject } from "../model/kube-object.js";
 
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: ObjectMeta;
-  [field: string]: unknown;
-}
+export type { KubeObject, ObjectMeta } from "../model/kube-object.js";
+export { LABELS, MANAGED_BY, PART_OF } from "../model/kube-object.js";
 
 /** A file to write: YAML, made of one or more documents, or (`text`) one that is not YAML. */
 export interface OutputFile {
@@ -49,14 +39,3 @@ export interface Synthesis {
 }
 
 export { objectId } from "../model/object-id.js";
-
-/** Label keys the platform puts on what it generates. */
-export const LABELS = {
-  team: "spark-platform.io/team",
-  scheduler: "spark-platform.io/scheduler",
-  managedBy: "app.kubernetes.io/managed-by",
-  partOf: "app.kubernetes.io/part-of",
-} as const;
-
-export const MANAGED_BY = "spark-platform-gitops";
-export const PART_OF = "spark-platform";

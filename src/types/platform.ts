@@ -34,6 +34,34 @@ export type KubernetesQuantity1 = string | number;
  */
 export type KubernetesQuantity2 = string | number;
 /**
+ * Longest retention a topic may ask for (default 30d).
+ */
+export type Duration = string;
+/**
+ * A Kubernetes resource quantity: at most 15 digits, with an optional decimal point and suffix (m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei), e.g. "500m", "4", "8Gi"; no sign, no exponent.
+ */
+export type KubernetesQuantity3 = string | number;
+/**
+ * A Kubernetes resource quantity: at most 15 digits, with an optional decimal point and suffix (m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei), e.g. "500m", "4", "8Gi"; no sign, no exponent.
+ */
+export type KubernetesQuantity4 = string | number;
+/**
+ * A Kubernetes resource quantity: at most 15 digits, with an optional decimal point and suffix (m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei), e.g. "500m", "4", "8Gi"; no sign, no exponent.
+ */
+export type KubernetesQuantity5 = string | number;
+/**
+ * A Kubernetes resource quantity: at most 15 digits, with an optional decimal point and suffix (m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei), e.g. "500m", "4", "8Gi"; no sign, no exponent.
+ */
+export type KubernetesQuantity6 = string | number;
+/**
+ * A Kubernetes resource quantity: at most 15 digits, with an optional decimal point and suffix (m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei), e.g. "500m", "4", "8Gi"; no sign, no exponent.
+ */
+export type KubernetesQuantity7 = string | number;
+/**
+ * A Kubernetes resource quantity: at most 15 digits, with an optional decimal point and suffix (m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei), e.g. "500m", "4", "8Gi"; no sign, no exponent.
+ */
+export type KubernetesQuantity8 = string | number;
+/**
  * A GitHub user (@name), team (@org/team) or e-mail address, as CODEOWNERS accepts them.
  */
 export type CodeOwner = string;
@@ -99,11 +127,14 @@ export interface GitOps {
   argocdVersion: string;
 }
 /**
- * Platform components installed by Argo CD from their Helm charts. Volcano is required as soon as one team uses it.
+ * Platform components installed by Argo CD from their Helm charts (and objects the platform generates for them). Volcano is required as soon as one team uses it. Kafka (Strimzi) is required as soon as one team declares `data.topics`. Object storage is required as soon as one team declares `data.buckets`. The Spark History Server needs object storage: it reads the teams' event logs from their `<team>-eventlog` buckets.
  */
 export interface Components {
   sparkOperator: Component;
   volcano?: Component;
+  kafka?: KafkaComponent;
+  objectStorage?: ObjectStorageComponent;
+  sparkHistoryServer?: SparkHistoryServerComponent;
 }
 export interface Component {
   chart: HelmChart;
@@ -117,6 +148,75 @@ export interface HelmChart {
   repoURL: string;
   name: string;
   version: string;
+}
+/**
+ * Strimzi's operator from its Helm chart, and one Kafka cluster in KRaft mode that the platform declares for it (Kafka and KafkaNodePool objects). Teams get topics and users on it from their `data.topics`.
+ */
+export interface KafkaComponent {
+  chart: HelmChart;
+  namespace: DnsLabel;
+  /**
+   * Helm values; keys are checked against the chart's own values.yaml.
+   */
+  values?: {};
+  broker?: KafkaBroker;
+  limits?: KafkaLimits;
+}
+/**
+ * The one Kafka node (controller and broker in one process), sized for a laptop.
+ */
+export interface KafkaBroker {
+  /**
+   * Kafka version; Strimzi 0.50.1 runs 4.0.x and 4.1.x (default 4.1.1).
+   */
+  version?: string;
+  memory?: KubernetesQuantity1;
+  storage?: KubernetesQuantity2;
+}
+/**
+ * What a team may ask for in `data.topics`, checked by validation.
+ */
+export interface KafkaLimits {
+  /**
+   * Most partitions of one topic (default 12).
+   */
+  maxPartitionsPerTopic?: number;
+  /**
+   * Most partitions of all a team's topics (default 24).
+   */
+  maxPartitionsPerTeam?: number;
+  maxRetention?: Duration;
+  retentionBytesPerPartition?: KubernetesQuantity3;
+  produceBytesPerSecond?: KubernetesQuantity4;
+  consumeBytesPerSecond?: KubernetesQuantity5;
+}
+/**
+ * An S3-compatible object store: SeaweedFS from its Helm chart, in one pod (master, volume server, filer and S3 gateway). Teams get buckets and keys on it from their `data.buckets`.
+ */
+export interface ObjectStorageComponent {
+  chart: HelmChart;
+  namespace: DnsLabel;
+  /**
+   * Helm values; keys are checked against the chart's own values.yaml.
+   */
+  values?: {};
+  storage?: KubernetesQuantity6;
+  limits?: ObjectStorageLimits;
+}
+/**
+ * What a team may ask for in `data.buckets`, checked by validation.
+ */
+export interface ObjectStorageLimits {
+  /**
+   * Most buckets one team may declare (default 5; the platform adds the team's event-log bucket).
+   */
+  maxBucketsPerTeam?: number;
+}
+/**
+ * Spark's own History Server, from the jobs' Spark image: one per team with buckets, reading the team's event logs from object storage. No chart.
+ */
+export interface SparkHistoryServerComponent {
+  namespace: DnsLabel;
 }
 export interface VolcanoSettings {
   defaultQueue: DefaultQueue;
@@ -133,8 +233,8 @@ export interface DefaultQueue {
  * CPU and memory as Kubernetes quantities.
  */
 export interface Resources {
-  cpu: KubernetesQuantity1;
-  memory: KubernetesQuantity2;
+  cpu: KubernetesQuantity7;
+  memory: KubernetesQuantity8;
 }
 export interface Policy {
   overcommit?: OvercommitThresholds;

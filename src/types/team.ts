@@ -20,6 +20,10 @@ export type KubernetesQuantity = string | number;
  * Memory, e.g. "8Gi".
  */
 export type KubernetesQuantity1 = string | number;
+/**
+ * How long records are kept (default 7d); at most kafka.limits.maxRetention.
+ */
+export type Duration = string;
 
 /**
  * One tenant of the Spark platform: teams/<name>.yaml. The compiler turns it into a namespace, quota, limits, service account, RBAC, network policies, an Argo CD AppProject and Application, and (for Volcano teams) a queue.
@@ -43,6 +47,7 @@ export interface Team {
   limitRange: LimitRangeDefaults;
   queue?: Queue;
   exampleJob: ExampleJob;
+  data?: DataNeeds;
 }
 /**
  * The namespace ResourceQuota.
@@ -120,4 +125,32 @@ export interface Executors {
    * Number of executors.
    */
   instances?: number;
+}
+/**
+ * Buckets and topics the team needs. The platform names them after the team (bucket <team>-<name>, topic <team>.<name>), so no team can name another's, creates them, and delivers the team's credentials as Secrets s3-credentials and kafka-credentials in its namespace. Needs the objectStorage and kafka components.
+ */
+export interface DataNeeds {
+  /**
+   * Bucket names without the team prefix: lower-case letters and digits only (the bucket is <team>-<name>).
+   *
+   * @maxItems 100
+   */
+  buckets?: string[];
+  /**
+   * Kafka topics without the team prefix (the topic is <team>.<name>).
+   *
+   * @maxItems 1000
+   */
+  topics?: Topic[];
+}
+export interface Topic {
+  /**
+   * Lower-case letters, digits and '-' (no '.' or '_': the first '.' separates the team).
+   */
+  name: string;
+  /**
+   * Partitions (default 1); at most kafka.limits.maxPartitionsPerTopic.
+   */
+  partitions?: number;
+  retention?: Duration;
 }

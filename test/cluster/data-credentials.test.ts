@@ -17,7 +17,7 @@ import { resourcePermissions, serviceAccountUser } from "../harness/rbac.js";
 import type { KubeObject } from "../../src/synth/object.js";
 import {
   CONFIG_CONFIG_MAP, dataCredentialsObjects, S3_CONFIG_HASH_ANNOTATION, SCRIPT_CONFIG_MAP, type DataCredentialsConfig,
-} from "../../src/synth/platform/data-credentials.js";
+} from "../../src/components/data-credentials-objects.js";
 
 const team = (name: string) => ({
   name: `team-${name}`, keysSecret: `s3-keys-team-${name}`,

@@ -3,8 +3,8 @@
  * Helm charts (src/components), the Volcano queues, and one Application per
  * team overlay, in sync waves (see SYNC_WAVES).
  */
-import type { InstalledComponent } from "../../components/component.js";
-import { installedComponents } from "../../components/installed.js";
+import type { ChartSettings, InstalledComponent } from "../../components/component.js";
+import { chartComponents, installedComponents } from "../../components/installed.js";
 import { COMPONENTS } from "../../components/registry.js";
 import type { PlatformModel, TeamModel } from "../../model/platform-model.js";
 import { LABELS, MANAGED_BY, PART_OF, type KubeObject } from "../object.js";
@@ -19,6 +19,8 @@ export const PATHS = {
   queues: "generated/platform/queues",
   guardrails: "generated/platform/guardrails",
   namespaces: "generated/platform/namespaces",
+  /** The objects the platform generates for a component (its descriptor's `objects`). */
+  componentObjects: (application: string) => `generated/platform/${application}`,
   overlay: (team: string) => `generated/tenants/overlays/${team}`,
 } as const;
 
@@ -36,7 +38,7 @@ export const AUTOMATED = {
 };
 
 export function platformProject(model: PlatformModel): KubeObject {
-  const repos = [model.platform.gitops.repoURL, ...installedComponents(model.platform).map((c) => c.settings.chart.repoURL)];
+  const repos = [model.platform.gitops.repoURL, ...chartComponents(model.platform).map((c) => c.settings.chart.repoURL)];
   return {
     apiVersion: ARGO_API, kind: "AppProject",
     metadata: { name: PLATFORM_PROJECT, namespace: ARGO.namespace, labels: labels(), annotations: { [ARGO.syncWave]: String(SYNC_WAVES.projects) } },
@@ -77,7 +79,7 @@ export function teamAppProject(model: PlatformModel, team: TeamModel, kinds: Arr
 }
 
 /** A component's Application: its chart, with the values the compiler owns merged over platform.yaml's. */
-function helmApplication(model: PlatformModel, component: InstalledComponent): KubeObject {
+function helmApplication(model: PlatformModel, component: InstalledComponent & { settings: ChartSettings }): KubeObject {
   const { descriptor, settings } = component;
   const name = descriptor.application;
   return {
@@ -124,7 +126,11 @@ export function componentValues(model: PlatformModel, { descriptor, settings }: 
 /** The components' Applications and the platform's own, in sync-wave order (components in registry order within a wave). */
 export function platformApplications(model: PlatformModel): KubeObject[] {
   const components = installedComponents(model.platform);
-  const apps = components.map((component) => helmApplication(model, component));
+  const apps = chartComponents(model.platform).map((component) => helmApplication(model, component));
+  for (const { descriptor, settings } of components) {
+    const objects = descriptor.objects;
+    if (objects) apps.push(gitApplication(model, objects.application, objects.wave.wave, PATHS.componentObjects(objects.application), settings.namespace, { syncOptions: ["CreateNamespace=true", ...(objects.syncOptions ?? [])] }));
+  }
   const volcano = components.find((c) => c.descriptor.key === "volcano");
   if (volcano) {
     // The queues are Volcano's kind: their Application exists with Volcano, in its namespace.
@@ -167,11 +173,18 @@ const OWN_APPLICATIONS = [
 export function syncOrderMarkdown(): string {
   const entries = [
     ...OWN_APPLICATIONS,
-    ...COMPONENTS.map((c) => ({
-      wave: c.wave.wave,
-      name: `\`${c.application}\` (Helm${c.syncOptions.includes("ServerSideApply=true") ? ", server-side apply" : ""})`,
-      why: c.wave.why,
-    })),
+    ...COMPONENTS.flatMap((c) => {
+      // When the Application exists: always, or with the components that install it.
+      const when = c.required ? "" : `; with ${(c.impliedBy ?? [c.key]).map((k) => `\`${k}\``).join(" or ")}`;
+      return [
+        ...(c.defaults.chart ? [{
+          wave: c.wave.wave,
+          name: `\`${c.application}\` (Helm${c.syncOptions.includes("ServerSideApply=true") ? ", server-side apply" : ""}${when})`,
+          why: c.wave.why,
+        }] : []),
+        ...(c.objects ? [{ wave: c.objects.wave.wave, name: `\`${c.objects.application}\` (${c.defaults.chart ? `${c.title}'s objects` : "objects"}${when})`, why: c.objects.wave.why }] : []),
+      ];
+    }),
   ];
   const waves = [...new Set(entries.map((e) => e.wave))].sort((a, b) => a - b);
   const rows = waves.map((wave) => {

@@ -15,7 +15,7 @@ const DESCRIPTION = "kubernetes.io/description";
 export function componentGrants({ descriptor, settings }: InstalledComponent): KubeObject[] {
   const release = descriptor.application;
   return (descriptor.grants ?? [])
-    .filter((grant) => grant.versions.test(settings.chart.version))
+    .filter((grant) => settings.chart !== undefined && grant.versions.test(settings.chart.version))
     .flatMap((grant) => {
       const name = `${release}-${grant.name}`;
       const metadata = () => ({ name, labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.partOf]: PART_OF }, annotations: { [DESCRIPTION]: grant.why } });

@@ -1,5 +1,5 @@
 import { incompatibleComponents } from "../../compat/versions.js";
-import { componentOf } from "../../components/installed.js";
+import { chartComponents, componentOf } from "../../components/installed.js";
 import { PLATFORM_FILE } from "../../load/inputs.js";
 import { knownChartVersions, unknownValueKeys } from "../helm-values.js";
 import { VALIDATION_DOCS, type SemanticRule } from "./rule.js";
@@ -25,9 +25,8 @@ export const helmValuesKnown: SemanticRule = {
   description: "Helm values use keys the chart really has, and leave the compiler's own keys alone.",
   docs: VALIDATION_DOCS,
   check({ model, report }) {
-    for (const [name, component] of Object.entries(model.platform.components)) {
-      if (!component) continue;
-      const base = `/components/${name}`;
+    for (const { descriptor, settings: component, pointer: base } of chartComponents(model.platform)) {
+      const name = descriptor.key;
       const unknown = unknownValueKeys(component.chart.name, component.chart.version, component.values ?? {});
       if (!unknown) {
         report({ file: PLATFORM_FILE, path: `${base}/chart/version`, message: `no key list for chart ${component.chart.name} ${component.chart.version}, so its values cannot be checked`, hint: `Known charts: ${knownChartVersions().join(", ")}. Add one with: node scripts/chart-keys.mjs <values.yaml> ${component.chart.name}@${component.chart.version} > schemas/charts/${component.chart.name}-${component.chart.version}.keys.json, and list it in the component's descriptor (src/components/, \`chartKeys\`).` });

@@ -12,9 +12,9 @@
  * the copy is made here, with a Role that reads exactly those Secrets.
  */
 import { createHash } from "node:crypto";
-import { packageProgram } from "../../load/package-file.js";
-import { LABELS, MANAGED_BY, PART_OF, type KubeObject } from "../object.js";
-import { SECURITY_CONTEXT, SPARK_IMAGE } from "./examples.js";
+import { packageProgram } from "../load/package-file.js";
+import { LABELS, MANAGED_BY, PART_OF, type KubeObject } from "../model/kube-object.js";
+import { SECURITY_CONTEXT, SPARK_IMAGE } from "../model/spark-image.js";
 
 export const DATA_CREDENTIALS = "data-credentials";
 /** The label value on every Secret the program writes (key LABELS.managedBy). */
