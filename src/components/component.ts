@@ -190,6 +190,9 @@ export interface ComponentDescriptor {
   teamUses?: TeamUse[];
 }
 
+/** The chart fields of a component the platform deploys from its own objects only. */
+export const WITHOUT_CHART = { syncOptions: [], ownedValues: [], values: () => ({}), chartKeys: [], compatibility: [] } satisfies Partial<ComponentDescriptor>;
+
 /** A component platform.yaml installs, with the settings it gives it. */
 export interface InstalledComponent {
   descriptor: ComponentDescriptor;

@@ -9,7 +9,7 @@ import { allBuckets, ARTIFACTS_BUCKET, CREDENTIAL_SECRETS, dataPrincipal, HISTOR
 import type { KubeObject } from "../model/kube-object.js";
 import type { PlatformModel } from "../model/platform-model.js";
 import { dataCredentialsObjects, type DataCredentialsConfig, type S3Identity } from "./data-credentials-objects.js";
-import type { ComponentDescriptor, InstalledComponent } from "./component.js";
+import { WITHOUT_CHART, type ComponentDescriptor, type InstalledComponent } from "./component.js";
 import { SYNC_WAVES } from "./gitops.js";
 import { installedComponents } from "./installed.js";
 import { bootstrapServers, KAFKA_SECURITY } from "./kafka.js";
@@ -88,12 +88,9 @@ export const DATA_CREDENTIALS: ComponentDescriptor = {
   // Runs in the namespace of the first of these that is installed.
   impliedBy: ["objectStorage", "kafka"],
   defaults: { namespace: "object-storage" },
+  // Its Application is its objects' (below).
   wave: { wave: SYNC_WAVES.credentials, why: "" },
-  syncOptions: [],
-  ownedValues: [],
-  values: () => ({}),
-  chartKeys: [],
-  compatibility: [],
+  ...WITHOUT_CHART,
   tenants: {},
   objects: {
     application: "data-credentials",

@@ -24,6 +24,21 @@ export const KAFKA_NODE_POOL = "dual-role";
 export const KAFKA_CLIENT_PORT = 9092;
 export const KAFKA_SECURITY = { protocol: "SASL_PLAINTEXT", mechanism: "SCRAM-SHA-512" } as const;
 
+/** spec.kafka.config of the platform's Kafka: what Strimzi passes to the broker beside its own settings. */
+export const KAFKA_BROKER_CONFIG = {
+  // Topics exist only as the platform declares them (KafkaTopic): a client cannot create one by using it.
+  "auto.create.topics.enable": false,
+  // One broker: every internal topic has one replica.
+  "offsets.topic.replication.factor": 1,
+  "transaction.state.log.replication.factor": 1,
+  "transaction.state.log.min.isr": 1,
+  "default.replication.factor": 1,
+  "min.insync.replicas": 1,
+  // Kafka 4.1's share-group state topic defaults to 3 replicas, which one broker cannot place (research run).
+  "share.coordinator.state.topic.replication.factor": 1,
+  "share.coordinator.state.topic.min.isr": 1,
+} as const;
+
 export const bootstrapServers = (namespace: string): string => `${KAFKA_CLUSTER}-kafka-bootstrap.${namespace}.svc:${KAFKA_CLIENT_PORT}`;
 
 /** Settings platform.yaml may leave out, sized for a laptop (a 5Gi volume, one 1Gi broker). */
@@ -76,19 +91,7 @@ function cluster(namespace: string, { broker }: KafkaSettings): KubeObject[] {
           listeners: [{ name: "scram", port: KAFKA_CLIENT_PORT, type: "internal", tls: false, authentication: { type: "scram-sha-512" } }],
           // Strimzi makes its own operators super users; everyone else gets exactly their ACLs.
           authorization: { type: "simple" },
-          config: {
-            // Topics exist only as the platform declares them (KafkaTopic): a client cannot create one by using it.
-            "auto.create.topics.enable": false,
-            // One broker: every internal topic has one replica.
-            "offsets.topic.replication.factor": 1,
-            "transaction.state.log.replication.factor": 1,
-            "transaction.state.log.min.isr": 1,
-            "default.replication.factor": 1,
-            "min.insync.replicas": 1,
-            // Kafka 4.1's share-group state topic defaults to 3 replicas, which one broker cannot place (research run).
-            "share.coordinator.state.topic.replication.factor": 1,
-            "share.coordinator.state.topic.min.isr": 1,
-          },
+          config: KAFKA_BROKER_CONFIG,
         },
         entityOperator: {
           // Both watch this namespace, where the platform puts every KafkaTopic and KafkaUser:

@@ -14,7 +14,7 @@ import { LABELS, MANAGED_BY, PART_OF, type KubeObject } from "../model/kube-obje
 import type { PlatformModel, TeamModel } from "../model/platform-model.js";
 import { s3aSparkConf, sparkJarFileNames } from "../model/spark-artifacts.js";
 import { SECURITY_CONTEXT, SPARK_IMAGE } from "../model/spark-image.js";
-import type { ComponentDescriptor } from "./component.js";
+import { WITHOUT_CHART, type ComponentDescriptor } from "./component.js";
 import { dataCredentialsObjectsIn } from "./data-credentials.js";
 import { SYNC_WAVES } from "./gitops.js";
 import { artifactsUrl, s3Endpoint } from "./object-storage.js";
@@ -109,12 +109,9 @@ export const SPARK_HISTORY_SERVER: ComponentDescriptor = {
   settingsDefinition: "SparkHistoryServerComponent",
   requires: ["objectStorage"],
   defaults: { namespace: "spark-history" },
+  // Its Application is its objects' (below).
   wave: { wave: SYNC_WAVES.dataConsumers, why: "" },
-  syncOptions: [],
-  ownedValues: [],
-  values: () => ({}),
-  chartKeys: [],
-  compatibility: [],
+  ...WITHOUT_CHART,
   tenants: {},
   objects: {
     application: "spark-history",

@@ -5,18 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runKafkaPlan, scramClientProperties, startKafka, type KafkaBroker, type KafkaStep, type KafkaStepResult } from "../harness/kafka.js";
 import { applyStrimzi, type StrimziApplied } from "../harness/strimzi-emulator.js";
+import { KAFKA_BROKER_CONFIG } from "../../src/components/kafka.js";
 
-// spec.kafka.config of the platform's `Kafka` CR (design: a single node, so replication factors of 1).
-const KAFKA_CONFIG = {
-  "auto.create.topics.enable": false,
-  "offsets.topic.replication.factor": 1,
-  "transaction.state.log.replication.factor": 1,
-  "transaction.state.log.min.isr": 1,
-  "default.replication.factor": 1,
-  "min.insync.replicas": 1,
-  "share.coordinator.state.topic.replication.factor": 1,
-  "share.coordinator.state.topic.min.isr": 1,
-};
+// spec.kafka.config of the platform's `Kafka` CR, as the compiler writes it.
+const KAFKA_CONFIG = KAFKA_BROKER_CONFIG;
 
 const labels = (team: string): Record<string, string> => ({ "strimzi.io/cluster": "platform", "spark-platform.io/team": team });
 
