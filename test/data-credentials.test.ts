@@ -41,6 +41,9 @@ const EXAMPLE_CONFIG: DataCredentialsConfig = {
 
 const INPUT: DataCredentialsInput = { namespace: "data-credentials", config: EXAMPLE_CONFIG };
 
+const secrets = (verbs: string[], resourceNames?: string[]) => ({ apiGroups: [""], resources: ["secrets"], verbs, ...(resourceNames && { resourceNames }) });
+/** Where it delivers: reading the RoleBinding that will own the Secrets, nothing more of RBAC. */
+const OWNER_BINDING_RULE = { apiGroups: ["rbac.authorization.k8s.io"], resources: ["rolebindings"], verbs: ["get"], resourceNames: ["data-credentials"] };
 const find = (objects: KubeObject[], kind: string, name: string, namespace: string) =>
   objects.find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace);
 const rolesByNamespace = (objects: KubeObject[]) =>
@@ -78,17 +81,17 @@ describe("dataCredentialsObjects", () => {
     expect(container.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } });
   });
 
-  it("grants exactly the Secrets it reads or writes, by name, and the one Deployment it rolls", () => {
-    const secrets = (verbs: string[], resourceNames?: string[]) => ({ apiGroups: [""], resources: ["secrets"], verbs, ...(resourceNames && { resourceNames }) });
+  it("grants exactly the Secrets it reads or writes, by name, the one Deployment it rolls, and the RoleBindings that own what it delivers", () => {
     expect(rolesByNamespace(objects)).toEqual({
       kafka: [secrets(["get"], ["team-alpha"])],
       "object-storage": [
         secrets(["create"]),
         secrets(["get", "update"], ["s3-keys-platform-admin", "s3-keys-spark-history", "s3-keys-team-alpha", "seaweedfs-s3-config"]),
         { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get", "patch"], resourceNames: ["seaweedfs-all-in-one"] },
+        secrets(["list", "delete"]),
       ],
-      "spark-history": [secrets(["create"]), secrets(["get", "update", "delete"], ["spark-history-s3"])],
-      "team-alpha": [secrets(["create"]), secrets(["get", "update", "delete"], ["kafka-credentials", "s3-credentials"])],
+      "spark-history": [secrets(["create"]), secrets(["get", "update", "delete"], ["spark-history-s3"]), OWNER_BINDING_RULE],
+      "team-alpha": [secrets(["create"]), secrets(["get", "update", "delete"], ["kafka-credentials", "s3-credentials"]), OWNER_BINDING_RULE],
     });
     for (const binding of objects.filter((o) => o.kind === "RoleBinding")) {
       expect(binding.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "data-credentials" });
@@ -97,15 +100,22 @@ describe("dataCredentialsObjects", () => {
     expect(objects.some((o) => o.kind === "ClusterRole" || o.kind === "ClusterRoleBinding")).toBe(false);
   });
 
+  it("grants a verb on every name only where it cannot be narrowed: create, and list and delete of Secrets in the object store's namespace alone", () => {
+    const unnamed = objects.filter((o) => o.kind === "Role").flatMap((role) =>
+      (role.rules as Array<{ resources: string[]; verbs: string[]; resourceNames?: string[] }>).filter((r) => !r.resourceNames).map((r) => `${role.metadata.namespace} ${r.verbs.join(",")} ${r.resources.join(",")}`));
+    expect(unnamed).toEqual(["object-storage create secrets", "object-storage list,delete secrets", "spark-history create secrets", "team-alpha create secrets"]);
+    // Said where an administrator reads the Role; the others say they grant nothing unnamed.
+    const description = (namespace: string) => find(objects, "Role", "data-credentials", namespace)!.metadata.annotations!["kubernetes.io/description"];
+    expect(description("object-storage")).toMatch(/list and delete on Secrets, to delete the S3 keys of identities no longer configured/);
+    for (const namespace of ["kafka", "spark-history", "team-alpha"]) expect(description(namespace)).toMatch(/by name, nothing else\.$/);
+  });
+
   it("never grants a rule with an empty resourceNames (that would be every name)", () => {
     const config: DataCredentialsConfig = { ...EXAMPLE_CONFIG, kafka: { ...EXAMPLE_CONFIG.kafka!, users: [] } };
     const roles = rolesByNamespace(dataCredentialsObjects({ ...INPUT, config }));
     expect(roles.kafka).toBeUndefined();
     expect(Object.keys(roles)).toEqual(["object-storage", "spark-history", "team-alpha"]);
-    expect(roles["team-alpha"]).toEqual([
-      { apiGroups: [""], resources: ["secrets"], verbs: ["create"] },
-      { apiGroups: [""], resources: ["secrets"], verbs: ["get", "update", "delete"], resourceNames: ["s3-credentials"] },
-    ]);
+    expect(roles["team-alpha"]).toEqual([secrets(["create"]), secrets(["get", "update", "delete"], ["s3-credentials"]), OWNER_BINDING_RULE]);
   });
 
   it("gives a namespace that is both a backend and a delivery target one Role, with create once", () => {
@@ -116,10 +126,12 @@ describe("dataCredentialsObjects", () => {
     const generated = dataCredentialsObjects({ ...INPUT, config });
     expect(generated.filter((o) => o.kind === "Role").map((o) => o.metadata.namespace)).toEqual(["object-storage"]);
     expect(rolesByNamespace(generated)["object-storage"]).toEqual([
-      { apiGroups: [""], resources: ["secrets"], verbs: ["create"] },
-      { apiGroups: [""], resources: ["secrets"], verbs: ["get", "update"], resourceNames: ["s3-keys-ops", "seaweedfs-s3-config"] },
+      secrets(["create"]),
+      secrets(["get", "update"], ["s3-keys-ops", "seaweedfs-s3-config"]),
       { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get", "patch"], resourceNames: ["seaweedfs-all-in-one"] },
-      { apiGroups: [""], resources: ["secrets"], verbs: ["get", "update", "delete"], resourceNames: ["ops-s3"] },
+      secrets(["list", "delete"]),
+      secrets(["get", "update", "delete"], ["ops-s3"]),
+      OWNER_BINDING_RULE,
     ]);
   });
 

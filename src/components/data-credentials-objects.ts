@@ -10,6 +10,12 @@
  * it watches, and several User Operators on one cluster delete each other's
  * users (https://github.com/strimzi/strimzi-kafka-operator/issues/4003), so
  * the copy is made here, with a Role that reads exactly those Secrets.
+ *
+ * Nothing outlives its identity: each Secret delivered into a namespace is
+ * owned by the RoleBinding `data-credentials` there, so when a team leaves the
+ * config and Argo CD prunes that binding (its namespace is kept), Kubernetes'
+ * garbage collector deletes the team's credentials; the program deletes the
+ * keys of identities no longer configured from the object store's namespace.
  */
 import { createHash } from "node:crypto";
 import { packageProgram } from "../load/package-file.js";
@@ -31,6 +37,8 @@ const CONFIG_DIR = "/etc/data-credentials";
 const RBAC_API = "rbac.authorization.k8s.io/v1";
 /** The annotation `kubectl describe` shows as the object's description. */
 const DESCRIPTION = "kubernetes.io/description";
+/** The label the program puts on each identity's keys Secret, its value the identity's name. */
+export const S3_IDENTITY_LABEL = "spark-platform.io/s3-identity";
 
 /** Where the program writes a Secret. */
 export interface SecretTarget {
@@ -132,8 +140,10 @@ const sortedUnique = (names: string[]): string[] => [...new Set(names)].sort();
 /**
  * The least the program needs, namespace by namespace. `create` cannot be
  * narrowed by resourceNames (the name is not known to the authorizer before
- * the object exists); everything else is. A rule is left out rather than
- * given an empty resourceNames, which would mean every name.
+ * the object exists), nor `list`, nor `delete` of names unknown when this is
+ * generated (the keys of an identity already gone); everything else is. A rule
+ * is left out rather than given an empty resourceNames, which would mean every
+ * name.
  */
 function permissions({ objectStorage: s3, kafka }: DataCredentialsConfig): Map<string, Rule[]> {
   const rules = new Map<string, Rule[]>();
@@ -144,6 +154,10 @@ function permissions({ objectStorage: s3, kafka }: DataCredentialsConfig): Map<s
     const keys = s3.identities.flatMap((i) => (i.keysSecret === undefined ? [] : [i.keysSecret]));
     add(s3.namespace, secrets(["create"]), secrets(["get", "update"], [s3.configSecret, ...keys]));
     add(s3.namespace, { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get", "patch"], resourceNames: [s3.deployment] });
+    // Deleting the keys of identities no longer configured: it lists its keys Secrets by label and deletes
+    // only those carrying its labels that the config does not name. The namespace is platform-internal,
+    // and the program already holds every key in it.
+    add(s3.namespace, secrets(["list", "delete"]));
   }
   if (kafka && kafka.users.length > 0) add(kafka.namespace, secrets(["get"], kafka.users.map((u) => u.user)));
 
@@ -152,16 +166,20 @@ function permissions({ objectStorage: s3, kafka }: DataCredentialsConfig): Map<s
   for (const d of deliveries) byNamespace.set(d.namespace, [...(byNamespace.get(d.namespace) ?? []), d.secret]);
   for (const [namespace, names] of byNamespace) {
     // delete: a Secret of that name that cannot be updated in place (another type, or immutable) is replaced.
-    add(namespace, secrets(["create"]), secrets(["get", "update", "delete"], names));
+    // The RoleBinding below owns the Secrets delivered here, so that they go when Argo CD prunes it (the program
+    // reads its uid). Setting ownerReferences needs delete on the Secret where the OwnerReferencesPermissionEnforcement
+    // admission plugin is on: granted above.
+    add(namespace, secrets(["create"]), secrets(["get", "update", "delete"], names), { apiGroups: ["rbac.authorization.k8s.io"], resources: ["rolebindings"], verbs: ["get"], resourceNames: [DATA_CREDENTIALS] });
   }
   return rules;
 }
 
 function roleAndBinding(namespace: string, rules: Rule[], account: { namespace: string; name: string }): KubeObject[] {
-  const metadata = () => ({
-    name: DATA_CREDENTIALS, namespace, labels: labels(),
-    annotations: { [DESCRIPTION]: "What the platform's data-credentials provisioner may do here: the Secrets it reads or writes by name, nothing else." },
-  });
+  const lists = rules.some((r) => r.verbs.includes("list"));
+  const description = "What the platform's data-credentials provisioner may do here: the objects it reads or writes, by name" + (lists
+    ? "; and list and delete on Secrets, to delete the S3 keys of identities no longer configured (only Secrets carrying its labels)."
+    : ", nothing else.");
+  const metadata = () => ({ name: DATA_CREDENTIALS, namespace, labels: labels(), annotations: { [DESCRIPTION]: description } });
   return [
     { apiVersion: RBAC_API, kind: "Role", metadata: metadata(), rules: dedupe(rules) },
     {

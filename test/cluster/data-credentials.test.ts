@@ -4,19 +4,23 @@
 // holding the generated RBAC. It creates each identity's S3 keys once,
 // renders SeaweedFS's identity file from them, rolls the S3 Deployment when
 // the file changes, copies each team's credentials into its namespace only,
-// writes nothing when nothing changed, and may do nothing else.
+// writes nothing when nothing changed, and may do nothing else. When a team
+// leaves the config, kube-controller-manager's garbage collector deletes its
+// delivered Secrets with the RoleBinding Argo CD prunes, and the program its
+// keys, never a Secret without its labels.
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient } from "../harness/api.js";
 import { startCluster, type Cluster } from "../harness/cluster.js";
+import { startControllerManager } from "../harness/controller-manager.js";
 import { projectServiceAccount, requireUnshare, spawnInCluster } from "../harness/in-cluster.js";
 import { isInstalled, waitUntil } from "../harness/process.js";
 import { resourcePermissions, serviceAccountUser } from "../harness/rbac.js";
 import type { KubeObject } from "../../src/synth/object.js";
 import {
-  CONFIG_CONFIG_MAP, dataCredentialsObjects, S3_CONFIG_HASH_ANNOTATION, SCRIPT_CONFIG_MAP, type DataCredentialsConfig,
+  CONFIG_CONFIG_MAP, dataCredentialsObjects, S3_CONFIG_HASH_ANNOTATION, S3_IDENTITY_LABEL, SCRIPT_CONFIG_MAP, type DataCredentialsConfig,
 } from "../../src/components/data-credentials-objects.js";
 
 const team = (name: string) => ({
@@ -59,7 +63,10 @@ let scriptFile: string;
 let configFile: string;
 let runs = 0;
 
-interface SecretObject { metadata: { name: string; namespace: string; resourceVersion: string; labels?: Record<string, string> }; data?: Record<string, string> }
+interface SecretObject {
+  metadata: { name: string; namespace: string; uid: string; resourceVersion: string; labels?: Record<string, string>; ownerReferences?: unknown[] };
+  data?: Record<string, string>;
+}
 
 const apply = (docs: unknown[]) => cluster.kubectl(["apply", "--server-side", "-f", "-"], { input: docs.map((o) => JSON.stringify(o)).join("\n") });
 const secretPath = (namespace: string, name = "") => `/api/v1/namespaces/${namespace}/secrets${name ? `/${name}` : ""}`;
@@ -78,6 +85,14 @@ async function allSecrets(): Promise<SecretObject[]> {
 }
 
 const keysOf = async (name: string) => (await secret("object-storage", name))!;
+const metadataOf = async (namespace: string, name: string) => (await cluster.api.get<SecretObject>(secretPath(namespace, name))).body.metadata;
+
+/** What a delivered Secret's ownerReferences must be: the RoleBinding data-credentials of its namespace, by its uid. */
+async function bindingOwner(namespace: string): Promise<unknown[]> {
+  const { status, body } = await cluster.api.get<{ metadata: { uid: string } }>(`/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings/${OWN}`);
+  expect(status).toBe(200);
+  return [{ apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", name: OWN, uid: body.metadata.uid, blockOwnerDeletion: false, controller: false }];
+}
 const s3Config = async () => JSON.parse((await secret("object-storage", "seaweedfs-s3-config"))!.seaweedfs_s3_config) as { identities: Array<{ name: string; actions: string[]; credentials?: Array<{ accessKey: string; secretKey: string }> }> };
 
 async function podTemplateAnnotations(name: string): Promise<Record<string, string>> {
@@ -93,7 +108,7 @@ async function runOnce(config = configFile): Promise<{ exit: string; log: string
   return { exit: daemon.describeExit().split(";")[0], log };
 }
 
-const writes = (log: string) => log.split("\n").filter((l) => /: (created|updated|replaced|patched) /.test(l));
+const writes = (log: string) => log.split("\n").filter((l) => /: (created|updated|replaced|patched|deleted) /.test(l));
 
 const SECRET_KEYS = ["accessKey", "secretKey", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "password", "sasl.jaas.config", "seaweedfs_s3_config"];
 
@@ -178,6 +193,16 @@ describe("data-credentials, as its ServiceAccount", () => {
     for (const s of (await allSecrets()).filter((s) => s.metadata.namespace !== OWN && !["platform-cluster-ca", "alpha-database"].includes(s.metadata.name))) {
       expect(s.metadata.labels?.["app.kubernetes.io/managed-by"], `${s.metadata.namespace}/${s.metadata.name}`).toBe("data-credentials");
     }
+    // Each keys Secret names its identity (how its keys are found once the identity is gone); nothing else carries that label.
+    for (const identity of CONFIG.objectStorage!.identities.filter((i) => i.keysSecret)) {
+      expect((await metadataOf("object-storage", identity.keysSecret!)).labels?.[S3_IDENTITY_LABEL], identity.keysSecret).toBe(identity.name);
+    }
+    expect((await allSecrets()).filter((s) => s.metadata.labels?.[S3_IDENTITY_LABEL]).map((s) => s.metadata.name).sort()).toEqual(KEYS_SECRETS.slice().sort());
+    // Each delivered Secret is owned by the RoleBinding of its namespace, by uid; the backends' Secrets by nothing.
+    for (const [namespace, name] of [["team-alpha", "s3-credentials"], ["team-beta", "s3-credentials"], ["spark-history", "spark-history-s3"]]) {
+      expect((await metadataOf(namespace, name)).ownerReferences, `${namespace}/${name}`).toEqual(await bindingOwner(namespace));
+    }
+    for (const name of ["seaweedfs-s3-config", ...KEYS_SECRETS]) expect((await metadataOf("object-storage", name)).ownerReferences, name).toBeUndefined();
     for (const value of await secretValues()) expect(log).not.toContain(value);
   });
 
@@ -206,6 +231,7 @@ describe("data-credentials, as its ServiceAccount", () => {
     expect(await secret("team-beta", "kafka-credentials")).toBeUndefined();
     expect(log).toContain("waiting for secret kafka/team-beta (the User Operator writes it)");
     expect(writes(log)).toEqual(["data-credentials: created secret team-alpha/kafka-credentials"]);
+    expect((await metadataOf("team-alpha", "kafka-credentials")).ownerReferences).toEqual(await bindingOwner("team-alpha"));
     expect(log).not.toContain("alpha-scram-password-1");
   });
 
@@ -254,6 +280,22 @@ describe("data-credentials, as its ServiceAccount", () => {
     expect((await secret("team-alpha", "kafka-credentials"))?.password).toBe("alpha-scram-password-2");
   });
 
+  it("labels a keys Secret and owns a delivered Secret that lack it (written before either existed), changing nothing else", async () => {
+    const keys = await keysOf("s3-keys-team-alpha");
+    await cluster.kubectl(["-n", "object-storage", "label", "secret", "s3-keys-team-alpha", `${S3_IDENTITY_LABEL}-`]);
+    await cluster.kubectl(["-n", "team-alpha", "patch", "secret", "s3-credentials", "--type=json", "-p", JSON.stringify([{ op: "remove", path: "/metadata/ownerReferences" }])]);
+    expect((await metadataOf("team-alpha", "s3-credentials")).ownerReferences).toBeUndefined();
+    const { log } = await runOnce();
+    expect(writes(log)).toEqual([
+      `data-credentials: updated secret object-storage/s3-keys-team-alpha (label ${S3_IDENTITY_LABEL}=team-alpha)`,
+      "data-credentials: updated secret team-alpha/s3-credentials",
+    ]);
+    expect((await metadataOf("object-storage", "s3-keys-team-alpha")).labels?.[S3_IDENTITY_LABEL]).toBe("team-alpha");
+    expect(await keysOf("s3-keys-team-alpha")).toEqual(keys);
+    expect((await metadataOf("team-alpha", "s3-credentials")).ownerReferences).toEqual(await bindingOwner("team-alpha"));
+    expect((await secret("team-alpha", "s3-credentials"))?.AWS_SECRET_ACCESS_KEY).toBe(keys.secretKey);
+  });
+
   it("as a loop, puts back a team's deleted Secret within an interval and otherwise writes nothing", async () => {
     const keys = await keysOf("s3-keys-team-alpha");
     const daemon = spawnInCluster(cluster, "data-credentials-loop", accountDir, "python3", [scriptFile], { ...process.env, DATA_CREDENTIALS_CONFIG: configFile, DATA_CREDENTIALS_INTERVAL: "0.2" });
@@ -284,7 +326,12 @@ describe("data-credentials, as its ServiceAccount", () => {
       expect(await refused("GET", secretPath("team-alpha", "alpha-database"))).toBe(403);
       expect(await refused("GET", secretPath("team-alpha"))).toBe(403);
       expect(await refused("POST", secretPath(STRANGER), aSecret(STRANGER, "s3-credentials"))).toBe(403);
-      expect(await refused("DELETE", secretPath("object-storage", "s3-keys-team-beta"))).toBe(403);
+      expect(await refused("DELETE", secretPath("kafka", "platform-cluster-ca"))).toBe(403);
+      expect(await refused("DELETE", secretPath("team-alpha", "alpha-database"))).toBe(403);
+      const bindings = (namespace: string, name = "") => `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings${name ? `/${name}` : ""}`;
+      expect(await refused("GET", bindings("team-alpha"))).toBe(403);
+      expect(await refused("DELETE", bindings("team-alpha", OWN))).toBe(403);
+      expect(await refused("GET", bindings(STRANGER, OWN))).toBe(403);
       expect(await refused("GET", secretPath("spark-history", "kafka-credentials"))).toBe(403);
       expect(await refused("PATCH", "/apis/apps/v1/namespaces/object-storage/deployments/other", { spec: {} }, "application/strategic-merge-patch+json")).toBe(403);
       expect(await refused("GET", "/api/v1/namespaces/team-alpha/pods")).toBe(403);
@@ -295,18 +342,23 @@ describe("data-credentials, as its ServiceAccount", () => {
       expect(await granted("kafka")).toEqual(["get core/secrets[team-alpha]", "get core/secrets[team-beta]"]);
       expect(await granted("object-storage")).toEqual([
         "create core/secrets",
+        // Deleting the keys of identities no longer configured: the program decides which (the last test).
+        "delete core/secrets",
         "get apps/deployments[seaweedfs-all-in-one]",
         ...["s3-keys-platform-admin", "s3-keys-spark-history", "s3-keys-team-alpha", "s3-keys-team-beta", "seaweedfs-s3-config"].map((n) => `get core/secrets[${n}]`),
+        "list core/secrets",
         "patch apps/deployments[seaweedfs-all-in-one]",
         ...["s3-keys-platform-admin", "s3-keys-spark-history", "s3-keys-team-alpha", "s3-keys-team-beta", "seaweedfs-s3-config"].map((n) => `update core/secrets[${n}]`),
       ]);
+      const owner = `get rbac.authorization.k8s.io/rolebindings[${OWN}]`;
       for (const namespace of ["team-alpha", "team-beta"]) {
         expect(await granted(namespace)).toEqual([
           "create core/secrets",
           ...["delete", "get", "update"].flatMap((verb) => ["kafka-credentials", "s3-credentials"].map((n) => `${verb} core/secrets[${n}]`)),
-        ]);
+          owner,
+        ].sort());
       }
-      expect(await granted("spark-history")).toEqual(["create core/secrets", "delete core/secrets[spark-history-s3]", "get core/secrets[spark-history-s3]", "update core/secrets[spark-history-s3]"]);
+      expect(await granted("spark-history")).toEqual(["create core/secrets", "delete core/secrets[spark-history-s3]", "get core/secrets[spark-history-s3]", owner, "update core/secrets[spark-history-s3]"]);
       expect(await granted(OWN)).toEqual([]);
     } finally {
       asProvisioner.close();
@@ -325,7 +377,8 @@ describe("data-credentials, as its ServiceAccount", () => {
     await apply([{ apiVersion: "v1", kind: "Secret", metadata: { name: "s3-credentials", namespace: "team-beta" }, immutable: true, stringData: { AWS_ACCESS_KEY_ID: "stale" } }]);
     const { exit, log } = await runOnce(file);
     expect(exit).toBe(`data-credentials-${runs} exited with code 0`);
-    expect(log).toMatch(new RegExp(`error: secret ${STRANGER}/s3-credentials: HTTP 403: secrets "s3-credentials" is forbidden`));
+    // Not even tried: without the RoleBinding that would own it there, no Secret is written.
+    expect(log).toMatch(new RegExp(`error: secret ${STRANGER}/s3-credentials: HTTP 403: rolebindings.rbac.authorization.k8s.io "${OWN}" is forbidden`));
     expect(writes(log)).toEqual([
       'data-credentials: replaced secret team-beta/s3-credentials (HTTP 422: Secret "s3-credentials" is invalid: data: Forbidden: field is immutable when `immutable` is set)',
     ]);
@@ -337,5 +390,70 @@ describe("data-credentials, as its ServiceAccount", () => {
     const failed = await runOnce(broken);
     expect(failed.exit).toBe(`data-credentials-${runs} exited with code 2`);
     expect(failed.log).toBe(`data-credentials: error: ${broken}: objectStorage.identities: expected a list of objects\n`);
+  });
+
+  it("removes a team's credentials with the team: its delivered Secrets go with the RoleBinding Argo CD prunes, its keys on the next loop; nothing else", async () => {
+    // The garbage collector, alone: it deletes the Secrets, never the program.
+    await startControllerManager(cluster, { controllers: ["garbagecollector"] });
+    const jaas = 'org.apache.kafka.common.security.scram.ScramLoginModule required username="team-beta" password="beta-scram-password-1";';
+    await apply([{ apiVersion: "v1", kind: "Secret", metadata: { name: "team-beta", namespace: "kafka" }, stringData: { password: "beta-scram-password-1", "sasl.jaas.config": jaas } }]);
+    await runOnce();
+    for (const name of ["s3-credentials", "kafka-credentials"]) expect((await metadataOf("team-beta", name)).ownerReferences, name).toEqual(await bindingOwner("team-beta"));
+
+    // Secrets in the object store's namespace that the program must never delete, however they are named or labelled.
+    const label = (labels: Record<string, string>) => ({ labels });
+    const foreign = [
+      { name: "s3-keys-team-unlabelled" },
+      { name: "s3-keys-team-half", ...label({ [S3_IDENTITY_LABEL]: "team-half" }) },
+      { name: "s3-keys-team-other", ...label({ "app.kubernetes.io/managed-by": "someone-else", [S3_IDENTITY_LABEL]: "team-other" }) },
+    ];
+    await apply(foreign.map((metadata) => ({ apiVersion: "v1", kind: "Secret", metadata: { ...metadata, namespace: "object-storage" }, stringData: { accessKey: "A", secretKey: "B" } })));
+    // The identities file with both of its labels and an identity's: the config names it, so it stays.
+    await cluster.kubectl(["-n", "object-storage", "label", "secret", "seaweedfs-s3-config", `${S3_IDENTITY_LABEL}=team-gone`]);
+
+    const untouched = ["team-alpha/s3-credentials", "team-alpha/kafka-credentials", "object-storage/s3-keys-team-alpha", "spark-history/spark-history-s3", "object-storage/s3-keys-team-unlabelled"];
+    const versions = async () => Promise.all(untouched.map(async (id) => (await metadataOf(id.split("/")[0], id.split("/")[1])).resourceVersion));
+    const before = await versions();
+
+    // Team beta's file is deleted: the config and objects the compiler then generates, synced as Argo CD does
+    // (apply what is generated, prune what no longer is, in foreground: Argo CD's default PrunePropagationPolicy).
+    const without = structuredClone(CONFIG);
+    without.objectStorage!.identities = without.objectStorage!.identities
+      .filter((i) => i.name !== "team-beta")
+      .map((i) => ({ ...i, actions: i.actions.filter((a) => !a.includes(":beta-")) }));
+    without.kafka!.users = without.kafka!.users.filter((u) => u.user !== "team-beta");
+    const generated = dataCredentialsObjects({ namespace: OWN, config: without });
+    const pruned = objects.filter((o) => !generated.some((g) => g.kind === o.kind && g.metadata.namespace === o.metadata.namespace && g.metadata.name === o.metadata.name));
+    expect(pruned.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)).toEqual(["Role team-beta/data-credentials", "RoleBinding team-beta/data-credentials"]);
+    await apply(generated);
+    const started = Date.now();
+    await cluster.kubectl(["-n", "team-beta", "delete", "rolebinding,role", OWN, "--cascade=foreground", "--timeout=60s"]);
+    await waitUntil("the garbage collector to delete team-beta's Secrets", async () => ((await cluster.api.get<{ items: unknown[] }>(secretPath("team-beta"))).body.items.length === 0 ? true : undefined), { timeoutMs: 60_000, intervalMs: 200 });
+    console.log(`data-credentials: team-beta's delivered Secrets deleted by the garbage collector ${Date.now() - started} ms after the prune began`);
+    expect(await secret("object-storage", "s3-keys-team-beta")).toBeDefined();
+
+    const file = join(cluster.workDir, "without-beta.json");
+    writeFileSync(file, (generated.find((o) => o.metadata.name === CONFIG_CONFIG_MAP)!.data as Record<string, string>)["config.json"]);
+    const { exit, log } = await runOnce(file);
+    expect(exit).toBe(`data-credentials-${runs} exited with code 0`);
+    const text = (await secret("object-storage", "seaweedfs-s3-config"))!.seaweedfs_s3_config;
+    expect(writes(log)).toEqual([
+      "data-credentials: updated secret object-storage/seaweedfs-s3-config",
+      `data-credentials: patched deployment object-storage/seaweedfs-all-in-one: ${S3_CONFIG_HASH_ANNOTATION}=${createHash("sha256").update(text).digest("hex")}`,
+      "data-credentials: deleted secret object-storage/s3-keys-team-beta (keys of identity team-beta, no longer configured)",
+    ]);
+    expect(await secret("object-storage", "s3-keys-team-beta")).toBeUndefined();
+    expect((await s3Config()).identities.map((i) => i.name)).toEqual(["platform-admin", "team-alpha", "spark-history", "anonymous"]);
+    expect(await secret("team-beta", "s3-credentials")).toBeUndefined();
+    expect(await secret("team-beta", "kafka-credentials")).toBeUndefined();
+    // Alpha, the History Server and every Secret without the program's labels: not written, not deleted.
+    expect(await versions()).toEqual(before);
+    for (const { name } of foreign) expect(await secret("object-storage", name), name).toEqual({ accessKey: "A", secretKey: "B" });
+    expect((await metadataOf("object-storage", "seaweedfs-s3-config")).labels?.[S3_IDENTITY_LABEL]).toBe("team-gone");
+    expect(await secret("kafka", "team-beta")).toBeDefined();
+    for (const value of await secretValues()) expect(log).not.toContain(value);
+
+    // And the next loop has nothing left to do.
+    expect(writes((await runOnce(file)).log)).toEqual([]);
   });
 });
