@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { versionMatrixMarkdown } from "../src/compat/versions.js";
+import { pinnedArtefactsMarkdown, versionMatrixMarkdown } from "../src/compat/versions.js";
 import { compile } from "../src/pipeline.js";
 import { diffTree } from "../src/write/output-dirs.js";
 import { repoRoot } from "./support/paths.js";
@@ -32,6 +32,12 @@ describe("the seed's platform", () => {
     const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
     const embedded = /<!-- version-matrix:start -->\n([\s\S]*?)\n<!-- version-matrix:end -->/.exec(readme)?.[1];
     expect(embedded).toBe(versionMatrixMarkdown());
+  });
+
+  it("README's pinned data-flow artefacts are the ones in the code", () => {
+    const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
+    const embedded = /<!-- pinned-artefacts:start -->\n([\s\S]*?)\n<!-- pinned-artefacts:end -->/.exec(readme)?.[1];
+    expect(embedded).toBe(pinnedArtefactsMarkdown());
   });
 
   it("has current generated types (src/types from schemas/)", () => {

@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
 import { compile, type CompileResult } from "../src/pipeline.js";
 import { POLICY_RULES, runPolicy, UNKNOWN_RULE } from "../src/policy/index.js";
+import { installDataComponents, teamDataNeeds } from "./support/data-platform.js";
 import { queueShares } from "../src/model/queue-shares.js";
 import { roomForNewQueue } from "../src/policy/capacity.js";
 import type { KubeObject, Synthesis } from "../src/synth/object.js";
@@ -293,6 +294,44 @@ describe("rbac-least-privilege (no team file can widen RBAC: the schema has no R
     ]);
     delete (project.spec as { namespaceResourceWhitelist?: unknown }).namespaceResourceWhitelist;
     expect(of("rbac-least-privilege", policy(open)).map((d) => d.message)).toContain("tenant `theta`: AppProject team-theta lets the team's Application create any namespaced kind (no namespaceResourceWhitelist)");
+  });
+});
+
+describe("data-isolation (the schema cannot widen a team's access, so the generated objects are mutated)", () => {
+  const dataPlatform = () => variant({ ...installDataComponents, ...teamDataNeeds });
+
+  it("passes what the compiler generates for teams with buckets and topics", async () => {
+    expect(of("data-isolation", policy(await dataPlatform()))).toEqual([]);
+  });
+
+  it("refuses a KafkaUser allowed beyond its team's prefix", async () => {
+    const c = await dataPlatform();
+    const user = c.synthesis.builds.flatMap((b) => b.objects).find((o) => o.kind === "KafkaUser" && o.metadata.name === "team-alpha")!;
+    const acls = (user.spec as { authorization: { acls: Array<{ resource: { name: string } }> } }).authorization.acls;
+    acls[0].resource.name = "alpha";
+    acls[1].resource.name = "delta.";
+    expect(of("data-isolation", policy(c)).map((d) => `${d.file} ${d.message}`)).toEqual([
+      "teams/alpha.yaml KafkaUser kafka/team-alpha is allowed on topic prefix `alpha`, outside `alpha.`",
+      "teams/alpha.yaml KafkaUser kafka/team-alpha is allowed on group prefix `delta.`, outside `alpha.`",
+    ]);
+  });
+
+  it("refuses an S3 identity with a wildcard, another team's bucket, or keys sent to another namespace", async () => {
+    const c = await dataPlatform();
+    const config = c.synthesis.builds.flatMap((b) => b.objects).find((o) => o.metadata.name === "data-credentials-config")!;
+    const data = config.data as Record<string, string>;
+    const parsed = JSON.parse(data["config.json"]) as { objectStorage: { identities: Array<{ name: string; actions: string[]; deliverTo?: Array<{ namespace: string }> }> } };
+    const alpha = parsed.objectStorage.identities.find((i) => i.name === "team-alpha")!;
+    alpha.actions.push("Read:alpha-raw*", "Read:delta-raw");
+    alpha.deliverTo![0].namespace = "team-delta";
+    parsed.objectStorage.identities.find((i) => i.name === "spark-history")!.actions.push("Write:alpha-eventlog");
+    data["config.json"] = JSON.stringify(parsed);
+    expect(of("data-isolation", policy(c)).map((d) => `${d.file} ${d.message}`)).toEqual([
+      "platform.yaml S3 identity `spark-history` may `Write:alpha-eventlog`",
+      "teams/alpha.yaml S3 identity `team-alpha` has the wildcard action `Read:alpha-raw*`",
+      "teams/alpha.yaml S3 identity `team-alpha` may `Read:delta-raw`",
+      "teams/alpha.yaml S3 identity `team-alpha`'s keys go to namespace team-delta, not team-alpha",
+    ]);
   });
 });
 

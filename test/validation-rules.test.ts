@@ -223,6 +223,14 @@ const RULES: Record<string, RuleCases> = {
       diagnostics: [{ file: "platform.yaml", line: 48, column: 5, code: "platform/component-requires", message: "Spark History Server needs `components.objectStorage`, which platform.yaml does not install", hint: "Add `components.objectStorage`, or remove `components.sparkHistoryServer`." }],
     }],
   },
+  "platform/kafka-version": {
+    valid: [{ name: "Kafka 4.0.1, which Strimzi 0.50 runs", edit: { "platform.yaml": (old) => replace("    namespace: kafka\n", "    namespace: kafka\n    broker: { version: 4.0.1 }\n")((installDataComponents["platform.yaml"] as (o: string) => string)(old)) } }],
+    invalid: [{
+      name: "Kafka 3.9.0, which Strimzi 0.50 no longer runs",
+      edit: { "platform.yaml": (old) => replace("    namespace: kafka\n", "    namespace: kafka\n    broker: { version: 3.9.0 }\n")((installDataComponents["platform.yaml"] as (o: string) => string)(old)) },
+      diagnostics: [{ file: "platform.yaml", line: 47, column: 24, code: "platform/kafka-version", message: /^Strimzi 0.50 does not run Kafka 3.9.0: the Kafka resource would stay NotReady/, hint: "Use one of 4.0.0, 4.0.1, 4.1.0, 4.1.1." }],
+    }],
+  },
   "data/bucket-invalid": {
     valid: [{ name: "a bucket name of the longest length once prefixed", edit: { ...installDataComponents, ...teamDataNeeds, "teams/beta.yaml": (old) => `${old.trimEnd()}\ndata:\n  buckets: [${"b".repeat(58)}]\n` } }],
     invalid: [

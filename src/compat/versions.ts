@@ -8,7 +8,10 @@ import { ARGOCD } from "../components/argocd.js";
 import type { KubernetesRange, VersionSupport } from "../components/component.js";
 import { chartComponents } from "../components/installed.js";
 import { COMPONENTS } from "../components/registry.js";
+import { KAFKA_DEFAULTS, STRIMZI_KAFKA_VERSIONS } from "../components/kafka.js";
 import type { KubernetesVersion } from "../model/kubernetes-version.js";
+import { SPARK_BUNDLED_HADOOP_VERSION, SPARK_JARS } from "../model/spark-artifacts.js";
+import { SPARK_IMAGE } from "../model/spark-image.js";
 import type { Platform } from "../types/platform.js";
 
 export type { KubernetesRange };
@@ -86,4 +89,18 @@ export function admissionPolicyApi(kubernetes: KubernetesVersion): { apiVersion:
 export function versionMatrixMarkdown(): string {
   const rows = SUPPORT_MATRIX.map((s) => `| ${s.label} | 1.${s.kubernetes.minMinor} – 1.${s.kubernetes.maxMinor} | ${s.source} |`);
   return ["| Component | Kubernetes | Source |", "| --- | --- | --- |", ...rows].join("\n");
+}
+
+/**
+ * What the data flow pins besides the charts, each with its reason (the
+ * README embeds it; a test keeps them equal): the Kafka the Strimzi line
+ * runs, the one Spark image, and the jars Spark loads from the store.
+ */
+export function pinnedArtefactsMarkdown(): string {
+  const rows = [
+    `| Kafka ${KAFKA_DEFAULTS.broker.version} | \`components.kafka.broker.version\` | ${STRIMZI_KAFKA_VERSIONS.map((l) => `${l.label} runs ${l.kafka.join(", ")} (${l.source})`).join("; ")}; KRaft only |`,
+    `| \`${SPARK_IMAGE}\` | the examples, the History Servers, data-credentials, the artifacts Job | one image for all; the jars below must match its Spark and bundled Hadoop (${SPARK_BUNDLED_HADOOP_VERSION}) |`,
+    ...SPARK_JARS.map((jar) => `| \`${jar.group}:${jar.artifact}:${jar.version}\` | ${jar.usedBy.map((u) => (u === "job" ? "data jobs" : "History Servers")).join(", ")} | ${jar.why} |`),
+  ];
+  return ["| Pinned | Used by | Why this version |", "| --- | --- | --- |", ...rows].join("\n");
 }

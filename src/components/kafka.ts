@@ -41,6 +41,15 @@ export const KAFKA_BROKER_CONFIG = {
 
 export const bootstrapServers = (namespace: string): string => `${KAFKA_CLUSTER}-kafka-bootstrap.${namespace}.svc:${KAFKA_CLIENT_PORT}`;
 
+/**
+ * The Kafka versions each Strimzi line runs (kafka-versions.yaml at the
+ * release tag, `supported: true`); a version outside it leaves the Kafka
+ * resource NotReady, so validation refuses it.
+ */
+export const STRIMZI_KAFKA_VERSIONS: ReadonlyArray<{ strimzi: RegExp; label: string; kafka: readonly string[]; source: string }> = [
+  { strimzi: /^0\.50\./, label: "Strimzi 0.50", kafka: ["4.0.0", "4.0.1", "4.1.0", "4.1.1"], source: "kafka-versions.yaml at strimzi-kafka-operator 0.50.1 (4.1.1 is its default)" },
+];
+
 /** Settings platform.yaml may leave out, sized for a laptop (a 5Gi volume, one 1Gi broker). */
 export const KAFKA_DEFAULTS = {
   broker: { version: "4.1.1", memory: "1Gi", storage: "5Gi" },

@@ -2,6 +2,7 @@
 import type { PolicyRule } from "./rule.js";
 import { capacityOvercommit } from "./rules/capacity-overcommit.js";
 import { capacityThreshold } from "./rules/capacity-threshold.js";
+import { dataIsolation } from "./rules/data-isolation.js";
 import { jobFitsQueue } from "./rules/job-fits-queue.js";
 import { jobFitsQuota } from "./rules/job-fits-quota.js";
 import { mixedSchedulers } from "./rules/mixed-schedulers.js";
@@ -24,6 +25,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   quotaPodsFitJob,
   mixedSchedulers,
   rbacLeastPrivilege,
+  dataIsolation,
   versionCompatibility,
   namingLabels,
 ];

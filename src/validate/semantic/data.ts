@@ -4,7 +4,7 @@
  * limits platform.yaml sets.
  */
 import { chartComponents, installedComponents } from "../../components/installed.js";
-import { kafkaSettings } from "../../components/kafka.js";
+import { kafkaSettings, STRIMZI_KAFKA_VERSIONS } from "../../components/kafka.js";
 import { objectStorageSettings, platformBuckets } from "../../components/object-storage.js";
 import { COMPONENTS } from "../../components/registry.js";
 import { bucketName, durationMs, EVENT_LOG_BUCKET, MAX_BUCKET_NAME, MAX_TOPIC_NAME } from "../../model/data.js";
@@ -136,6 +136,26 @@ export const topicsFitBroker: SemanticRule = {
         file: last?.file ?? PLATFORM_FILE, path: last ? "/data/topics" : "/components/kafka",
         message: `all teams' topics have ${partitions} partitions × ${formatMemory(bytes(limits.retentionBytesPerPartition))} retention each = ${formatMemory(needed)}, more than the Kafka broker's volume (${formatMemory(volume)}): the broker would stop when its disk fills`,
         hint: "Use fewer partitions, or ask the platform team to raise components.kafka.broker.storage or lower limits.retentionBytesPerPartition.",
+      });
+    }
+  },
+};
+
+export const kafkaVersionSupported: SemanticRule = {
+  id: "platform/kafka-version",
+  defaultSeverity: "error",
+  description: "The Kafka version is one the pinned Strimzi release runs.",
+  docs: VALIDATION_DOCS,
+  check({ model, report }) {
+    const kafka = chartComponents(model.platform).find((c) => c.descriptor.key === "kafka");
+    if (!kafka) return;
+    const { broker } = kafkaSettings(kafka.settings);
+    const line = STRIMZI_KAFKA_VERSIONS.find((l) => l.strimzi.test(kafka.settings.chart.version));
+    if (line && !line.kafka.includes(broker.version)) {
+      report({
+        file: PLATFORM_FILE, path: (kafka.settings as { broker?: { version?: string } }).broker?.version ? "/components/kafka/broker/version" : "/components/kafka",
+        message: `${line.label} does not run Kafka ${broker.version}: the Kafka resource would stay NotReady (source: ${line.source})`,
+        hint: `Use one of ${line.kafka.join(", ")}.`,
       });
     }
   },
