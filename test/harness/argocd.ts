@@ -76,7 +76,7 @@ export interface Application {
     health?: { status: string; message?: string };
     conditions?: { type: string; message: string; lastTransitionTime?: string }[];
     reconciledAt?: string;
-    resources?: { group?: string; version: string; kind: string; namespace?: string; name: string; status?: string; health?: { status: string } }[];
+    resources?: { group?: string; version: string; kind: string; namespace?: string; name: string; status?: string; health?: { status: string }; hook?: boolean }[];
     operationState?: {
       phase: string;
       message?: string;

@@ -10,19 +10,26 @@
 //   the mount paths in its args pointed there;
 // - with the flags only a pod could own alone moved (ImageBinary.listen): health
 //   and metrics on free loopback ports, a webhook on the pod's IP.
-// A pod that waits for a Secret waits here too. As the kubelet does, a process
+// An image the harness has no program for is declared inert (InertImage: its pod
+// is Ready, no process runs, with the reason), never silently skipped; an
+// image whose container names a command (a shell script, python3) runs that
+// command locally (ImageProgram) with its paths mapped. A pod that waits for a
+// Secret or an unbound PersistentVolumeClaim waits here too. As the kubelet does, a process
 // that exits is started again after a short back-off (restartPolicy Always),
 // and a pod that is deleted takes its process with it, so a replacement pod (a
 // rollout, a scale to 0 and back) gets a process of its own. A Job's pod runs a
 // script the harness cannot run; `jobs` does what that script does, once the
-// pod runs.
-import { mkdirSync, writeFileSync } from "node:fs";
+// pod runs (a held Job's pod, which KWOK leaves Running, is completed by the
+// harness after its script: the Job succeeds only once its work is done).
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import type { Cluster } from "./cluster.js";
 import { buildComponentBinary, componentVersion, SPARK_OPERATOR, VOLCANO, type GoComponent } from "./components.js";
 import { healthy } from "./health.js";
 import { projectServiceAccount, spawnInCluster } from "./in-cluster.js";
 import { waitUntil, type Daemon } from "./process.js";
+import { chartAppVersion, prepareSeaweedfs, SEAWEEDFS_CHART } from "./seaweedfs.js";
 import { freePort } from "../support/ports.js";
 
 export interface ImageBinary {
@@ -45,6 +52,49 @@ export interface PodContext {
   mounts: Map<string, string>;
 }
 
+/** An image whose container names its command (`command:`), run here as a local program. */
+export interface ImageProgram {
+  repository: string;
+  /** The start of the container's command that identifies the program, e.g. ["python3", "/opt/x/x.py"]. */
+  command: readonly string[];
+  /**
+   * The local command line for the container's command and args (as the pod holds them: map the mount paths
+   * with resolveMounts or resolveScriptMounts), and what a pod
+   * owns alone that processes on one machine would share (listeners), decided at every start. The
+   * process gets PATH, HOME and its container's env only, as a container gets its image's and its own.
+   */
+  program(container: { image: string; command: string[]; args: string[]; env: NodeJS.ProcessEnv }, pod: PodContext & { home: string; tmp: string; deployment: string }): Promise<{
+    command: string;
+    args: string[];
+    env?: NodeJS.ProcessEnv;
+    health?: string;
+    /** Addresses others reach it at (e.g. a Job's script), kept in Workload.endpoints. */
+    endpoints?: Record<string, string>;
+  }>;
+}
+
+/** An image the harness runs nothing for: KWOK's Ready pod is all there is. `inert` says why. */
+export interface InertImage {
+  repository: string;
+  /** When the image runs several programs: the start of the container's command that identifies this one. */
+  command?: readonly string[];
+  inert: string;
+}
+
+export type PodImage = ImageBinary | ImageProgram | InertImage;
+
+const isBinary = (image: PodImage): image is ImageBinary => "component" in image;
+const isInert = (image: PodImage): image is InertImage => "inert" in image;
+
+/** A Deployment whose pod runs an inert image. */
+export interface InertWorkload {
+  namespace: string;
+  deployment: string;
+  pod: string;
+  image: string;
+  why: string;
+}
+
 export interface Workload {
   namespace: string;
   deployment: string;
@@ -52,10 +102,14 @@ export interface Workload {
   pod: string;
   serviceAccount: string;
   image: string;
+  /** The container's command as the Deployment holds it (empty: the image's entrypoint). */
+  command: string[];
   /** The container's args as the Deployment holds them. */
   args: string[];
   /** What the process was started with: args with mount paths resolved, plus the listen flags (and any extraArgs of restart()). */
   processArgs: string[];
+  /** Where others reach it (ImageProgram endpoints), for this start. */
+  endpoints: Record<string, string>;
   /** How often the container was started again in this pod (after an exit, or by restart()). */
   restarts: number;
   daemon: Daemon;
@@ -63,9 +117,13 @@ export interface Workload {
 
 export interface ChartWorkloadsOptions {
   namespaces: readonly string[];
-  images: readonly ImageBinary[];
-  /** Per Job name: what its pod's script does, run once a pod of the Job runs or ran. */
-  jobs?: Record<string, (job: KubeJob) => Promise<void>>;
+  images: readonly PodImage[];
+  /**
+   * Per Job name: what its pod's script does, run once a pod of the Job runs or ran. A held Job (KwokOptions.heldJobs)
+   * gets its pod, which KWOK leaves Running, completed by the harness after the script: Succeeded, or Failed if it
+   * throws; a held script that returns false is not ready to run yet (what it needs is not up) and is asked again.
+   */
+  jobs?: Record<string, ((job: KubeJob) => Promise<void>) | { held: true; run(job: KubeJob): Promise<boolean> }>;
   /** Extra environment for every process (e.g. SPARK_HOME for the operator's spark-submit). */
   env?: NodeJS.ProcessEnv;
 }
@@ -87,6 +145,8 @@ export interface ChartWorkloads {
   restart(deployment: string, options: { extraArgs: readonly string[] }): Promise<Workload>;
   /** Jobs whose script the harness played. */
   jobsDone(): string[];
+  /** Deployments whose pods run an inert image (no process), as namespace/name. */
+  inert(): InertWorkload[];
   stop(): void;
 }
 
@@ -102,7 +162,14 @@ interface PodSpec {
   serviceAccountName?: string;
   serviceAccount?: string;
   containers: Container[];
-  volumes?: { name: string; secret?: { secretName: string }; configMap?: { name: string }; emptyDir?: unknown; projected?: { sources?: { serviceAccountToken?: unknown }[] } }[];
+  volumes?: {
+    name: string;
+    secret?: { secretName: string };
+    configMap?: { name: string };
+    emptyDir?: unknown;
+    persistentVolumeClaim?: { claimName: string };
+    projected?: { sources?: { serviceAccountToken?: unknown }[] };
+  }[];
 }
 interface Deployment {
   metadata: { name: string; namespace: string };
@@ -144,11 +211,21 @@ export function resolveMounts(arg: string, mounts: ReadonlyMap<string, string>):
   return arg;
 }
 
+/** A shell script with every mount path in it (as a whole word of a path) replaced by the directory holding that volume. */
+export function resolveScriptMounts(script: string, mounts: ReadonlyMap<string, string>): string {
+  const paths = [...mounts.keys()].sort((a, b) => b.length - a.length);
+  const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  if (!paths.length) return script;
+  const pattern = new RegExp(`(?<=^|[\\s="'])(${paths.map(escape).join("|")})(?=$|[\\s/"'])`, "gm");
+  return script.replace(pattern, (path) => mounts.get(path)!);
+}
+
 export function runChartWorkloads(cluster: Cluster, options: ChartWorkloadsOptions): ChartWorkloads {
   const running = new Map<string, Running>();
   /** Processes started per Deployment, for their log names. */
   const starts = new Map<string, number>();
   const done = new Set<string>();
+  const inert = new Map<string, InertWorkload>();
   let failure: Error | undefined;
   let stopped = false;
 
@@ -163,6 +240,15 @@ export function runChartWorkloads(cluster: Cluster, options: ChartWorkloadsOptio
   const materialize = async (pod: Pod, dir: string, volumeName: string): Promise<string | undefined> => {
     const volume = pod.spec.volumes?.find((v) => v.name === volumeName);
     if (!volume) throw new Error(`pod ${key(pod.metadata.namespace, pod.metadata.name)} mounts volume ${volumeName}, which it does not declare`);
+    if (volume.persistentVolumeClaim) {
+      // The volume's own directory (a hostPath PersistentVolume, local-path.ts): it outlives the pod, as the claim's data does.
+      const claim = await get<{ spec: { volumeName?: string } }>(`/api/v1/namespaces/${pod.metadata.namespace}/persistentvolumeclaims/${volume.persistentVolumeClaim.claimName}`);
+      if (!claim?.spec.volumeName) return undefined;
+      const bound = await get<{ spec: { hostPath?: { path: string } } }>(`/api/v1/persistentvolumes/${claim.spec.volumeName}`);
+      if (!bound?.spec.hostPath) throw new Error(`pod ${pod.metadata.name}: volume ${volumeName} is PersistentVolume ${claim.spec.volumeName}, which is not a hostPath volume; the harness mounts only those`);
+      mkdirSync(bound.spec.hostPath.path, { recursive: true });
+      return bound.spec.hostPath.path;
+    }
     const target = join(dir, volumeName);
     mkdirSync(target, { recursive: true, mode: 0o700 });
     if (volume.emptyDir !== undefined) return target;
@@ -171,7 +257,7 @@ export function runChartWorkloads(cluster: Cluster, options: ChartWorkloadsOptio
       : volume.configMap
         ? await get<{ data?: Record<string, string> }>(`/api/v1/namespaces/${pod.metadata.namespace}/configmaps/${volume.configMap.name}`)
         : (() => {
-            throw new Error(`pod ${pod.metadata.name}: volume ${volumeName} is neither a Secret, a ConfigMap nor an emptyDir; the harness mounts only those`);
+            throw new Error(`pod ${pod.metadata.name}: volume ${volumeName} is neither a Secret, a ConfigMap, an emptyDir nor a PersistentVolumeClaim; the harness mounts only those`);
           })();
     if (!source) return undefined;
     for (const [file, content] of Object.entries(source.data ?? {})) {
@@ -193,19 +279,46 @@ export function runChartWorkloads(cluster: Cluster, options: ChartWorkloadsOptio
     return value;
   };
 
+  /** What the kubelet reports when a held Job's container exits: the pod Succeeded (exit 0) or Failed. */
+  const completePod = async (pod: Pod, exitCode: number): Promise<void> => {
+    const now = new Date().toISOString();
+    const terminated = { exitCode, reason: exitCode === 0 ? "Completed" : "Error", startedAt: now, finishedAt: now };
+    const status = {
+      phase: exitCode === 0 ? "Succeeded" : "Failed",
+      conditions: [{ type: "Ready", status: "False", reason: "PodCompleted", lastTransitionTime: now }],
+      containerStatuses: pod.spec.containers.map((c) => ({ name: c.name, image: c.image, imageID: "", ready: false, restartCount: 0, started: false, state: { terminated } })),
+    };
+    const { status: code } = await cluster.api.request("PATCH", `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}/status`, { status }, { "content-type": "application/merge-patch+json" });
+    if (code !== 200) throw new Error(`completing pod ${key(pod.metadata.namespace, pod.metadata.name)}: HTTP ${code}`);
+  };
+
+  /** The image entry for a pod's container; a container no entry names fails the harness. */
+  const imageOf = (where: string, container: Container): PodImage => {
+    const { repository, tag } = parseImage(container.image);
+    const command = container.command ?? [];
+    const startsWith = (prefix: readonly string[] | undefined): boolean => prefix === undefined || prefix.every((part, i) => command[i] === part);
+    const image = options.images.find((i) => {
+      if (i.repository !== repository) return false;
+      if (isBinary(i)) return i.subcommand === undefined || i.subcommand === container.args?.[0];
+      return startsWith(i.command);
+    });
+    if (!image) throw new Error(`${where} runs ${container.image}${command.length ? ` (${command.join(" ").slice(0, 80)})` : ""}, which the harness has no program for and does not declare inert`);
+    if (isBinary(image)) {
+      const version = componentVersion(image.component);
+      if (tag !== version && `v${tag}` !== version) throw new Error(`${where} runs ${container.image}, but the harness builds ${image.component.module} ${version}`);
+      if (command.length) throw new Error(`${where}: the container overrides the image's entrypoint (${command.join(" ")}); the harness runs the image's binary`);
+    }
+    return image;
+  };
+
   /** Builds what it takes to run the pod's container; undefined while a volume's source is missing (the kubelet waits too). */
-  const prepare = async (deployment: Deployment, pod: Pod): Promise<PreparedContainer | undefined> => {
+  const prepare = async (deployment: Deployment, pod: Pod): Promise<PreparedContainer | InertWorkload | undefined> => {
     const { namespace, name } = deployment.metadata;
     const spec = pod.spec;
     if (spec.containers.length !== 1) throw new Error(`${key(namespace, name)}: ${spec.containers.length} containers; the harness runs one per pod`);
     const [container] = spec.containers;
-    const { repository, tag } = parseImage(container.image);
-    const subcommand = container.args?.[0];
-    const image = options.images.find((i) => i.repository === repository && (i.subcommand === undefined || i.subcommand === subcommand));
-    if (!image) throw new Error(`${key(namespace, name)} runs ${container.image}, which the harness has no binary for`);
-    const version = componentVersion(image.component);
-    if (tag !== version && `v${tag}` !== version) throw new Error(`${key(namespace, name)} runs ${container.image}, but the harness builds ${image.component.module} ${version}`);
-    if (container.command?.length) throw new Error(`${key(namespace, name)}: the container overrides the image's entrypoint (${container.command.join(" ")}); the harness runs the image's binary`);
+    const image = imageOf(key(namespace, name), container);
+    if (isInert(image)) return { namespace, deployment: name, pod: pod.metadata.name, image: container.image, why: image.inert };
 
     const podDir = join(cluster.workDir, "pods", `${namespace}-${pod.metadata.name}`);
     const mounts = new Map<string, string>();
@@ -215,21 +328,37 @@ export function runChartWorkloads(cluster: Cluster, options: ChartWorkloadsOptio
       const dir = await materialize(pod, join(podDir, "volumes"), mount.name);
       if (dir === undefined) return undefined;
       mounts.set(mount.mountPath, mount.subPath ? join(dir, mount.subPath) : dir);
-      if (mount.subPath) mkdirSync(join(dir, mount.subPath), { recursive: true });
+      // A subPath names a file of the volume (a ConfigMap key) or a directory in it.
+      if (mount.subPath && !existsSync(join(dir, mount.subPath))) mkdirSync(join(dir, mount.subPath), { recursive: true });
     }
     const serviceAccount = spec.serviceAccountName ?? spec.serviceAccount ?? "default";
     const accountDir = await projectServiceAccount(cluster, { namespace, name: serviceAccount }, join(podDir, "serviceaccount"));
     const env: NodeJS.ProcessEnv = {};
     for (const variable of container.env ?? []) {
-      if (variable.value !== undefined) env[variable.name] = variable.value;
+      if (variable.value !== undefined) env[variable.name] = resolveMounts(variable.value, mounts);
       else if (variable.valueFrom?.fieldRef) env[variable.name] = fieldOf(pod, variable.valueFrom.fieldRef.fieldPath);
       else throw new Error(`${key(namespace, name)}: env ${variable.name} comes from a source the harness does not provide`);
     }
+    const command = container.command ?? [];
     const args = container.args ?? [];
-    const binary = await buildComponentBinary(image.component, image.command);
-    // HOME is the pod's own, as a container's is: nothing of this machine's (a ~/.kube/config) leaks in.
+    // HOME and /tmp are the pod's own, as a container's are: nothing of this machine's (a ~/.kube/config) leaks in.
     const home = join(podDir, "home");
+    const tmp = join(podDir, "tmp");
     mkdirSync(home, { recursive: true });
+    mkdirSync(tmp, { recursive: true });
+    const podIP = pod.status?.podIP ?? "";
+    const start = async (runName: string, extraArgs: readonly string[]): Promise<{ command: string; processArgs: string[]; env: NodeJS.ProcessEnv; health?: string; endpoints: Record<string, string> }> => {
+      if (isBinary(image)) {
+        const binary = await buildComponentBinary(image.component, image.command);
+        // Listen flags anew for every start: a port the last process held may still be in TIME_WAIT.
+        const listen = await image.listen({ podIP, mounts });
+        const processArgs = [...args.map((arg) => resolveMounts(arg, mounts)), ...listen.args, ...extraArgs];
+        return { command: binary, processArgs, env: { ...process.env, HOME: home, ...options.env, ...env }, health: listen.health, endpoints: {} };
+      }
+      const local = await image.program({ image: container.image, command, args, env }, { podIP, mounts, home, tmp, deployment: key(namespace, name) });
+      void runName;
+      return { command: local.command, processArgs: [...local.args, ...extraArgs], env: { PATH: process.env.PATH, HOME: home, TMPDIR: tmp, ...env, ...local.env }, health: local.health, endpoints: local.endpoints ?? {} };
+    };
     return {
       namespace,
       deployment: name,
@@ -237,19 +366,18 @@ export function runChartWorkloads(cluster: Cluster, options: ChartWorkloadsOptio
       podUid: pod.metadata.uid,
       serviceAccount,
       image: container.image,
+      command,
       args,
       launch: async (runName, extraArgs) => {
-        // Listen flags anew for every start: a port the last process held may still be in TIME_WAIT.
-        const listen = await image.listen({ podIP: pod.status?.podIP ?? "", mounts });
-        const processArgs = [...args.map((arg) => resolveMounts(arg, mounts)), ...listen.args, ...extraArgs];
-        const daemon = spawnInCluster(cluster, runName, accountDir, binary, processArgs, { ...process.env, HOME: home, ...options.env, ...env });
-        if (listen.health) {
-          const url = listen.health;
+        const started = await start(runName, extraArgs);
+        const daemon = spawnInCluster(cluster, runName, accountDir, started.command, started.processArgs, started.env);
+        if (started.health) {
+          const url = started.health;
           // A process that exits before it answers (vc-scheduler panics while the admission webhook it calls is
           // not serving yet) is the kubelet's to start again, not a failure of the harness.
           await waitUntil(`${runName} (${container.image}) to answer ${url}`, async () => (daemon.running ? healthy(url) : true), { timeoutMs: 120_000, intervalMs: 500 });
         }
-        return { processArgs, daemon };
+        return { processArgs: started.processArgs, endpoints: started.endpoints, daemon };
       },
     };
   };
@@ -259,9 +387,9 @@ export function runChartWorkloads(cluster: Cluster, options: ChartWorkloadsOptio
     const runs = (starts.get(entry.key) ?? 0) + 1;
     starts.set(entry.key, runs);
     const runName = runs === 1 ? entry.container.deployment : `${entry.container.deployment}-${runs}`;
-    const { processArgs, daemon } = await entry.container.launch(runName, entry.extraArgs);
+    const { processArgs, endpoints, daemon } = await entry.container.launch(runName, entry.extraArgs);
     const { launch: _launch, podUid: _uid, ...identity } = entry.container;
-    entry.workload = { ...identity, processArgs, restarts: entry.restarts, daemon };
+    entry.workload = { ...identity, processArgs, endpoints, restarts: entry.restarts, daemon };
     entry.startedAt = Date.now();
   };
 
@@ -288,11 +416,27 @@ export function runChartWorkloads(cluster: Cluster, options: ChartWorkloadsOptio
       const runs = (pod: Pod): boolean => !pod.metadata.deletionTimestamp && (pod.status?.phase === "Running" || pod.status?.phase === "Succeeded");
       for (const [jobName, script] of Object.entries(options.jobs ?? {})) {
         if (done.has(key(namespace, jobName))) continue;
-        if (!pods.some((pod) => runs(pod) && pod.metadata.ownerReferences?.some((o) => o.kind === "Job" && o.name === jobName))) continue;
+        const ofJob = pods.filter((pod) => runs(pod) && pod.metadata.ownerReferences?.some((o) => o.kind === "Job" && o.name === jobName));
+        if (!ofJob.length) continue;
         const job = await get<KubeJob>(`/apis/batch/v1/namespaces/${namespace}/jobs/${jobName}`);
         if (!job) continue;
-        await script(job);
-        done.add(key(namespace, jobName));
+        if (typeof script === "function") {
+          await script(job);
+          done.add(key(namespace, jobName));
+          continue;
+        }
+        // Held: KWOK leaves the pod Running; it ends as the script does.
+        const pod = ofJob.find((p) => p.status?.phase === "Running");
+        if (!pod) continue;
+        let failed: Error | undefined;
+        try {
+          if (!(await script.run(job))) continue;
+        } catch (error) {
+          failed = error as Error;
+          process.stderr.write(`[harness] Job ${key(namespace, jobName)}: its script failed, pod ${pod.metadata.name} Failed: ${failed.message}\n`);
+        }
+        await completePod(pod, failed ? 1 : 0);
+        if (!failed) done.add(key(namespace, jobName));
       }
       // A pod that is deleted (or being deleted) takes its process with it, as the kubelet stops its containers.
       for (const entry of [...running.values()].filter((e) => e.container.namespace === namespace)) {
@@ -322,8 +466,14 @@ export function runChartWorkloads(cluster: Cluster, options: ChartWorkloadsOptio
         const selector = Object.entries(deployment.spec.selector.matchLabels ?? {});
         const pod = pods.find((p) => p.status?.phase === "Running" && !p.metadata.deletionTimestamp && selector.every(([k, v]) => p.metadata.labels?.[k] === v));
         if (!pod) continue;
+        if (inert.has(name)) continue;
         const container = await prepare(deployment, pod);
         if (!container) continue;
+        if (!("launch" in container)) {
+          inert.set(name, container);
+          process.stderr.write(`[harness] ${name} runs ${container.image}: inert (pod Ready, no process): ${container.why}\n`);
+          continue;
+        }
         const entry: Running = { key: name, container, extraArgs: [], restarts: 0, crashes: 0, startedAt: Date.now(), busy: true };
         running.set(name, entry);
         try {
@@ -388,6 +538,7 @@ export function runChartWorkloads(cluster: Cluster, options: ChartWorkloadsOptio
       }
     },
     jobsDone: () => [...done],
+    inert: () => [...inert.values()],
     stop: () => {
       stopped = true;
     },
@@ -410,8 +561,9 @@ interface PreparedContainer {
   podUid: string;
   serviceAccount: string;
   image: string;
+  command: string[];
   args: string[];
-  launch(runName: string, extraArgs: readonly string[]): Promise<{ processArgs: string[]; daemon: Daemon }>;
+  launch(runName: string, extraArgs: readonly string[]): Promise<{ processArgs: string[]; endpoints: Record<string, string>; daemon: Daemon }>;
 }
 
 /** What the harness keeps per Deployment whose pod it runs. */
@@ -438,7 +590,7 @@ const loopback = async (): Promise<string> => `127.0.0.1:${await freePort()}`;
  * machine's address (KwokOptions.hostAddress), so a webhook listening there is what its Service's endpoints
  * lead the API server to.
  */
-export const PLATFORM_IMAGES: readonly ImageBinary[] = [
+export const PLATFORM_IMAGES: readonly PodImage[] = [
   {
     repository: "volcanosh/vc-webhook-manager",
     component: VOLCANO,
@@ -484,4 +636,99 @@ export const PLATFORM_IMAGES: readonly ImageBinary[] = [
       },
     }),
   ),
+  ...dataPlatformImages(),
 ];
+
+/** SeaweedFS's ports per Deployment (namespace/name), kept across its pods. */
+const seaweedfsPorts = new Map<string, Record<"master" | "volume" | "filer" | "s3" | "metrics" | "iceberg" | "lance", number>>();
+
+/** A free port P whose P + 10000 is free too: SeaweedFS listens for gRPC there unless told otherwise, and `weed shell` and the chart's hook count on it. */
+async function portWithGrpc(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await freePort();
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once("error", () => resolve(false));
+      server.listen(port + 10_000, () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error("no free port P with P + 10000 free");
+}
+
+/**
+ * The data components' images (the platform's `kafka`, `objectStorage`, `sparkHistoryServer` and their
+ * data-credentials). Each decision is also in DIFFERENCES (test/gitops/platform.ts).
+ */
+function dataPlatformImages(): PodImage[] {
+  return [
+    {
+      repository: "strimzi/operator",
+      inert:
+        "Strimzi's Cluster Operator is Java, published only as this image, not runnable here; the harness's Strimzi player sets what its Cluster, Topic and User Operators would on the Kafka, KafkaTopic and KafkaUser objects",
+    },
+    {
+      // The platform's own program, from the Spark image: python3 as the image has it, run for real.
+      repository: "library/spark",
+      command: ["python3", "/opt/data-credentials/data-credentials.py"],
+      program: async ({ command, args }, { mounts }) => {
+        const [python, ...rest] = [...command, ...args].map((arg) => resolveMounts(arg, mounts));
+        return { command: python, args: rest };
+      },
+    },
+    {
+      repository: "library/spark",
+      command: ["/opt/spark/bin/spark-class", "org.apache.spark.deploy.history.HistoryServer"],
+      inert: "a History Server is Spark's JVM reading the event-log buckets over S3A; npm run test:data runs it for real with the generated options",
+    },
+    {
+      // The all-in-one Deployment's `/bin/sh -ec 'weed server …'`, run as written: /usr/bin/weed is the weed built from the chart's release.
+      repository: "chrislusf/seaweedfs",
+      command: ["/bin/sh", "-ec"],
+      program: async ({ image, command, args }, { podIP, mounts, home, tmp, deployment }) => {
+        const script = command[2];
+        if (command.length !== 3 || args.length || !script?.includes("/usr/bin/weed ")) throw new Error(`${image}: expected /bin/sh -ec '/usr/bin/weed …', got ${command.join(" ").slice(0, 120)}`);
+        const { tag } = parseImage(image);
+        if (tag !== chartAppVersion()) throw new Error(`${image}: the harness builds SeaweedFS ${chartAppVersion()} (${SEAWEEDFS_CHART})`);
+        const weed = await prepareSeaweedfs();
+        // master.toml is mounted at /etc/seaweedfs/, one of the places weed looks for it; $HOME/.seaweedfs/ is another.
+        const masterToml = mounts.get("/etc/seaweedfs/master.toml");
+        if (masterToml) {
+          mkdirSync(join(home, ".seaweedfs"), { recursive: true });
+          copyFileSync(masterToml, join(home, ".seaweedfs", "master.toml"));
+        }
+        // Ports chosen once per Deployment and kept, as the chart's are fixed: the master keeps its raft state in
+        // <dir>/m<port>, and one on another port starts afresh, with a new topology id that the volume server's
+        // disk contradicts, and freezes volume growth ("master state loss").
+        let ports = seaweedfsPorts.get(deployment);
+        if (!ports) {
+          ports = { master: await portWithGrpc(), volume: await portWithGrpc(), filer: await portWithGrpc(), s3: await portWithGrpc(), metrics: await freePort(), iceberg: await freePort(), lance: await freePort() };
+          seaweedfsPorts.set(deployment, ports);
+        }
+        const { master, volume, filer, s3, metrics, iceberg, lance } = ports;
+        // What a pod owns alone: its IP (every listener on it, not 0.0.0.0), its ports, and its /tmp (the local sockets).
+        const listen = [
+          `-ip.bind=${podIP}`,
+          `-master.port=${master}`,
+          `-volume.port=${volume}`,
+          `-filer.port=${filer}`,
+          `-s3.port=${s3}`,
+          `-metricsPort=${metrics}`,
+          `-s3.port.iceberg=${iceberg}`,
+          `-s3.port.lance=${lance}`,
+          `-filer.localSocket=${join(tmp, "filer.sock")}`,
+          `-s3.localSocket=${join(tmp, "s3.sock")}`,
+        ];
+        // The later flag wins: appended to the script's weed command, its last line.
+        const mapped = `${resolveScriptMounts(script, mounts).replaceAll("/usr/bin/weed ", `${weed} `).trimEnd()} ${listen.map((flag) => `'${flag}'`).join(" ")}\n`;
+        // bash for the image's /bin/sh (BusyBox ash; this machine's dash lacks `set -o pipefail`, which the chart's hook uses).
+        return {
+          command: "bash",
+          args: ["-ec", mapped],
+          health: `http://${podIP}:${master}/cluster/status`,
+          endpoints: { master: `${podIP}:${master}`, filer: `${podIP}:${filer}`, s3: `http://${podIP}:${s3}` },
+        };
+      },
+    },
+  ];
+}

@@ -69,7 +69,14 @@ interface Application {
   };
 }
 
-/** The Helm-sourced Applications of generated/applications/platform.yaml (volcano and spark-operator today). */
+/**
+ * Charts whose release sets appVersion too: Strimzi's Chart.yaml at the tag says version 0.1.1 and
+ * appVersion 0.1.0, and its release packages both as the release (../shared/upstream/charts/SOURCE.txt).
+ * (Volcano's tag says 1.8.1 too, but no template of it reads appVersion.)
+ */
+const RELEASE_SETS_APP_VERSION: ReadonlySet<string> = new Set(["strimzi-kafka-operator"]);
+
+/** The Helm-sourced Applications of generated/applications/platform.yaml (volcano and spark-operator, and the data components' charts when installed). */
 export function platformCharts(file = join(generatedDir, "applications/platform.yaml")): PlatformChart[] {
   const charts: PlatformChart[] = [];
   for (const document of parseAllDocuments(readFileSync(file, "utf8"))) {
@@ -142,7 +149,8 @@ export async function startChartRepository(charts: readonly Pick<PlatformChart, 
     const env = helmEnv(join(workDir, "helm"));
     for (const { chart, version } of charts) {
       const source = chartSourceDir({ chart, version });
-      await helmCommand(helm, ["package", source, "--version", version, "--destination", repoDir], env, `packaging ${source} as ${chart} ${version}`);
+      const appVersion = RELEASE_SETS_APP_VERSION.has(chart) ? ["--app-version", version] : [];
+      await helmCommand(helm, ["package", source, "--version", version, ...appVersion, "--destination", repoDir], env, `packaging ${source} as ${chart} ${version}`);
     }
     const port = await freePort();
     const url = `https://127.0.0.1:${port}`;

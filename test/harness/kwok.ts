@@ -64,14 +64,20 @@ export interface KwokOptions {
    * the host network, so that a Service's endpoints lead the API server to a process listening there.
    */
   hostAddress?: { address: string; namespaces: readonly string[] };
+  /**
+   * Jobs (by name) whose pods KWOK leaves Running instead of completing them: the harness does their work
+   * and then completes the pod itself (chart-pods.ts completePod), so the Job succeeds only after its work.
+   */
+  heldJobs?: readonly string[];
 }
 
 /**
  * KWOK's own default pod stages (pod-ready, pod-complete, pod-delete of its "fast" set, read from the
- * module at the pinned version) with one change: pod-ready gives pods of `hostAddress.namespaces` the
- * host's address. KWOK uses the stages of --config instead of its defaults once any pod stage is given.
+ * module at the pinned version) with two changes: pod-ready gives pods of `hostAddress.namespaces` the
+ * host's address, and pod-complete skips the pods of `heldJobs`. KWOK uses the stages of --config
+ * instead of its defaults once any pod stage is given.
  */
-async function podStages(hostAddress: NonNullable<KwokOptions["hostAddress"]>): Promise<string> {
+async function podStages(hostAddress: NonNullable<KwokOptions["hostAddress"]>, heldJobs: readonly string[]): Promise<string> {
   const download = await run("go", ["mod", "download", "-json", `${KWOK.module}@${componentVersion(KWOK)}`], { cwd: componentGoModule(KWOK) });
   const dir = join((JSON.parse(download.stdout) as { Dir: string }).Dir, "kustomize/stage/pod/fast");
   const ready = readFileSync(join(dir, "pod-ready.yaml"), "utf8");
@@ -79,7 +85,16 @@ async function podStages(hostAddress: NonNullable<KwokOptions["hostAddress"]>): 
   if (!podIp) throw new Error(`${dir}/pod-ready.yaml: no podIP line of the expected shape; KWOK's default stage changed`);
   const namespaces = hostAddress.namespaces.map((ns) => JSON.stringify(ns)).join(" ");
   const changed = ready.replace(podIp[0], `${podIp[1]}podIP: {{ if eq .metadata.namespace ${namespaces} }}${JSON.stringify(hostAddress.address)}{{ else }}${podIp[2]}{{ end }}`);
-  return [changed, ...["pod-complete.yaml", "pod-delete.yaml"].map((file) => readFileSync(join(dir, file), "utf8"))].join("\n---\n");
+  let complete = readFileSync(join(dir, "pod-complete.yaml"), "utf8");
+  if (heldJobs.length) {
+    const ownerKind = /^(\s*)- key: '\.metadata\.ownerReferences\.\[\]\.kind'\n/m.exec(complete);
+    if (!ownerKind) throw new Error(`${dir}/pod-complete.yaml: no ownerReferences kind selector of the expected shape; KWOK's default stage changed`);
+    const indent = ownerKind[1];
+    // NotIn: no owner of the pod has one of these names (kwok's expression.Requirement).
+    const held = `${indent}- key: '.metadata.ownerReferences.[].name'\n${indent}  operator: 'NotIn'\n${indent}  values:\n${heldJobs.map((job) => `${indent}  - ${JSON.stringify(job)}\n`).join("")}`;
+    complete = complete.replace(ownerKind[0], held + ownerKind[0]);
+  }
+  return [changed, complete, readFileSync(join(dir, "pod-delete.yaml"), "utf8")].join("\n---\n");
 }
 
 /**
@@ -100,7 +115,8 @@ export async function startKwok(cluster: Cluster, options: KwokOptions = {}): Pr
   const binary = await buildComponentBinary(KWOK, "kwok");
   const port = await freePort();
   const config = join(cluster.workDir, "kwok-stages.yaml");
-  if (options.hostAddress) writeFileSync(config, await podStages(options.hostAddress));
+  if (options.heldJobs?.length && !options.hostAddress) throw new Error("startKwok: heldJobs needs hostAddress (the changed stages are written together)");
+  if (options.hostAddress) writeFileSync(config, await podStages(options.hostAddress, options.heldJobs ?? []));
   const daemon = cluster.spawn("kwok", binary, [
     `--kubeconfig=${cluster.kubeconfig}`,
     ...(options.hostAddress ? [`--config=${config}`] : []),

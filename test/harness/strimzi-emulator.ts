@@ -200,6 +200,23 @@ function userSteps(where: string, name: string, object: KubeObject, existingPass
   }
   steps.push({ op: "syncQuotas", user: name, quotas });
 
+  const secret = userSecret(where, name, object, spec, password);
+  return { steps, credentials: { username: name, password, saslJaasConfig: scramJaasConfig(name, password), secret } };
+}
+
+/**
+ * The Secret the User Operator writes for a KafkaUser with SCRAM-SHA-512 authentication (a new password
+ * unless one is given), without a broker: for a harness that plays the operator's Kubernetes side only.
+ */
+export function kafkaUserSecret(user: unknown, password = generatePassword()): UserSecret {
+  const object = user as KubeObject;
+  const where = `${String(object.kind)} ${String(object.metadata?.name)}`;
+  const name = object.metadata?.name;
+  if (typeof name !== "string" || name === "") throw new Error("KafkaUser without metadata.name");
+  return userSecret(where, name, object, record(where, "spec", object.spec ?? {}), password);
+}
+
+function userSecret(where: string, name: string, object: KubeObject, spec: Record<string, unknown>, password: string): UserSecret {
   // The Secret: template labels and annotations, on top of the KafkaUser's own labels.
   const template = record(where, "spec.template", spec.template ?? {});
   only(where, "spec.template", template, ["secret"]);
@@ -226,7 +243,7 @@ function userSteps(where: string, name: string, object: KubeObject, existingPass
     type: "Opaque",
     data: { password: base64(password), "sasl.jaas.config": base64(saslJaasConfig) },
   };
-  return { steps, credentials: { username: name, password, saslJaasConfig, secret } };
+  return secret;
 }
 
 /** One Strimzi AclRule → one Kafka ACL binding per operation. */
