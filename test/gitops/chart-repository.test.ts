@@ -171,6 +171,24 @@ describe("a Helm chart repository on loopback for the platform's charts", () => 
     expect(argsOf(controller)).toContain("--enable-batch-scheduler=true");
   });
 
+  it("serves the data components' charts at their releases: Strimzi's as 0.50.1 with appVersion 0.50.1 (its tag says 0.1.1 / 0.1.0), SeaweedFS's as 4.53.0", async () => {
+    const data = await startChartRepository([{ chart: "strimzi-kafka-operator", version: "0.50.1" }, { chart: "seaweedfs", version: "4.53.0" }], { workDir: join(client, "data-charts") });
+    try {
+      expect(data.charts.map((c) => c.archive)).toEqual([`${data.url}/strimzi-kafka-operator-0.50.1.tgz`, `${data.url}/seaweedfs-4.53.0.tgz`]);
+      const destination = join(client, "data-pulled");
+      mkdirSync(destination, { recursive: true });
+      for (const { chart, version } of data.charts) {
+        await helm(["pull", chart, "--repo", data.url, "--ca-file", data.caFile, "--version", version, "--destination", destination]);
+      }
+      const strimzi = parse(await helm(["show", "chart", join(destination, "strimzi-kafka-operator-0.50.1.tgz")])) as { version: string; appVersion: string };
+      expect(strimzi).toMatchObject({ version: "0.50.1", appVersion: "0.50.1" });
+      const seaweedfs = parse(await helm(["show", "chart", join(destination, "seaweedfs-4.53.0.tgz")])) as { version: string; appVersion: string };
+      expect(seaweedfs).toMatchObject({ version: "4.53.0", appVersion: "4.53" });
+    } finally {
+      await data.stop();
+    }
+  });
+
   it("gives nothing outside the repository: traversal, unknown paths and other methods are refused", async () => {
     const port = Number(new URL(repository.url).port);
     for (const path of ["/../etc/passwd", "/%2e%2e/etc/passwd", "/index.yaml/../../../etc/passwd", "//etc/passwd", "/", "/charts/index.yaml", "/Chart.yaml"]) {

@@ -3,7 +3,10 @@
 // layer, then the root Application) and proves, on the seed's platform:
 // 1. every Application is Synced and Healthy: the git-sourced ones, and the
 //    Helm-sourced ones rendering the real charts from a chart repository on
-//    loopback, their controllers running with the charts' args and RBAC;
+//    loopback, their controllers running with the charts' args and RBAC; the
+//    data components too (Strimzi, the Kafka cluster, data-credentials run for
+//    real, SeaweedFS run for real, the artifacts Job, the History Servers),
+//    staying Synced while data-credentials rolls SeaweedFS's pod;
 // 2. sync waves: each wave's objects exist before a later wave's are created;
 // 3. a tenant's AppProject refuses, even from this repository, another team's namespace,
 //    cluster-scoped kinds (the reported cluster-admin breakout) and kinds its overlay does not render;
@@ -11,6 +14,7 @@
 // 5. onboarding and removal of a team through git commits;
 // 6. the time from commit to Synced (reported, not asserted).
 // Tests run in order and share one platform; each states what it depends on.
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Application } from "../harness/argocd.js";
@@ -134,7 +138,14 @@ describe("Argo CD syncs the seed's platform from git (bootstrap: argocd/ layer, 
 
   it("the Helm Applications install the real charts from the loopback chart repository: Synced and Healthy, and their controllers run as the charts deploy them", async () => {
     const helm = helmApplications(seed);
-    expect(helm.sort()).toEqual(["spark-operator", "volcano"]);
+    expect(helm.sort()).toEqual(["seaweedfs", "spark-operator", "strimzi-kafka-operator", "volcano"]);
+    /** A CRD each chart installs (SeaweedFS's installs none). */
+    const chartCrd: Record<string, string | undefined> = {
+      volcano: "queues.scheduling.volcano.sh",
+      "spark-operator": "sparkapplications.sparkoperator.k8s.io",
+      "strimzi-kafka-operator": "kafkas.kafka.strimzi.io",
+      seaweedfs: undefined,
+    };
     const deployments: string[] = [];
     for (const name of helm) {
       const app = await waitForApplication(platform, name, "to be Synced and Healthy", isSyncedAndHealthy, SYNC_TIMEOUT_MS);
@@ -144,7 +155,9 @@ describe("Argo CD syncs the seed's platform from git (bootstrap: argocd/ layer, 
       const resources = app.status?.resources ?? [];
       report(`bootstrap: ${name} (chart ${source.chart} ${source.targetRevision}) Synced and Healthy with ${resources.length} objects`);
       for (const resource of resources) {
-        expect(resource.status, `${name}: ${resource.kind}/${resource.name}`).toBe("Synced");
+        // A hook the chart keeps (SeaweedFS's PreSync sftp Secret, helm.sh/resource-policy: keep) is listed without a sync status: Argo CD runs hooks, it does not compare them.
+        if (resource.hook) report(`bootstrap: ${name} keeps hook ${resource.kind}/${resource.name}`);
+        else expect(resource.status, `${name}: ${resource.kind}/${resource.name}`).toBe("Synced");
         expect(await exists({ group: resource.group, kind: resource.kind, namespace: resource.namespace, name: resource.name }), `${name}: ${resource.kind}/${resource.name} stored`).toBe(true);
       }
       // The chart's Deployments are Available: KWOK runs their pods; the harness runs their programs.
@@ -155,7 +168,7 @@ describe("Argo CD syncs the seed's platform from git (bootstrap: argocd/ layer, 
       }
       // The charts install their own CRDs.
       const crds = resources.filter((r) => r.kind === "CustomResourceDefinition").map((r) => r.name);
-      expect(crds, `${name} installs CRDs`).toContain(name === "volcano" ? "queues.scheduling.volcano.sh" : "sparkapplications.sparkoperator.k8s.io");
+      if (chartCrd[name]) expect(crds, `${name} installs CRDs`).toContain(chartCrd[name]);
       // Every webhook configuration the chart installs carries the CA its webhook patched in at start.
       for (const resource of resources.filter((r) => r.kind.endsWith("WebhookConfiguration"))) {
         const configuration = await objectJson<{ webhooks?: { name: string; clientConfig: { caBundle?: string } }[] }>(resource.kind.toLowerCase(), resource.name);
@@ -168,19 +181,28 @@ describe("Argo CD syncs the seed's platform from git (bootstrap: argocd/ layer, 
     // Volcano's admission-init Job completed (its script's work, the certificate Secret, done by the harness).
     const init = await objectJson<{ status?: { succeeded?: number } }>("job", "volcano-admission-init", "volcano-system");
     expect(init?.status?.succeeded).toBe(1);
-    expect(platform.workloads.jobsDone()).toEqual(["volcano-system/volcano-admission-init"]);
+    // SeaweedFS's bucket hook (a PostSync hook, deleted once it succeeded): its own script ran before its pod completed.
+    expect(platform.workloads.jobsDone().sort()).toEqual(["object-storage/seaweedfs-bucket-hook", "volcano-system/volcano-admission-init"]);
 
-    // One process per Deployment, started with the container's own args and the pod's ServiceAccount.
-    const workloads = await platform.workloads.running(deployments, SYNC_TIMEOUT_MS);
+    // Strimzi's Cluster Operator is inert (Java, no process here): its pod is Ready and the Strimzi player plays its work.
+    const inert = await waitUntil("the Strimzi operator's pod to be seen", async () => {
+      const found = platform.workloads.inert().map((w) => `${w.namespace}/${w.deployment}`);
+      return found.includes("kafka/strimzi-cluster-operator") ? found : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 500 });
+    report(`inert (pod Ready, no process): ${platform.workloads.inert().map((w) => `${w.namespace}/${w.deployment} (${w.image})`).join(", ")}`);
+
+    // One process per other Deployment, started with the container's own command and args and the pod's ServiceAccount.
+    const workloads = await platform.workloads.running(deployments.filter((d) => !inert.includes(d)), SYNC_TIMEOUT_MS);
     for (const workload of workloads) {
-      const deployment = await objectJson<{ spec: { template: { spec: { serviceAccountName?: string; containers: { args?: string[] }[] } } } }>("deployment", workload.deployment, workload.namespace);
+      const deployment = await objectJson<{ spec: { template: { spec: { serviceAccountName?: string; containers: { command?: string[]; args?: string[] }[] } } } }>("deployment", workload.deployment, workload.namespace);
       const pod = deployment!.spec.template.spec;
-      expect(workload.serviceAccount, `${workload.deployment} runs as its pod's ServiceAccount`).toBe(pod.serviceAccountName);
+      expect(workload.serviceAccount, `${workload.deployment} runs as its pod's ServiceAccount`).toBe(pod.serviceAccountName ?? "default");
+      expect(workload.command, `${workload.deployment} runs its container's command`).toEqual(pod.containers[0].command ?? []);
       expect(workload.args, `${workload.deployment} runs with its container's args`).toEqual(pod.containers[0].args ?? []);
       expect(workload.daemon.running, `${workload.deployment} runs`).toBe(true);
-      report(`chart process ${workload.namespace}/${workload.deployment} (${workload.image}) as ServiceAccount ${workload.serviceAccount}: ${workload.processArgs.join(" ")}`);
+      report(`chart process ${workload.namespace}/${workload.deployment} (${workload.image}) as ServiceAccount ${workload.serviceAccount}: ${workload.processArgs.join(" ").replace(/\s*\\\n\s*/g, " ").slice(0, 600)}`);
     }
-    expect(workloads.map((w) => w.deployment).sort()).toEqual(["spark-operator-controller", "spark-operator-webhook", "volcano-admission", "volcano-controllers", "volcano-scheduler"]);
+    expect(workloads.map((w) => w.deployment).sort()).toEqual(["seaweedfs-all-in-one", "spark-operator-controller", "spark-operator-webhook", "volcano-admission", "volcano-controllers", "volcano-scheduler"]);
 
     // What those processes did with only the charts' RBAC (and the platform's grants): vc-scheduler created
     // the default queue, vc-controller-manager opened every queue, through the queue webhooks vc-webhook-manager serves.
@@ -193,6 +215,96 @@ describe("Argo CD syncs the seed's platform from git (bootstrap: argocd/ layer, 
       { timeoutMs: 120_000, intervalMs: 1_000 },
     );
     expect(queues).toContain("default");
+  });
+
+  it("the data components: Strimzi's objects Ready as its operators would make them, data-credentials run as its ServiceAccount writes every credential, SeaweedFS enforces them, and everything stays Synced while SeaweedFS's pod is rolled", async () => {
+    const data = ["strimzi-kafka-operator", "kafka-cluster", "data-credentials", "seaweedfs", "platform-artifacts", "spark-history"];
+    expect(applicationsOf(seed).map((app) => app.metadata.name)).toEqual(expect.arrayContaining(data));
+    for (const name of data) await waitForApplication(platform, name, "to be Synced and Healthy", isSyncedAndHealthy, SYNC_TIMEOUT_MS);
+
+    // kafka-cluster: Argo CD's own health checks for Kafka, KafkaTopic and KafkaUser call each Healthy on the Ready condition the player set.
+    const kafkaCluster = (await platform.argocd.application("kafka-cluster"))!;
+    const strimziObjects = (kafkaCluster.status?.resources ?? []).filter((r) => r.group === "kafka.strimzi.io");
+    expect(strimziObjects.map((r) => `${r.kind}/${r.name}`).sort()).toEqual([
+      "Kafka/platform", "KafkaNodePool/dual-role", "KafkaTopic/alpha.events", "KafkaTopic/delta.clicks", "KafkaTopic/delta.events", "KafkaUser/team-alpha", "KafkaUser/team-delta",
+    ]);
+    for (const r of strimziObjects.filter((o) => o.kind !== "KafkaNodePool")) expect(r.health?.status, `${r.kind}/${r.name}`).toBe("Healthy");
+    report(`Strimzi player: ${platform.strimzi.log.join("; ")}`);
+
+    // data-credentials runs for real, as its ServiceAccount.
+    const [credentials] = await platform.workloads.running(["object-storage/data-credentials"], SYNC_TIMEOUT_MS);
+    expect(credentials.serviceAccount).toBe("data-credentials");
+    expect(credentials.command).toEqual(["python3", "/opt/data-credentials/data-credentials.py"]);
+    report(`process object-storage/data-credentials (${credentials.image}) as ServiceAccount data-credentials: python3 ${credentials.processArgs.join(" ")}`);
+    const secret = async (namespace: string, name: string): Promise<Record<string, string>> => {
+      const found = await waitUntil(`Secret ${namespace}/${name}`, () => objectJson<{ data?: Record<string, string> }>("secret", name, namespace), { timeoutMs: 120_000, intervalMs: 1_000 });
+      return Object.fromEntries(Object.entries(found.data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString()]));
+    };
+    const identitiesFile = (await secret("object-storage", "seaweedfs-s3-config")).seaweedfs_s3_config;
+    const identities = JSON.parse(identitiesFile) as { identities: { name: string; actions: string[] }[] };
+    expect(identities.identities.map((i) => i.name).sort()).toEqual(["anonymous", "spark-history", "team-alpha", "team-delta"]);
+    for (const team of ["alpha", "delta"]) {
+      const kafka = await secret(`team-${team}`, "kafka-credentials");
+      // The password is the one the (played) User Operator wrote in `kafka`, copied by data-credentials.
+      expect(kafka.password).toBe((await secret("kafka", `team-${team}`)).password);
+      expect(kafka.username).toBe(`team-${team}`);
+      expect(Object.keys(await secret(`team-${team}`, "s3-credentials")).sort()).toEqual(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "buckets", "endpoint"]);
+    }
+    expect(Object.keys(await secret("spark-history", "spark-history-s3"))).toContain("AWS_SECRET_ACCESS_KEY");
+
+    // data-credentials rolled SeaweedFS's pod with the identities' hash; the running server is that pod's and enforces them.
+    const hash = createHash("sha256").update(identitiesFile).digest("hex");
+    const deployment = await waitUntil("data-credentials to annotate SeaweedFS's pod template", async () => {
+      const found = await objectJson<{ metadata: { generation: number }; spec: { template: { metadata: { annotations?: Record<string, string> } } } }>("deployment", "seaweedfs-all-in-one", "object-storage");
+      return found?.spec.template.metadata.annotations?.["spark-platform.io/s3-config-hash"] ? found : undefined;
+    }, { timeoutMs: 120_000, intervalMs: 1_000 });
+    const annotated = deployment.spec.template.metadata.annotations!["spark-platform.io/s3-config-hash"];
+    expect(annotated, "the hash of the identities file SeaweedFS mounts").toBe(hash);
+    report(`data-credentials set spark-platform.io/s3-config-hash=${annotated.slice(0, 12)}… on seaweedfs-all-in-one (generation ${deployment.metadata.generation})`);
+    const store = await waitUntil("SeaweedFS to run in the rolled pod", async () => {
+      const [workload] = await platform.workloads.running(["object-storage/seaweedfs-all-in-one"], SYNC_TIMEOUT_MS);
+      const { body: pod } = await platform.cluster.api.get<{ metadata: { annotations?: Record<string, string> } }>(`/api/v1/namespaces/object-storage/pods/${workload.pod}`);
+      return pod.metadata?.annotations?.["spark-platform.io/s3-config-hash"] === annotated ? workload : undefined;
+    }, { timeoutMs: 180_000, intervalMs: 1_000 });
+    const { S3Client } = await import("../harness/s3-client.js");
+    const keys = async (team: string) => {
+      const s = await secret(`team-${team}`, "s3-credentials");
+      return { accessKeyId: s.AWS_ACCESS_KEY_ID, secretAccessKey: s.AWS_SECRET_ACCESS_KEY };
+    };
+    const alpha = new S3Client(store.endpoints.s3, await keys("alpha"));
+    const delta = new S3Client(store.endpoints.s3, await keys("delta"));
+    // The buckets the hook made, and each team's keys on its own buckets only. The first write waits, as an S3
+    // client retries a 5xx, while the restarted server's volume server registers with its master.
+    const { readFileSync } = await import("node:fs");
+    let lastWrite = 0;
+    await waitUntil("alpha's first write to be accepted", async () => ((lastWrite = (await alpha.putObject("alpha-raw", "gitops.txt", "from alpha")).status) === 500 ? undefined : true), {
+      timeoutMs: 60_000,
+      intervalMs: 2_000,
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}\n${readFileSync(store.daemon.logFile, "utf8").slice(-4000)}`);
+    });
+    expect(lastWrite).toBe(200);
+    expect((await alpha.getObject("alpha-raw", "gitops.txt")).text).toBe("from alpha");
+    expect((await delta.putObject("delta-raw", "gitops.txt", "from delta")).status).toBe(200);
+    expect((await delta.getObject("alpha-raw", "gitops.txt")).status).toBe(403);
+    expect((await alpha.putObject("delta-raw", "x.txt", "x")).status).toBe(403);
+    report(`SeaweedFS (pod ${store.pod}, restarts ${store.restarts}) at ${store.endpoints.s3}: alpha and delta each write their own bucket, refused on the other's`);
+
+    // No drift, no fight: the annotation data-credentials set is outside what Argo CD applies (client-side apply's
+    // last-applied configuration), so seaweedfs stays Synced, selfHeal applies nothing, and the annotation stays.
+    await new Promise((resolve) => setTimeout(resolve, 20_000));
+    const seaweedfs = await waitForApplication(platform, "seaweedfs", "to stay Synced and Healthy", isSyncedAndHealthy, 60_000);
+    const managed = (seaweedfs.status?.resources ?? []).find((r) => r.kind === "Deployment" && r.name === "seaweedfs-all-in-one");
+    expect(managed?.status, "Argo CD compares the Deployment Synced").toBe("Synced");
+    const history = (seaweedfs.status as { history?: unknown[] } | undefined)?.history ?? [];
+    expect(history.length, "one sync: Argo CD did not sync again to undo the annotation").toBe(1);
+    const after = await objectJson<{ spec: { template: { metadata: { annotations?: Record<string, string> } } } }>("deployment", "seaweedfs-all-in-one", "object-storage");
+    expect(after?.spec.template.metadata.annotations?.["spark-platform.io/s3-config-hash"]).toBe(annotated);
+    const { body: replicaSets } = await platform.cluster.api.get<{ items: { metadata: { name: string } }[] }>("/apis/apps/v1/namespaces/object-storage/replicasets");
+    const rolled = replicaSets.items.filter((rs) => rs.metadata.name.startsWith("seaweedfs-all-in-one-")).length;
+    // The chart's template, then the one with the hash: two, not more (Argo CD undoing it would roll again).
+    expect(rolled).toBe(2);
+    report(`seaweedfs stays Synced after data-credentials rolled its pod: ${history.length} sync, ${rolled} ReplicaSets`);
   });
 
   it("sync waves: every object of a wave exists before any object of a later wave is created; no Queue precedes its CRD", async () => {
@@ -234,7 +346,15 @@ describe("Argo CD syncs the seed's platform from git (bootstrap: argocd/ layer, 
 
     // Custom resources never precede their CRD.
     const crdOf = (ref: ObjectRef): ObjectRef | undefined => {
-      const plural = { Queue: "queues", Application: "applications", AppProject: "appprojects" }[ref.kind];
+      const plural = {
+        Queue: "queues",
+        Application: "applications",
+        AppProject: "appprojects",
+        Kafka: "kafkas",
+        KafkaNodePool: "kafkanodepools",
+        KafkaTopic: "kafkatopics",
+        KafkaUser: "kafkausers",
+      }[ref.kind];
       return plural ? { group: "apiextensions.k8s.io", kind: "CustomResourceDefinition", name: `${plural}.${ref.group}` } : undefined;
     };
     const custom = [...byWave.values()].flat().filter((ref) => crdOf(ref));

@@ -1,6 +1,6 @@
 // Runs once before the gitops suite: checks every tool it needs (failing, never
 // skipping, with what to install), builds or finds the cached binaries (Argo CD
-// and Helm, Volcano, the Spark Operator, KWOK) and Spark, and
+// and Helm, Volcano, the Spark Operator, KWOK, SeaweedFS) and Spark, and
 // compiles the compiler the suite runs on its served work tree.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -16,6 +16,7 @@ import { platformTarget } from "../harness/platform.js";
 import { requireClusterPrerequisites } from "../harness/prerequisites.js";
 import { isInstalled, run } from "../harness/process.js";
 import { requireRedis } from "../harness/redis.js";
+import { prepareSeaweedfs } from "../harness/seaweedfs.js";
 
 export default async function setup(): Promise<() => Promise<void>> {
   await requireClusterPrerequisites(["kube-apiserver", "kube-controller-manager", "kube-scheduler"]);
@@ -33,6 +34,8 @@ export default async function setup(): Promise<() => Promise<void>> {
   await buildArgoCd();
   // The charts' controllers and the nodes (chart-pods.ts, kwok.ts), and the Spark the operator submits with.
   for (const component of GO_COMPONENTS) await buildComponent(component);
+  // The object store the platform's objectStorage component runs (about 10 min cold, shared with the data suite's cache).
+  await prepareSeaweedfs();
   await ensureSparkHome(SPARK_VERSION);
   await run("npm", ["run", "-s", "compile"], { cwd: repoRoot });
   return lockHost("gitops");
