@@ -260,6 +260,17 @@ describe("Spark", () => {
     expect(s3Refused.stderr + s3Refused.stdout).toMatch(/AccessDeniedException|403/);
   });
 
+  it("is refused when alpha's job, with alpha's own credentials, is pointed at delta's topic or delta's bucket", async () => {
+    const alpha = await dataJob("alpha");
+    const [, , , groups] = alpha.args;
+    const topicRefused = await runDataJob(alpha, { args: ["delta.events", "s3a://alpha-raw/stolen/", "s3a://alpha-raw/_checkpoints/stolen", groups] });
+    expect(topicRefused.exitCode).not.toBe(0);
+    expect(topicRefused.stderr + topicRefused.stdout).toMatch(/TopicAuthorizationException/);
+    const bucketRefused = await runDataJob(alpha, { args: ["alpha.events", "s3a://delta-raw/stolen/", "s3a://delta-raw/_checkpoints/stolen", groups] });
+    expect(bucketRefused.exitCode).not.toBe(0);
+    expect(bucketRefused.stderr + bucketRefused.stdout).toMatch(/AccessDeniedException|403/);
+  });
+
   it("the History Server, with the generated options and its read-only keys, lists alpha's run; the event log holds no credential", async () => {
     const deployment = find("Deployment", "history-alpha", "spark-history").spec as { template: { spec: { containers: Array<{ env: Array<{ name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }> }> } } };
     const env = await resolveEnv("spark-history", deployment.template.spec.containers[0].env);
