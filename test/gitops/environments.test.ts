@@ -10,7 +10,15 @@
 //    Argo CD does not know the cluster, and Synced and Healthy once it does,
 //    its objects in staging only;
 // 3. an Application whose destination is in-cluster lands in the local
-//    cluster only.
+//    cluster only;
+// 4. a change committed to one environment's directory reaches its cluster
+//    only, and the commit promoting it to the next environment reaches only
+//    that one, changing nothing else.
+// Argo CD's processes have HTTP(S)_PROXY pointing at a closed loopback port so
+// that nothing leaves the machine; the second API server at 127.0.0.1 is
+// reached directly all the same, as Go never proxies a loopback address
+// (net/http's ProxyFromEnvironment, golang.org/x/net/http/httpproxy useProxy)
+// and the harness's NO_PROXY names 127.0.0.1 and localhost besides.
 // Tests run in order and share the clusters.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -36,15 +44,17 @@ let staging: Cluster | undefined;
 let argocd: ArgoCd;
 let git: GitDaemon;
 let registration: ClusterRegistration;
+let tree: WorkTree;
+let repository: string;
 const startedAt = Date.now();
 const log = (line: string): boolean => process.stdout.write(`[gitops environments] ${line}\n`);
 const since = (start: number): string => `${((Date.now() - start) / 1000).toFixed(1)} s`;
 
 /** What each environment's directory of the served repository holds: its namespace and a ConfigMap named after it. */
-function environmentManifests(environment: string): string {
+function environmentManifests(environment: string, settings: Record<string, string> = {}): string {
   const objects = [
     { apiVersion: "v1", kind: "Namespace", metadata: { name: NAMESPACE } },
-    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `${environment}-only`, namespace: NAMESPACE }, data: { environment } },
+    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `${environment}-only`, namespace: NAMESPACE }, data: { environment, ...settings } },
   ];
   return objects.map((object) => stringify(object)).join("---\n");
 }
@@ -86,8 +96,13 @@ async function waitForApplication(name: string, what: string, ready: (app: Appli
 const isSyncedAndHealthy = (app: Application): boolean =>
   app.status?.sync?.status === "Synced" && app.status.health?.status === "Healthy" && app.status.operationState?.phase === "Succeeded";
 
-async function configMapIn(cluster: Cluster, name: string): Promise<{ data?: Record<string, string> } | undefined> {
-  const { status, body } = await cluster.api.get<{ data?: Record<string, string> }>(`/api/v1/namespaces/${NAMESPACE}/configmaps/${name}`);
+interface StoredConfigMap {
+  metadata: { resourceVersion: string };
+  data?: Record<string, string>;
+}
+
+async function configMapIn(cluster: Cluster, name: string): Promise<StoredConfigMap | undefined> {
+  const { status, body } = await cluster.api.get<StoredConfigMap>(`/api/v1/namespaces/${NAMESPACE}/configmaps/${name}`);
   if (status === 404) return undefined;
   if (status !== 200) throw new Error(`reading ConfigMap ${NAMESPACE}/${name} from ${cluster.server}: HTTP ${status}`);
   return body;
@@ -102,11 +117,12 @@ beforeAll(async () => {
 
   const home = join(local.workDir, "git-home");
   git = await startGitDaemon(local.spawn, join(local.workDir, "git"), home);
-  const tree = await WorkTree.init(join(local.workDir, "environments"), home);
+  tree = await WorkTree.init(join(local.workDir, "environments"), home);
   tree.writeFile("local/objects.yaml", environmentManifests("local"));
   tree.writeFile(`${STAGING}/objects.yaml`, environmentManifests(STAGING));
   await tree.commitAll("two environments");
-  await tree.push(await git.createRepository(REPOSITORY), BRANCH);
+  repository = await git.createRepository(REPOSITORY);
+  await tree.push(repository, BRANCH);
 
   // The argocd/ layer of this checkout, applied as bootstrap applies it; only the local cluster runs Argo CD.
   argocd = await startArgoCd(local, { argocdDir: join(repoRoot, "argocd") });
@@ -214,5 +230,58 @@ describe("one Argo CD, two clusters", () => {
     expect(await configMapIn(staging!, "local-only")).toBeUndefined();
     // And staging still holds exactly what its Application manages.
     expect((await configMapIn(staging!, `${STAGING}-only`))?.data).toEqual({ environment: STAGING });
+  });
+});
+
+describe("a change reaches one environment, and its promotion the next, with no other effect", () => {
+  const CHANGE = { sparkVersion: "4.0.0" };
+
+  /** Commits, pushes and refreshes both Applications (what Argo CD's Git webhook handler does on a push); waits for both to be Synced at the commit. */
+  async function publish(message: string): Promise<string> {
+    const commit = await tree.commitAll(message);
+    await tree.push(repository, BRANCH);
+    const start = Date.now();
+    await argocd.refresh([`${STAGING}-proof`, "local-proof"]);
+    for (const name of [`${STAGING}-proof`, "local-proof"]) {
+      await waitForApplication(name, `to be Synced and Healthy at ${commit}`, (app) => isSyncedAndHealthy(app) && app.status?.sync?.revision === commit);
+    }
+    log(`"${message}": both Applications Synced at ${commit.slice(0, 7)} ${since(start)} after the refresh`);
+    return commit;
+  }
+
+  /** The resourceVersion of every object either Application manages, in either cluster: what changes when anything is written. */
+  async function versions(): Promise<Record<string, string>> {
+    const result: Record<string, string> = {};
+    for (const [clusterName, cluster] of [["local", local!], [STAGING, staging!]] as const) {
+      const namespace = await cluster.api.get<{ metadata: { resourceVersion: string } }>(`/api/v1/namespaces/${NAMESPACE}`);
+      result[`${clusterName}: Namespace/${NAMESPACE}`] = namespace.body.metadata.resourceVersion;
+      const configMap = await configMapIn(cluster, `${clusterName}-only`);
+      result[`${clusterName}: ConfigMap/${clusterName}-only`] = configMap!.metadata.resourceVersion;
+    }
+    return result;
+  }
+
+  it("a commit to local's directory changes the local cluster only", async () => {
+    const before = await versions();
+    tree.writeFile("local/objects.yaml", environmentManifests("local", CHANGE));
+    await publish("local: Spark 4.0.0");
+
+    expect((await configMapIn(local!, "local-only"))?.data).toEqual({ environment: "local", ...CHANGE });
+    expect((await configMapIn(staging!, `${STAGING}-only`))?.data).toEqual({ environment: STAGING });
+    const after = await versions();
+    const changed = Object.keys(after).filter((key) => after[key] !== before[key]);
+    expect(changed).toEqual(["local: ConfigMap/local-only"]);
+  });
+
+  it("the promotion commit moves that change to staging and has no other effect", async () => {
+    const before = await versions();
+    tree.writeFile(`${STAGING}/objects.yaml`, environmentManifests(STAGING, CHANGE));
+    await publish("promote local to staging: Spark 4.0.0");
+
+    expect((await configMapIn(staging!, `${STAGING}-only`))?.data).toEqual({ environment: STAGING, ...CHANGE });
+    expect((await configMapIn(local!, "local-only"))?.data).toEqual({ environment: "local", ...CHANGE });
+    const after = await versions();
+    const changed = Object.keys(after).filter((key) => after[key] !== before[key]);
+    expect(changed).toEqual([`${STAGING}: ConfigMap/${STAGING}-only`]);
   });
 });
