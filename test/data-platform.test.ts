@@ -87,6 +87,22 @@ describe("object storage and credentials", () => {
     expect((s3.createBuckets as Array<{ name: string }>).map((b) => b.name)).toEqual(["alpha-raw", "alpha-curated", "alpha-eventlog", "delta-raw", "delta-eventlog", "platform-artifacts"]);
   });
 
+  it("gives every team bucket its quota with the store's own weed, named after what it sets", () => {
+    const job = ofKind("Job").find((j) => j.metadata.name.startsWith("bucket-quotas-"))!;
+    const [container] = (job.spec as { template: { spec: { containers: Array<{ image: string; command: string[]; env: Array<{ name: string; value: string }> }> } } }).template.spec.containers;
+    const app = named("Application", "seaweedfs").spec as { source: { helm: { valuesObject: { image: { tag: string } } } } };
+    expect(container.image).toBe(`chrislusf/seaweedfs:${app.source.helm.valuesObject.image.tag}`);
+    expect(app.source.helm.valuesObject.image.tag).toBe("4.53");
+    expect(container.command.slice(0, 2)).toEqual(["/bin/sh", "-ec"]);
+    // Every team bucket, the event-log buckets included, and not the platform's (its jars are counted apart).
+    expect([...container.command[2].matchAll(/-name=(\S+) -op=set -sizeMB=512'/g)].map((m) => m[1])).toEqual(["alpha-raw", "alpha-curated", "alpha-eventlog", "delta-raw", "delta-eventlog"]);
+    expect(Object.fromEntries(container.env.map((e) => [e.name, e.value]))).toEqual({
+      WEED_CLUSTER_DEFAULT: "sw",
+      WEED_CLUSTER_SW_MASTER: "seaweedfs-all-in-one.object-storage:9333",
+      WEED_CLUSTER_SW_FILER: "seaweedfs-all-in-one.object-storage:8888",
+    });
+  });
+
   it("puts no secret value into anything generated", () => {
     const text = JSON.stringify(objects);
     expect(text).not.toMatch(/"(secretKey|accessKey|password)"\s*:/i);
@@ -153,5 +169,22 @@ describe("validation of a team's data", () => {
     const storage = await errorsOf({ "platform.yaml": replace("    namespace: kafka\n", "    namespace: kafka\n    broker: { storage: 1Gi }\n") });
     expect(storage.map((e) => e.code)).toEqual(["data/kafka-storage"]);
     expect(storage[0].message).toContain("6 partitions × 256Mi");
+  });
+
+  it("holds buckets at their quota, with the platform's jars, to the store's volume, and the quota to what SeaweedFS can set", async () => {
+    const full = await errorsOf({ "platform.yaml": replace("    namespace: object-storage\n", "    namespace: object-storage\n    storage: 2Gi\n    limits: { bucketQuota: 320Mi }\n") });
+    expect(full.map((e) => [e.code, e.file, e.path])).toEqual([["data/bucket-storage", "teams/delta.yaml", "/data/buckets"]]);
+    expect(full[0].message).toContain("5 buckets (event-log buckets included) × 320Mi quota each");
+    const tiny = await errorsOf({ "platform.yaml": replace("    namespace: object-storage\n", "    namespace: object-storage\n    limits: { bucketQuota: 1000Ki }\n") });
+    expect(tiny.map((e) => [e.code, e.path])).toEqual([["data/bucket-storage", "/components/objectStorage/limits/bucketQuota"]]);
+  });
+
+  it("refuses AWS keys in the store's environment: SeaweedFS would make them an identity allowed everything", async () => {
+    const errors = await errorsOf({ "platform.yaml": replace("    namespace: object-storage\n", "    namespace: object-storage\n    values:\n      allInOne:\n        extraEnvironmentVars: { AWS_ACCESS_KEY_ID: admin, AWS_SECRET_ACCESS_KEY: admin }\n") });
+    expect(errors.map((e) => [e.code, e.path])).toEqual([
+      ["platform/helm-values", "/components/objectStorage/values/allInOne/extraEnvironmentVars/AWS_ACCESS_KEY_ID"],
+      ["platform/helm-values", "/components/objectStorage/values/allInOne/extraEnvironmentVars/AWS_SECRET_ACCESS_KEY"],
+    ]);
+    expect(errors[0].message).toContain("allowed everything on every bucket");
   });
 });

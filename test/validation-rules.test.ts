@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadInputs } from "../src/load/inputs.js";
 import { compileInputs } from "../src/pipeline.js";
 import { SEMANTIC_RULES } from "../src/validate/semantic/index.js";
+import { sparkJarsBytes } from "../src/model/spark-artifacts.js";
 import { expectDiagnostics, type ExpectedDiagnostic } from "./support/diagnostics.js";
 import { installDataComponents, teamDataNeeds } from "./support/data-platform.js";
 import { applyEdits, copyProject, replace, teamLike, type Edits, type TestProject } from "./support/project.js";
@@ -31,6 +32,12 @@ const noVolcanoTeams: Edits = Object.fromEntries(["delta", "theta"].map((team) =
 const kafkaVolume = (size: string): Edits => ({
   "platform.yaml": (old) => replace("    namespace: kafka\n", `    namespace: kafka\n    broker: { storage: ${size} }\n`)((installDataComponents["platform.yaml"] as (o: string) => string)(old)),
 });
+
+const storeVolume = (size: string): Edits => ({
+  "platform.yaml": (old) => replace("    namespace: object-storage\n", `    namespace: object-storage\n    storage: ${size}\n`)((installDataComponents["platform.yaml"] as (o: string) => string)(old)),
+});
+// 5 team buckets × 512Mi, and the platform's jars (their bytes in src/model/spark-artifacts.ts)
+const bucketsAndJars = 5 * 512 * 2 ** 20 + sparkJarsBytes();
 
 const RULES: Record<string, RuleCases> = {
   "team/name-matches-file": {
@@ -276,6 +283,14 @@ const RULES: Record<string, RuleCases> = {
       name: "one MiB less",
       edit: { ...teamDataNeeds, ...kafkaVolume("1535Mi") },
       diagnostics: [{ file: "teams/delta.yaml", line: 26, column: 5, code: "data/kafka-storage", message: /^all teams' topics have 6 partitions × 256Mi retention each = 1.5Gi, more than the Kafka broker's volume \(1535Mi\)/ }],
+    }],
+  },
+  "data/bucket-storage": {
+    valid: [{ name: "all buckets at their quota, with the jars, exactly filling the store's volume", edit: { ...teamDataNeeds, ...storeVolume(String(bucketsAndJars)) } }],
+    invalid: [{
+      name: "one byte less",
+      edit: { ...teamDataNeeds, ...storeVolume(String(bucketsAndJars - 1)) },
+      diagnostics: [{ file: "teams/delta.yaml", line: 24, column: 12, code: "data/bucket-storage", message: /^all teams' 5 buckets \(event-log buckets included\) × 512Mi quota each, with the platform's jars \(542Mi\), make 3Gi, more than the object store's volume/ }],
     }],
   },
   // Every way a range can be wrong: test/cluster-network.test.ts.

@@ -69,6 +69,14 @@ export interface OwnedValue {
   why: string;
 }
 
+/** A Helm value platform.yaml may never set, though the compiler does not set it either. */
+export interface RefusedValue {
+  /** JSON pointer below `values`. */
+  pointer: string;
+  /** What it would do to the running platform. */
+  why: string;
+}
+
 /** An RBAC rule a tenant's driver Role gets. */
 export interface RbacRule {
   apiGroups: string[];
@@ -174,6 +182,8 @@ export interface ComponentDescriptor {
   syncOptions: string[];
   /** The Helm values the compiler owns, and how it computes them: merged over platform.yaml's. */
   ownedValues: OwnedValue[];
+  /** Values that would undo the platform's safety (e.g. a key with every right); refused like owned ones. */
+  refusedValues?: RefusedValue[];
   values(model: PlatformModel, settings: ComponentSettings): Record<string, unknown>;
   /** The value keys of each chart version the compiler can check. */
   chartKeys: ChartKeys[];

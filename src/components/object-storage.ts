@@ -19,6 +19,7 @@ import type { PlatformModel } from "../model/platform-model.js";
 import { mavenCentralUrl, SPARK_JARS, sparkJarFileName } from "../model/spark-artifacts.js";
 import { SECURITY_CONTEXT, SPARK_IMAGE } from "../model/spark-image.js";
 import { packageProgram } from "../load/package-file.js";
+import { bytes } from "../model/quantity.js";
 import type { ObjectStorageLimits } from "../types/platform.js";
 import type { ComponentDescriptor, ComponentSettings } from "./component.js";
 import { SYNC_WAVES } from "./gitops.js";
@@ -33,6 +34,8 @@ export const S3_CONFIG_SECRET = { name: "seaweedfs-s3-config", key: "seaweedfs_s
 export const s3Endpoint = (namespace: string): string => `http://${SEAWEEDFS_DEPLOYMENT}.${namespace}.svc:${S3_PORT}`;
 /** The filer's HTTP API: platform-owned writers inside the store's namespace only, never the teams (it checks no S3 identity). */
 const FILER_PORT = 8888;
+/** The master's HTTP port; `weed shell` reaches its gRPC at + 10000, as the chart's Service exposes it. */
+const MASTER_PORT = 9333;
 /** Where the jars are: `<endpoint>/platform-artifacts/jars/<file>`, read without a key. */
 export const artifactsUrl = (namespace: string, file: string): string => `${s3Endpoint(namespace)}/${ARTIFACTS_BUCKET}/jars/${file}`;
 
@@ -43,11 +46,73 @@ export const SEAWEEDFS_POD_LABELS = {
   "app.kubernetes.io/component": SEAWEEDFS_DEPLOYMENT,
 };
 
-export const OBJECT_STORAGE_DEFAULTS = { storage: "10Gi", limits: { maxBucketsPerTeam: 5 } } satisfies { storage: string; limits: Required<ObjectStorageLimits> };
+export const OBJECT_STORAGE_DEFAULTS = { storage: "10Gi", limits: { maxBucketsPerTeam: 5, bucketQuota: "512Mi" } } satisfies { storage: string; limits: Required<ObjectStorageLimits> };
 
 export function objectStorageSettings(settings: ComponentSettings | undefined): { storage: string | number; limits: Required<ObjectStorageLimits> } {
   const mine = (settings ?? {}) as { storage?: string | number; limits?: ObjectStorageLimits };
   return { storage: mine.storage ?? OBJECT_STORAGE_DEFAULTS.storage, limits: { ...OBJECT_STORAGE_DEFAULTS.limits, ...mine.limits } };
+}
+
+/**
+ * SeaweedFS's image at the chart's release. Its charts are versioned
+ * `<release>.0` with appVersion `<release>` (chart 4.53.0 runs 4.53,
+ * k8s/charts/seaweedfs/Chart.yaml); the compiler sets the chart's `image.tag`
+ * to it as well, so the platform's own Job runs the very `weed` the store runs.
+ */
+export const seaweedfsImage = (chartVersion: string): { repository: string; tag: string } => ({
+  repository: "chrislusf/seaweedfs",
+  tag: chartVersion.replace(/\.0$/, ""),
+});
+
+/** A bucket's quota as `weed shell` takes it (`s3.bucket.quota -sizeMB`, MiB). */
+export const quotaMiB = (quota: string | number): number => Math.floor(bytes(quota) / 1024 ** 2);
+
+/**
+ * The Job that gives every team bucket its quota. SeaweedFS keeps a bucket's
+ * quota on its filer entry, set only through `weed shell` (s3.bucket.quota)
+ * or an admin's S3 call; the chart's bucket hook sets none. The S3 gateway
+ * itself enforces it (weed/s3api/bucket_size_metrics.go, every minute): a
+ * bucket past its quota turns read-only, and writable again once under it.
+ * Named after what it sets, so a new bucket or quota runs a new Job; it retries
+ * (the failed command fails the script) until the chart's hook has made the buckets.
+ */
+function bucketQuotaObjects(model: PlatformModel, namespace: string, chartVersion: string, quota: string | number): KubeObject[] {
+  const buckets = model.teams.flatMap((t) => allBuckets(t.data));
+  if (buckets.length === 0) return [];
+  const sizeMB = quotaMiB(quota);
+  const script = ["set -eu", ...buckets.map((bucket) => `echo 's3.bucket.quota -name=${bucket} -op=set -sizeMB=${sizeMB}' | /usr/bin/weed shell`), ""].join("\n");
+  const hash = createHash("sha256").update(script).digest("hex").slice(0, 10);
+  const { repository, tag } = seaweedfsImage(chartVersion);
+  const labels = { [LABELS.managedBy]: MANAGED_BY, [LABELS.partOf]: PART_OF };
+  const service = `${SEAWEEDFS_DEPLOYMENT}.${namespace}`;
+  return [{
+    apiVersion: "batch/v1", kind: "Job",
+    metadata: { name: `bucket-quotas-${hash}`, namespace, labels },
+    spec: {
+      backoffLimit: 10,
+      template: {
+        metadata: { labels },
+        spec: {
+          restartPolicy: "OnFailure",
+          containers: [{
+            name: "set-quotas",
+            image: `${repository}:${tag}`,
+            command: ["/bin/sh", "-ec", script],
+            // How the chart's own hook finds the store (templates/shared/post-install-bucket-hook.yaml).
+            env: [
+              { name: "WEED_CLUSTER_DEFAULT", value: "sw" },
+              { name: "WEED_CLUSTER_SW_MASTER", value: `${service}:${MASTER_PORT}` },
+              { name: "WEED_CLUSTER_SW_FILER", value: `${service}:${FILER_PORT}` },
+            ],
+            resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+            securityContext: { ...SECURITY_CONTEXT, readOnlyRootFilesystem: true },
+            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+          }],
+          volumes: [{ name: "tmp", emptyDir: { sizeLimit: "16Mi" } }],
+        },
+      },
+    },
+  }];
 }
 
 /**
@@ -117,10 +182,20 @@ export const OBJECT_STORAGE: ComponentDescriptor = {
     { pointer: "/allInOne/data", why: "a volume of `storage` size: the chart's default emptyDir loses every bucket when the pod restarts, which every key rotation does" },
     { pointer: "/allInOne/extraEnvironmentVars/WEED_MASTER_VOLUME_GROWTH_COPY_1", why: "one volume per bucket instead of seven: with seven, a few buckets fill the volume server and the next write fails" },
     { pointer: "/allInOne/extraArgs", why: "`-master.telemetry=false`: `weed server` otherwise reports usage to telemetry.seaweedfs.com, and the chart has no value for it" },
+    { pointer: "/image/tag", why: "the chart's release, which the platform's bucket-quota Job runs too: one `weed` for the store and for what configures it" },
   ],
+  // weed turns these into an identity allowed everything on every bucket
+  // (weed/s3api/auth_credentials.go, loadEnvironmentVariableCredentials), beside the teams' confined ones.
+  refusedValues: ["global/seaweedfs/extraEnvironmentVars", "allInOne/extraEnvironmentVars", "allInOne/secretExtraEnvironmentVars"].flatMap((at) =>
+    ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].map((name) => ({
+      pointer: `/${at}/${name}`,
+      why: "SeaweedFS makes an S3 identity allowed everything on every bucket from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, beside the teams' confined identities",
+    })),
+  ),
   values: (model, settings) => {
     const { storage } = objectStorageSettings(settings);
     return {
+      image: { tag: seaweedfsImage(settings.chart!.version).tag },
       master: { enabled: false },
       volume: { enabled: false },
       filer: { enabled: false },
@@ -164,8 +239,11 @@ export const OBJECT_STORAGE: ComponentDescriptor = {
     application: "platform-artifacts",
     wave: {
       wave: SYNC_WAVES.dataConsumers,
-      why: "its Job writes the jars Spark loads into the store of wave 3, before the History Servers (same wave) read them",
+      why: "its Jobs write the jars Spark loads into the store of wave 3, before the History Servers (same wave) read them, and give the buckets the chart's hook made their quotas",
     },
-    build: (_model, { settings }) => artifactsObjects(settings.namespace),
+    build: (model, { settings }) => [
+      ...artifactsObjects(settings.namespace),
+      ...bucketQuotaObjects(model, settings.namespace, settings.chart!.version, objectStorageSettings(settings).limits.bucketQuota),
+    ],
   },
 };

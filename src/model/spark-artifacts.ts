@@ -29,6 +29,8 @@ export interface SparkJar {
   version: string;
   /** SHA-1 of the jar as Maven Central publishes it (`<jar>.sha1`). */
   sha1: string;
+  /** Its size in bytes (Content-Length on Maven Central): the platform's bucket holds them all, beside the teams' quotas. */
+  bytes: number;
   /** Why it is here: which artefact pulls it, and what pins its version. */
   why: string;
   usedBy: readonly SparkJarUser[];
@@ -40,6 +42,7 @@ export const SPARK_JARS: readonly SparkJar[] = [
     artifact: "hadoop-aws",
     version: SPARK_BUNDLED_HADOOP_VERSION,
     sha1: "641d8fe1d7683cdcc05cc3a794c0374553f6bd6a",
+    bytes: 865_554,
     why: "the S3A filesystem (s3a:// paths); must equal the Hadoop bundled with Spark 4.0.0 (hadoop-client-api-3.4.1.jar)",
     usedBy: ["job", "historyServer"],
   },
@@ -48,6 +51,7 @@ export const SPARK_JARS: readonly SparkJar[] = [
     artifact: "bundle",
     version: "2.24.6",
     sha1: "242317b028d951dbbf6a142241e041b684696a3b",
+    bytes: 558_001_584,
     why:
       "the shaded AWS SDK v2 that hadoop-aws 3.4.1 declares (558 MB). Its other runtime dependency, wildfly-openssl, " +
       "serves only fs.s3a.ssl.channel.mode=openssl and is left out",
@@ -58,6 +62,7 @@ export const SPARK_JARS: readonly SparkJar[] = [
     artifact: "spark-sql-kafka-0-10_2.13",
     version: SPARK_ARTIFACTS_SPARK_VERSION,
     sha1: "7f3974645d9b7b9ca8ff570baaa0c5d84a23b85e",
+    bytes: 467_590,
     why: "Structured Streaming's Kafka source; Spark's own version and Scala 2.13",
     usedBy: ["job"],
   },
@@ -66,6 +71,7 @@ export const SPARK_JARS: readonly SparkJar[] = [
     artifact: "spark-token-provider-kafka-0-10_2.13",
     version: SPARK_ARTIFACTS_SPARK_VERSION,
     sha1: "bb6fa56777661c2860cc5a9b7361fb1db7255554",
+    bytes: 64_975,
     why: "declared by spark-sql-kafka-0-10_2.13:4.0.0 (Kafka client configuration and delegation tokens)",
     usedBy: ["job"],
   },
@@ -74,6 +80,7 @@ export const SPARK_JARS: readonly SparkJar[] = [
     artifact: "kafka-clients",
     version: "3.9.0",
     sha1: "e87443101adb03975297788cf7f2b5387c3cfe2d",
+    bytes: 9_204_801,
     why: "declared by spark-sql-kafka-0-10_2.13:4.0.0; speaks SASL/SCRAM to the Kafka 4.x brokers",
     usedBy: ["job"],
   },
@@ -82,6 +89,7 @@ export const SPARK_JARS: readonly SparkJar[] = [
     artifact: "commons-pool2",
     version: "2.12.0",
     sha1: "458563f69fbdaebf7daadfe10dc3a22e42a7de50",
+    bytes: 150_048,
     why: "declared by spark-sql-kafka-0-10_2.13:4.0.0 (its consumer pool); Spark ships only commons-pool 1.5.4. " +
       "Its other dependencies (scala-parallel-collections, jsr305, spark-tags) are in Spark's jars/",
     usedBy: ["job"],
@@ -92,6 +100,9 @@ export const SPARK_JARS: readonly SparkJar[] = [
 export function sparkJarFileName(jar: SparkJar): string {
   return `${jar.artifact}-${jar.version}.jar`;
 }
+
+/** What the artefacts bucket holds: every jar once. */
+export const sparkJarsBytes = (): number => SPARK_JARS.reduce((sum, jar) => sum + jar.bytes, 0);
 
 /** The jar's URL on Maven Central (its `.sha1` is next to it). */
 export function mavenCentralUrl(jar: SparkJar): string {

@@ -62,6 +62,10 @@ export type KubernetesQuantity7 = string | number;
  */
 export type KubernetesQuantity8 = string | number;
 /**
+ * A Kubernetes resource quantity: at most 15 digits, with an optional decimal point and suffix (m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei), e.g. "500m", "4", "8Gi"; no sign, no exponent.
+ */
+export type KubernetesQuantity9 = string | number;
+/**
  * A GitHub user (@name), team (@org/team) or e-mail address, as CODEOWNERS accepts them.
  */
 export type CodeOwner = string;
@@ -211,6 +215,7 @@ export interface ObjectStorageLimits {
    * Most buckets one team may declare (default 5; the platform adds the team's event-log bucket).
    */
   maxBucketsPerTeam?: number;
+  bucketQuota?: KubernetesQuantity7;
 }
 /**
  * Spark's own History Server, from the jobs' Spark image: one per team with buckets, reading the team's event logs from object storage. No chart.
@@ -233,8 +238,8 @@ export interface DefaultQueue {
  * CPU and memory as Kubernetes quantities.
  */
 export interface Resources {
-  cpu: KubernetesQuantity7;
-  memory: KubernetesQuantity8;
+  cpu: KubernetesQuantity8;
+  memory: KubernetesQuantity9;
 }
 export interface Policy {
   overcommit?: OvercommitThresholds;

@@ -30,7 +30,7 @@ import { runKafkaPlan, scramClientProperties, startKafka, type KafkaBroker } fro
 import { run, waitUntil } from "../harness/process.js";
 import { runSparkJob, type SparkJobResult } from "../harness/pyspark.js";
 import { S3Client } from "../harness/s3-client.js";
-import { startSeaweedfs, type Seaweedfs } from "../harness/seaweedfs.js";
+import { bucketQuotas, startSeaweedfs, type Seaweedfs } from "../harness/seaweedfs.js";
 import { applyStrimzi } from "../harness/strimzi-emulator.js";
 import { withDataPlatform } from "../support/data-platform.js";
 import { upstreamDir } from "../support/paths.js";
@@ -307,6 +307,33 @@ describe("Spark", () => {
       for (const value of secrets) expect(log).not.toContain(value);
     }
   });
+});
+
+describe("bucket quotas", () => {
+  it("the generated quota Job's script, run as written, gives every team bucket its quota; the S3 gateway makes a bucket past it read-only, and writable again once under it", async () => {
+    const job = objects.find((o) => o.kind === "Job" && o.metadata.name.startsWith("bucket-quotas-"))!;
+    const [container] = (job.spec as { template: { spec: { containers: Array<{ command: string[]; env: Array<{ name: string; value: string }> }> } } }).template.spec.containers;
+    expect(container.command.slice(0, 2)).toEqual(["/bin/sh", "-ec"]);
+    const ran = await store.runScript(container.command[2], Object.fromEntries(container.env.map((e) => [e.name, e.value])));
+    expect(ran.exitCode, ran.stderr).toBe(0);
+    const quota = 512 * 1024 ** 2;
+    expect(bucketQuotas(await store.shell("s3.bucket.list"))).toEqual({
+      "alpha-raw": quota, "alpha-curated": quota, "alpha-eventlog": quota, "delta-raw": quota, "delta-eventlog": quota, "platform-artifacts": 0,
+    });
+
+    // The gateway's enforcement (weed/s3api/bucket_size_metrics.go, every minute), shown on a 2 MiB quota set by
+    // the Job's own command, so that the test need not write 512 MiB.
+    await store.shell("s3.bucket.quota -name=alpha-curated -op=set -sizeMB=2");
+    const alpha = new S3Client(store.s3Endpoint, await s3Keys("alpha"));
+    expect((await alpha.putObject("alpha-curated", "big", Buffer.alloc(3 * 1024 ** 2, 7))).status).toBe(200);
+    const probe = async (status: number) => ((await alpha.putObject("alpha-curated", "probe", "x")).status === status ? true : undefined);
+    await waitUntil("the S3 gateway to make alpha-curated read-only", () => probe(403), { timeoutMs: 240_000, intervalMs: 2_000 });
+    expect((await alpha.getObject("alpha-curated", "big")).status).toBe(200);
+    expect((await alpha.putObject("alpha-raw", "still-writable", "x")).status).toBe(200);
+    // Deleting is allowed while read-only; once under its quota the bucket takes writes again.
+    expect([200, 204]).toContain((await alpha.deleteObject("alpha-curated", "big")).status);
+    await waitUntil("the S3 gateway to make alpha-curated writable again", () => probe(200), { timeoutMs: 240_000, intervalMs: 2_000 });
+  }, 10 * 60_000);
 });
 
 async function s3Keys(team: string): Promise<{ accessKeyId: string; secretAccessKey: string }> {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { upstreamDir } from "../support/paths.js";
 import { freePort } from "../support/ports.js";
 import { SEAWEEDFS, buildComponentBinary, componentGoModule, pinnedComponentVersion } from "./components.js";
-import { Daemon, run, waitUntil } from "./process.js";
+import { Daemon, run, waitUntil, type RunResult } from "./process.js";
 import { Reaper } from "./reaper.js";
 
 /** The chart the objectStorage component deploys (its default), under ../shared/upstream/charts. */
@@ -104,6 +104,8 @@ export interface Seaweedfs {
   reload(): Promise<void>;
   /** Output of a `weed shell` script run against this server. */
   shell(script: string): Promise<string>;
+  /** A container's `/bin/sh -ec` script that calls /usr/bin/weed, run against this server (runWeedScript). */
+  runScript(script: string, env?: Record<string, string>): Promise<RunResult>;
   /** SIGTERM, SIGKILL after 3 s (see below), then removes the data directory and the /tmp sockets. */
   stop(): Promise<void>;
 }
@@ -176,6 +178,7 @@ export async function startSeaweedfs(options: SeaweedfsOptions): Promise<Seaweed
     filerAddress,
     daemon,
     shell,
+    runScript: (script, env = {}) => runWeedScript(script, { env, master: masterAddress, filer: filerAddress, home: workDir }),
     writeConfig,
     async createBuckets(names) {
       // templates/shared/post-install-bucket-hook.yaml: create each bucket that `s3.bucket.list` does not
@@ -223,6 +226,29 @@ export async function startSeaweedfs(options: SeaweedfsOptions): Promise<Seaweed
     throw error;
   }
   return seaweedfs;
+}
+
+/**
+ * A chart pod's `/bin/sh -ec` script that calls /usr/bin/weed (the chart's bucket hook, the platform's
+ * bucket-quota Job), run as written: bash for the image's /bin/sh (BusyBox ash; this machine's dash lacks
+ * `set -o pipefail`, which the hook uses), the built weed for /usr/bin/weed, and the pod's env with the
+ * cluster's master and filer (WEED_CLUSTER_SW_*, Service names) at the running server's addresses.
+ */
+export async function runWeedScript(script: string, options: { env: Record<string, string>; master: string; filer: string; home: string }): Promise<RunResult> {
+  const weed = await prepareSeaweedfs();
+  const env: NodeJS.ProcessEnv = { ...options.env, PATH: process.env.PATH, HOME: options.home, WEED_CLUSTER_SW_MASTER: options.master, WEED_CLUSTER_SW_FILER: options.filer };
+  return run("bash", ["-ec", script.replaceAll("/usr/bin/weed", weed)], { env, cwd: options.home, reject: false });
+}
+
+/** Each bucket's quota in bytes (0: none), from `s3.bucket.list` (weed/shell/command_s3_bucket_list.go: name, then tab-separated key:value). */
+export function bucketQuotas(listOutput: string): Record<string, number> {
+  const quotas: Record<string, number> = {};
+  for (const line of listOutput.split("\n")) {
+    const [name, ...fields] = line.trim().split("\t");
+    if (!name || !fields.some((f) => f.startsWith("size:"))) continue;
+    quotas[name] = Number(fields.find((f) => f.startsWith("quota:"))?.slice("quota:".length) ?? 0);
+  }
+  return quotas;
 }
 
 /**

@@ -40,6 +40,11 @@ export const helmValuesKnown: SemanticRule = {
           report({ file: PLATFORM_FILE, path: `${base}/values${owned.pointer}`, message: `\`${owned.pointer.slice(1).replace(/\//g, ".")}\` is set by the compiler: ${owned.why}`, hint: "Remove it from platform.yaml; see README, \"Who owns what\"." });
         }
       }
+      for (const refused of componentOf(name)?.refusedValues ?? []) {
+        if (valueAt(component.values, refused.pointer) !== undefined) {
+          report({ file: PLATFORM_FILE, path: `${base}/values${refused.pointer}`, message: `\`${refused.pointer.slice(1).replace(/\//g, ".")}\` is refused: ${refused.why}`, hint: "Remove it from platform.yaml; see README, \"Who owns what\"." });
+        }
+      }
     }
   },
 };

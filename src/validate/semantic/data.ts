@@ -5,11 +5,12 @@
  */
 import { chartComponents, installedComponents } from "../../components/installed.js";
 import { kafkaSettings, STRIMZI_KAFKA_VERSIONS } from "../../components/kafka.js";
-import { objectStorageSettings, platformBuckets } from "../../components/object-storage.js";
+import { objectStorageSettings, platformBuckets, quotaMiB } from "../../components/object-storage.js";
 import { COMPONENTS } from "../../components/registry.js";
-import { bucketName, durationMs, EVENT_LOG_BUCKET, MAX_BUCKET_NAME, MAX_TOPIC_NAME } from "../../model/data.js";
+import { allBuckets, bucketName, durationMs, EVENT_LOG_BUCKET, MAX_BUCKET_NAME, MAX_TOPIC_NAME } from "../../model/data.js";
 import { PLATFORM_FILE } from "../../load/inputs.js";
-import { bytes, formatMemory } from "../../model/quantity.js";
+import { bytes, formatApproximate, formatMemory } from "../../model/quantity.js";
+import { sparkJarsBytes } from "../../model/spark-artifacts.js";
 import { VALIDATION_DOCS, type SemanticRule } from "./rule.js";
 
 export const dataComponentsInstalled: SemanticRule = {
@@ -136,6 +137,40 @@ export const topicsFitBroker: SemanticRule = {
         file: last?.file ?? PLATFORM_FILE, path: last ? "/data/topics" : "/components/kafka",
         message: `all teams' topics have ${partitions} partitions × ${formatMemory(bytes(limits.retentionBytesPerPartition))} retention each = ${formatMemory(needed)}, more than the Kafka broker's volume (${formatMemory(volume)}): the broker would stop when its disk fills`,
         hint: "Use fewer partitions, or ask the platform team to raise components.kafka.broker.storage or lower limits.retentionBytesPerPartition.",
+      });
+    }
+  },
+};
+
+/**
+ * Every team bucket may grow to its quota, and the platform's bucket holds the
+ * jars; when all of them together could hold more than the store's volume, the
+ * volume fills and every team's writes fail at once, quotas or not.
+ */
+export const bucketsFitStore: SemanticRule = {
+  id: "data/bucket-storage",
+  defaultSeverity: "error",
+  description: "All teams' buckets at their quota, with the platform's jars, fit the object store's volume.",
+  docs: VALIDATION_DOCS,
+  check({ model, report }) {
+    const storage = chartComponents(model.platform).find((c) => c.descriptor.key === "objectStorage");
+    if (!storage) return;
+    const settings = objectStorageSettings(storage.settings);
+    const quota = bytes(settings.limits.bucketQuota);
+    const quotaPath = (storage.settings.limits as { bucketQuota?: unknown } | undefined)?.bucketQuota !== undefined ? `${storage.pointer}/limits/bucketQuota` : storage.pointer;
+    if (quotaMiB(settings.limits.bucketQuota) < 1) {
+      report({ file: PLATFORM_FILE, path: quotaPath, message: `a bucket quota of ${settings.limits.bucketQuota} is below 1Mi, the smallest SeaweedFS sets (s3.bucket.quota -sizeMB)`, hint: "Use 1Mi or more, e.g. 512Mi." });
+      return;
+    }
+    const buckets = model.teams.reduce((n, t) => n + allBuckets(t.data).length, 0);
+    const needed = buckets * quota + sparkJarsBytes();
+    const volume = bytes(settings.storage);
+    if (needed > volume) {
+      const last = [...model.teams].reverse().find((t) => t.data.buckets.length);
+      report({
+        file: last?.file ?? PLATFORM_FILE, path: last ? "/data/buckets" : storage.pointer,
+        message: `all teams' ${buckets} buckets (event-log buckets included) × ${formatMemory(quota)} quota each, with the platform's jars (${formatApproximate("memory", sparkJarsBytes())}), make ${formatApproximate("memory", needed)}, more than the object store's volume (${formatMemory(volume)}): once it fills, every team's writes fail`,
+        hint: "Use fewer buckets, or ask the platform team to raise components.objectStorage.storage or lower limits.bucketQuota.",
       });
     }
   },

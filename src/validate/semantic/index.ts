@@ -4,7 +4,7 @@ import type { PlatformModel } from "../../model/platform-model.js";
 import { runRules } from "../../rules/run.js";
 import { clusterNetworkValid, portsOnLoopback } from "./cluster-network.js";
 import { helmValuesKnown, sparkOperatorReadyForVolcano, versionsCompatible } from "./components.js";
-import { bucketsValid, componentRequirementsMet, dataComponentsInstalled, kafkaVersionSupported, topicsFitBroker, topicsValid } from "./data.js";
+import { bucketsFitStore, bucketsValid, componentRequirementsMet, dataComponentsInstalled, kafkaVersionSupported, topicsFitBroker, topicsValid } from "./data.js";
 import { teamOwnersAreCodeOwners } from "./owners.js";
 import { guaranteesFitCluster, guaranteeWithinCapability, schedulerHasQueue, volcanoInstalledWhenUsed } from "./queues.js";
 import { limitRangeConsistent, quantitiesPositive, quotaRequestsWithinLimits } from "./resources.js";
@@ -31,6 +31,7 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   bucketsValid,
   topicsValid,
   topicsFitBroker,
+  bucketsFitStore,
   kafkaVersionSupported,
   clusterNetworkValid,
   portsOnLoopback,
