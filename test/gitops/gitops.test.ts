@@ -21,6 +21,7 @@ import type { Application } from "../harness/argocd.js";
 import { describeRef, readCreationOrder, type ObjectRef } from "../harness/etcd-revisions.js";
 import { WorkTree } from "../harness/git-server.js";
 import { waitUntil } from "../harness/process.js";
+import { bucketQuotas, runWeedScript } from "../harness/seaweedfs.js";
 import { tenantTeams } from "../harness/platform-manifests.js";
 import { asServiceAccount, messageOf, type Pod } from "../harness/spark-driver.js";
 import { deleteApplication, exampleApplication, runToCompletion, scheduledBy, stateOf, type PodGroup } from "../flow/jobs.js";
@@ -181,8 +182,20 @@ describe("Argo CD syncs the seed's platform from git (bootstrap: argocd/ layer, 
     // Volcano's admission-init Job completed (its script's work, the certificate Secret, done by the harness).
     const init = await objectJson<{ status?: { succeeded?: number } }>("job", "volcano-admission-init", "volcano-system");
     expect(init?.status?.succeeded).toBe(1);
-    // SeaweedFS's bucket hook (a PostSync hook, deleted once it succeeded): its own script ran before its pod completed.
-    expect(platform.workloads.jobsDone().sort()).toEqual(["object-storage/seaweedfs-bucket-hook", "volcano-system/volcano-admission-init"]);
+    // SeaweedFS's bucket hook (a PostSync hook, deleted once it succeeded) and the platform's bucket-quota Job:
+    // their own scripts ran before their pods completed.
+    expect(platform.workloads.jobsDone().map((job) => job.replace(/-[0-9a-f]{10}$/, "-<hash>")).sort()).toEqual([
+      "object-storage/bucket-quotas-<hash>",
+      "object-storage/seaweedfs-bucket-hook",
+      "volcano-system/volcano-admission-init",
+    ]);
+    // The store holds each team bucket's quota: what SeaweedFS's S3 gateway enforces.
+    const store = platform.workloads.workload("object-storage/seaweedfs-all-in-one")!;
+    const listed = await runWeedScript("echo s3.bucket.list | /usr/bin/weed shell", { env: {}, master: store.endpoints.master, filer: store.endpoints.filer, home: platform.cluster.workDir });
+    expect(listed.exitCode, listed.stderr).toBe(0);
+    const quotas = bucketQuotas(listed.stdout);
+    for (const bucket of ["alpha-raw", "alpha-curated", "alpha-eventlog", "delta-raw", "delta-eventlog"]) expect(quotas[bucket], `${bucket}'s quota in ${listed.stdout}`).toBe(512 * 1024 ** 2);
+    expect(quotas["platform-artifacts"]).toBe(0);
 
     // Strimzi's Cluster Operator is inert (Java, no process here): its pod is Ready and the Strimzi player plays its work.
     const inert = await waitUntil("the Strimzi operator's pod to be seen", async () => {

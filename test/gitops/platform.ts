@@ -16,7 +16,7 @@ import { PLATFORM_IMAGES, runChartWorkloads, type ChartWorkloads, type KubeJob }
 import { platformCharts, startChartRepository, type ChartRepository } from "../harness/chart-repo.js";
 import { hostAddress, startKwok } from "../harness/kwok.js";
 import { startLocalPathProvisioner, type LocalPathProvisioner } from "../harness/local-path.js";
-import { prepareSeaweedfs } from "../harness/seaweedfs.js";
+import { runWeedScript } from "../harness/seaweedfs.js";
 import { startStrimziPlayer, type StrimziPlayer } from "../harness/strimzi-player.js";
 import { installDataComponents, teamDataNeeds } from "../support/data-platform.js";
 import type { Edits } from "../support/project.js";
@@ -39,7 +39,7 @@ export const DIFFERENCES = [
   "data-credentials runs for real: the pod's `python3 /opt/data-credentials/data-credentials.py` is this machine's python3 with the script and config ConfigMaps written to a directory (the mount paths in its command and env point there), as its pod's ServiceAccount, so the generated RBAC decides every call; it writes seaweedfs-s3-config, the teams' Secrets and the History Servers' keys, and rolls SeaweedFS's pod.",
   "SeaweedFS runs for real: the all-in-one pod's `/bin/sh -ec '/usr/bin/weed server …'` runs as written under bash (the image's /bin/sh is BusyBox ash; this machine's dash lacks `set -o pipefail`), /usr/bin/weed being the weed built from the chart's release (harness/seaweedfs.ts), its mount paths pointing at the volumes' directories; appended flags (the later wins) move what a pod owns alone: every listener on the pod IP (-ip.bind) at free ports chosen once per Deployment and kept for its later pods, as the chart's fixed ports are (gRPC at port + 10000, as the chart's; the master keeps its raft state per port, in <dir>/m<port>), and its local sockets into the pod's own /tmp; master.toml is given in $HOME/.seaweedfs/ instead of /etc/seaweedfs/ (both are places weed reads it from).",
   "Volumes: k3d's local-path provisioner is played (harness/local-path.ts): its StorageClass, the cluster's default as in k3s, and for each claim the scheduler has placed a hostPath PersistentVolume under the work directory, bound by kube-controller-manager; the harness's pods mount that directory, so SeaweedFS's data outlives its pod as on a node.",
-  "SeaweedFS's post-install bucket hook Job: KWOK leaves its pod Running; the harness runs the hook's own script (bash for /bin/sh, the built weed for /usr/bin/weed, the cluster addresses WEED_CLUSTER_SW_MASTER/FILER pointing at the running server) and then completes the pod, Succeeded or Failed as the script ended, so the Job succeeds only once the buckets exist.",
+  "SeaweedFS's post-install bucket hook Job and the platform's bucket-quota Job: KWOK leaves their pods Running; the harness runs each Job's own script (bash for /bin/sh, the built weed for /usr/bin/weed, the cluster addresses WEED_CLUSTER_SW_MASTER/FILER pointing at the running server) and then completes the pod, Succeeded or Failed as the script ended, so the hook succeeds only once the buckets exist and the quota Job only once each bucket has its quota.",
   "platform-artifacts: KWOK completes its Job's pod and nothing runs: the program would download 570 MB of jars from Maven Central, which this suite does not do (npm run test:data runs it against the real store with the two small jars). The History Servers' Deployments (spark-class, a JVM) are inert: their pods are Ready, no process runs; npm run test:data runs one for real.",
   "No kube-proxy or CNI: the API server reaches webhooks through their Services' endpoints (--enable-aggregator-routing) instead of the ClusterIP, and pods in the charts' namespaces get this machine's address as their pod IP (a changed copy of KWOK's default pod-ready stage), where the webhooks listen.",
   "Argo CD: its Deployments and StatefulSet from install.yaml get pods (KWOK) but no containers; the repo server and application controller of the same release run as local processes (built from Go modules), Redis is Debian's redis-server, argocd-server, Dex, the ApplicationSet and notifications controllers do not run. The AppProject `default` and Secret argocd-redis are created by the suite, as argocd-server and the argocd-redis-secret-init Job would at start.",
@@ -139,7 +139,9 @@ export async function startGitOpsPlatform(): Promise<GitOpsPlatform> {
     };
     const seaweedfs = releaseOf("seaweedfs");
     const bucketHook = seaweedfs && `${seaweedfs}-bucket-hook`;
-    await startKwok(cluster, { hostAddress: { address: hostAddress(), namespaces: chartNamespaces }, heldJobs: bucketHook ? [bucketHook] : [] });
+    const quotaJob = generatedObjects(tree.dir, "platform-artifacts").find((o) => o.kind === "Job" && o.metadata.name.startsWith("bucket-quotas-"))?.metadata.name;
+    const weedJobs = [bucketHook, quotaJob].filter((name): name is string => Boolean(name));
+    await startKwok(cluster, { hostAddress: { address: hostAddress(), namespaces: chartNamespaces }, heldJobs: weedJobs });
     // The operator's controller runs spark-submit: the Spark and Java a Spark Operator image carries.
     const spark = { SPARK_HOME: await ensureSparkHome(SPARK_VERSION), JAVA_HOME: await requireJava() };
     const storeNamespace = applications.find((app) => app.metadata.name === "seaweedfs")?.spec?.destination?.namespace;
@@ -150,7 +152,7 @@ export async function startGitOpsPlatform(): Promise<GitOpsPlatform> {
       env: spark,
       jobs: {
         [`${releaseOf("volcano") ?? "volcano"}-admission-init`]: (job) => volcanoAdmissionInit(cluster, job),
-        ...(bucketHook && storeNamespace && { [bucketHook]: { held: true as const, run: (job: KubeJob) => runBucketHook(cluster, workloads!, `${storeNamespace}/${seaweedfs}-all-in-one`, job) } }),
+        ...Object.fromEntries(weedJobs.map((name) => [name, { held: true as const, run: (job: KubeJob) => runWeedJob(cluster, workloads!, `${storeNamespace}/${seaweedfs}-all-in-one`, job) }])),
       },
     });
     const kafka = applications.find((app) => app.metadata.name === "strimzi-kafka-operator")?.spec?.destination?.namespace;
@@ -185,27 +187,25 @@ function editTree(tree: WorkTree, edits: Edits): void {
 }
 
 /**
- * SeaweedFS's post-install bucket hook (templates/shared/post-install-bucket-hook.yaml), its own script run
- * here: bash for the image's /bin/sh, the built weed for /usr/bin/weed, and the cluster's master and filer
- * (WEED_CLUSTER_SW_*, Service names) at the running server's addresses. Not ready (false) while no server
- * runs: the hook's own wait would outlast a harness tick.
+ * A Job whose script calls `weed shell`: SeaweedFS's post-install bucket hook
+ * (templates/shared/post-install-bucket-hook.yaml) or the platform's bucket-quota Job, its own script run
+ * here (runWeedScript: bash for the image's /bin/sh, the built weed for /usr/bin/weed, the cluster's master
+ * and filer at the running server's addresses). Not ready (false) while no server runs: the hook's own wait
+ * would outlast a harness tick.
  */
-async function runBucketHook(cluster: Cluster, workloads: ChartWorkloads, store: string, job: KubeJob): Promise<boolean> {
+async function runWeedJob(cluster: Cluster, workloads: ChartWorkloads, store: string, job: KubeJob): Promise<boolean> {
   const server = workloads.workload(store);
   if (!server?.daemon.running || !server.endpoints.master) return false;
   const [container] = job.spec.template.spec.containers;
   const script = container.command?.[2];
   if (container.command?.slice(0, 2).join(" ") !== "/bin/sh -ec" || !script) throw new Error(`Job ${job.metadata.name}: expected /bin/sh -ec '<script>', got ${container.command?.join(" ")}`);
-  const weed = await prepareSeaweedfs();
-  const home = join(cluster.workDir, "bucket-hook");
+  const home = join(cluster.workDir, job.metadata.name);
   mkdirSync(home, { recursive: true });
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, NAMESPACE: job.metadata.namespace };
+  const env: Record<string, string> = { NAMESPACE: job.metadata.namespace };
   for (const variable of container.env ?? []) if (variable.value !== undefined) env[variable.name] = variable.value;
-  env.WEED_CLUSTER_SW_MASTER = server.endpoints.master;
-  env.WEED_CLUSTER_SW_FILER = server.endpoints.filer;
-  const result = await run("bash", ["-ec", script.replaceAll("/usr/bin/weed", weed)], { env, reject: false });
-  process.stderr.write(`[harness] ${job.metadata.namespace}/${job.metadata.name}: the hook's script exited ${result.exitCode}:\n${result.stdout}${result.stderr}\n`);
-  if (result.exitCode !== 0) throw new Error(`the bucket hook's script exited ${result.exitCode}: ${result.stderr.slice(-500)}`);
+  const result = await runWeedScript(script, { env, master: server.endpoints.master, filer: server.endpoints.filer, home });
+  process.stderr.write(`[harness] ${job.metadata.namespace}/${job.metadata.name}: its script exited ${result.exitCode}:\n${result.stdout}${result.stderr}\n`);
+  if (result.exitCode !== 0) throw new Error(`Job ${job.metadata.name}'s script exited ${result.exitCode}: ${result.stderr.slice(-500)}`);
   return true;
 }
 
@@ -229,10 +229,18 @@ export interface Manifest {
   spec?: { project?: string; source?: { repoURL: string; path?: string; chart?: string; helm?: { releaseName?: string } }; destination?: { namespace?: string } };
 }
 
+/** Every object a platform Application of `treeDir` syncs from git (generated/platform/<application>/). */
+export function generatedObjects(treeDir: string, application: string): Manifest[] {
+  return manifestsIn(listYaml(join(treeDir, "generated/platform", application)));
+}
+
 /** Every object under generated/applications of `treeDir` (what the root Application syncs), in file order. */
 export function rootManifests(treeDir: string): Manifest[] {
   const dir = join(treeDir, "generated/applications");
-  const files = [join(dir, "platform.yaml"), ...listYaml(join(dir, "tenants"))];
+  return manifestsIn([join(dir, "platform.yaml"), ...listYaml(join(dir, "tenants"))]);
+}
+
+function manifestsIn(files: readonly string[]): Manifest[] {
   return files.flatMap((file) =>
     parseAllDocuments(readFileSync(file, "utf8"))
       .map((doc) => doc.toJS() as Manifest | null)

@@ -236,7 +236,8 @@ export async function startSeaweedfs(options: SeaweedfsOptions): Promise<Seaweed
  */
 export async function runWeedScript(script: string, options: { env: Record<string, string>; master: string; filer: string; home: string }): Promise<RunResult> {
   const weed = await prepareSeaweedfs();
-  const env: NodeJS.ProcessEnv = { ...options.env, PATH: process.env.PATH, HOME: options.home, WEED_CLUSTER_SW_MASTER: options.master, WEED_CLUSTER_SW_FILER: options.filer };
+  // The chart's cluster alias (WEED_CLUSTER_DEFAULT), unless the script's env names another.
+  const env: NodeJS.ProcessEnv = { WEED_CLUSTER_DEFAULT: "sw", ...options.env, PATH: process.env.PATH, HOME: options.home, WEED_CLUSTER_SW_MASTER: options.master, WEED_CLUSTER_SW_FILER: options.filer };
   return run("bash", ["-ec", script.replaceAll("/usr/bin/weed", weed)], { env, cwd: options.home, reject: false });
 }
 
