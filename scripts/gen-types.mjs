@@ -17,6 +17,7 @@ const REPO = path.resolve(import.meta.dirname, "..");
 const inputs = [
   ["schemas/platform.schema.json", "src/types/platform.ts"],
   ["schemas/team.schema.json", "src/types/team.ts"],
+  ["schemas/environment.schema.json", "src/types/environment.ts"],
 ];
 const check = process.argv.includes("--check");
 let stale = [];

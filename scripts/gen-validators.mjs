@@ -22,7 +22,7 @@ export const MODULES = [
     // `tsType` is json-schema-to-typescript's (scripts/gen-types.mjs), not a validation keyword.
     options: { allErrors: true, strict: true, verbose: true, allowUnionTypes: true, keywords: ["tsType"] },
     shared: ["schemas/definitions.schema.json"],
-    exports: { platform: "schemas/platform.schema.json", team: "schemas/team.schema.json" },
+    exports: { platform: "schemas/platform.schema.json", team: "schemas/team.schema.json", environment: "schemas/environment.schema.json" },
   },
   {
     out: "src/precompiled/kind-validators.ts",

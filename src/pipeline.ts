@@ -7,19 +7,23 @@ import type { FileTree } from "./emit/tree.js";
 import { loadInputs, type LoadedInputs } from "./load/inputs.js";
 import type { PlatformModel } from "./model/platform-model.js";
 import { synthesize } from "./synth/index.js";
-import { nameCollisions } from "./synth/names.js";
+import { argoNameCollisions, environmentPart, nameCollisions } from "./synth/names.js";
 import type { Synthesis } from "./synth/object.js";
 import { validateInputs } from "./validate/index.js";
+import { mergeFindings } from "./validate/environments.js";
 
 export interface CompileResult {
   diagnostics: Diagnostic[];
+  /** local's. */
   model?: PlatformModel;
+  /** Every other environment's (environments/<name>.yaml). */
+  environments?: PlatformModel[];
   synthesis?: Synthesis;
   /** Present only when there are no errors. */
   tree?: FileTree;
 }
 
-export type CompiledObjects = Pick<CompileResult, "diagnostics" | "model" | "synthesis">;
+export type CompiledObjects = Pick<CompileResult, "diagnostics" | "model" | "environments" | "synthesis">;
 
 /**
  * validate → synthesize → every generated name checked for collisions: the
@@ -27,10 +31,13 @@ export type CompiledObjects = Pick<CompileResult, "diagnostics" | "model" | "syn
  * stop here, so they report a name a team may not take exactly as `build` does.
  */
 export function compileInputs(inputs: LoadedInputs): CompiledObjects {
-  const { model, diagnostics } = validateInputs(inputs);
-  if (!model || hasErrors(diagnostics)) return { diagnostics, model };
-  const synthesis = synthesize(model);
-  return { diagnostics: sortDiagnostics([...diagnostics, ...nameCollisions(model, synthesis)]), model, synthesis };
+  const { model, environments = [], diagnostics } = validateInputs(inputs);
+  if (!model || hasErrors(diagnostics)) return { diagnostics, model, environments };
+  const synthesis = synthesize(model, environments);
+  // Names are unique per cluster, and Argo CD's objects across every environment (one Argo CD holds them all).
+  const all = [model, ...environments];
+  const collisions = [...mergeFindings(all, all.map((m) => nameCollisions(m, environmentPart(synthesis, m.environment)))), ...argoNameCollisions(all, synthesis)];
+  return { diagnostics: sortDiagnostics([...diagnostics, ...collisions]), model, environments, synthesis };
 }
 
 export interface CompileOptions {
@@ -47,14 +54,14 @@ export interface CompileOptions {
 export async function compile(root: string, options: CompileOptions = {}): Promise<CompileResult> {
   const { lint = true, render = true } = options;
   const objects = compileInputs(await loadInputs(root));
-  const { model, synthesis, diagnostics } = objects;
+  const { model, environments, synthesis, diagnostics } = objects;
   if (!model || !synthesis || hasErrors(diagnostics)) return objects;
   // Lint (with the generated kinds' validators) and the YAML writer are loaded only by the commands that
   // use them: `validate`, `policy`, `review` and `new-team` start faster without them.
   const all = lint ? sortDiagnostics([...diagnostics, ...(await (await import("./lint/index.js")).lintSynthesis(synthesis))]) : diagnostics;
-  if (!render || hasErrors(all)) return { diagnostics: all, model, synthesis };
+  if (!render || hasErrors(all)) return { diagnostics: all, model, environments, synthesis };
   const { renderTree } = await import("./emit/tree.js");
-  return { diagnostics: all, model, synthesis, tree: renderTree(synthesis.files) };
+  return { diagnostics: all, model, environments, synthesis, tree: renderTree(synthesis.files) };
 }
 
 export const objectCount = (synthesis: Synthesis): number =>

@@ -4,13 +4,15 @@
  * the platform up. Component descriptors pick their wave from here.
  */
 
+import { IN_CLUSTER_SERVER } from "../model/environment.js";
+
 /** Argo CD annotations. */
 export const ARGO = {
   syncWave: "argocd.argoproj.io/sync-wave",
   syncOptions: "argocd.argoproj.io/sync-options",
   compareOptions: "argocd.argoproj.io/compare-options",
   resourcesFinalizer: "resources-finalizer.argocd.argoproj.io",
-  inCluster: "https://kubernetes.default.svc",
+  inCluster: IN_CLUSTER_SERVER,
   namespace: "argocd",
 } as const;
 
@@ -39,6 +41,8 @@ export const SYNC_WAVES = {
   operators: 3,
   /** What reads the teams' data: the History Servers. */
   dataConsumers: 4,
+  /** The other environments' Applications (local's app-of-apps of each): after everything of local's. */
+  environments: 5,
 } as const;
 
 /**

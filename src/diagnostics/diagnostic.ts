@@ -21,6 +21,8 @@ export interface Diagnostic {
   column?: number;
   /** JSON pointer inside the document (`/quota/requests/cpu`). */
   path?: string;
+  /** The environments that report it, when not every one it concerns does (its message starts with them, in brackets). */
+  environments?: string[];
   /** Set on the one diagnostic that stands for the problems of a file left out (capPerFile): how many. */
   omitted?: number;
   /**

@@ -1,5 +1,6 @@
 /**
- * Finds and reads the inputs: platform.yaml and one file per team in teams/.
+ * Finds and reads the inputs: platform.yaml, one file per team in teams/ and
+ * one per environment in environments/ (optional).
  *
  * Inputs come from pull requests, so they are regular files of the
  * repository or nothing: a symbolic link is never followed (it can point
@@ -18,11 +19,14 @@ import { MAX_INPUT_BYTES, parseSource, type SourceDocument } from "./source.js";
 
 export const PLATFORM_FILE = "platform.yaml";
 export const TEAMS_DIR = "teams";
+export const ENVIRONMENTS_DIR = "environments";
 
 export interface LoadedInputs {
   root: string;
   platform?: SourceDocument;
   teams: SourceDocument[];
+  /** environments/<name>.yaml, in name order; none without the directory (the one environment `local`). */
+  environments: SourceDocument[];
   diagnostics: Diagnostic[];
 }
 
@@ -33,12 +37,19 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants
 const CONCURRENT_READS = 16;
 
 export async function loadInputs(root: string): Promise<LoadedInputs> {
-  // The files are read concurrently, then parsed in order, so that the diagnostics come in
-  // the same order as when each was read in turn: platform.yaml, teams/, then each team file.
-  const teamsDir: Diagnostic[] = [];
-  const [platformText, entries] = await Promise.all([readInput(root, PLATFORM_FILE), teamEntries(root, teamsDir)]);
-  const teamFiles = entries.filter((e) => e.name.endsWith(".yaml")).map((e) => `${TEAMS_DIR}/${e.name}`);
-  const teamTexts = new Map(await mapConcurrently(teamFiles, CONCURRENT_READS, async (file) => [file, await readInput(root, file)] as const));
+  // The files are read concurrently, then parsed in order, so that the diagnostics come in the same
+  // order as when each was read in turn: platform.yaml, teams/ and each team file, then environments/.
+  const listing: Diagnostic[] = [];
+  const [platformText, entries, environmentEntries] = await Promise.all([
+    readInput(root, PLATFORM_FILE),
+    dirEntries(root, TEAMS_DIR, "team", listing),
+    dirEntries(root, ENVIRONMENTS_DIR, "environment", listing),
+  ]);
+  const inputFiles = [
+    ...entries.filter((e) => e.name.endsWith(".yaml")).map((e) => `${TEAMS_DIR}/${e.name}`),
+    ...environmentEntries.filter((e) => e.name.endsWith(".yaml")).map((e) => `${ENVIRONMENTS_DIR}/${e.name}`),
+  ];
+  const texts = new Map(await mapConcurrently(inputFiles, CONCURRENT_READS, async (file) => [file, await readInput(root, file)] as const));
 
   const diagnostics: Diagnostic[] = [];
   const parse = (file: string, text: string | Diagnostic): SourceDocument | undefined => {
@@ -52,18 +63,23 @@ export async function loadInputs(root: string): Promise<LoadedInputs> {
   };
 
   const platform = parse(PLATFORM_FILE, platformText);
-  diagnostics.push(...teamsDir);
-  const teams: SourceDocument[] = [];
-  for (const { name, isDir } of entries) {
-    const file = `${TEAMS_DIR}/${name}`;
-    if (name.endsWith(".yaml")) {
-      const team = parse(file, teamTexts.get(file)!);
-      if (team) teams.push(team);
-    } else if (name.endsWith(".yml") && !isDir) {
-      diagnostics.push({ severity: "error", code: "input/extension", file, line: 1, column: 1, message: `${file} has the extension .yml, so it is not read`, hint: `Rename it to ${file.replace(/\.yml$/, ".yaml")}.` });
+  diagnostics.push(...listing);
+  const documentsIn = (dir: string, dirEntries: Array<{ name: string; isDir: boolean }>): SourceDocument[] => {
+    const documents: SourceDocument[] = [];
+    for (const { name, isDir } of dirEntries) {
+      const file = `${dir}/${name}`;
+      if (name.endsWith(".yaml")) {
+        const document = parse(file, texts.get(file)!);
+        if (document) documents.push(document);
+      } else if (name.endsWith(".yml") && !isDir) {
+        diagnostics.push({ severity: "error", code: "input/extension", file, line: 1, column: 1, message: `${file} has the extension .yml, so it is not read`, hint: `Rename it to ${file.replace(/\.yml$/, ".yaml")}.` });
+      }
     }
-  }
-  return { root, platform, teams, diagnostics };
+    return documents;
+  };
+  const teams = documentsIn(TEAMS_DIR, entries);
+  const environments = documentsIn(ENVIRONMENTS_DIR, environmentEntries);
+  return { root, platform, teams, environments, diagnostics };
 }
 
 /** `fn` of every item, at most `limit` at a time; the results in the items' order. */
@@ -80,20 +96,20 @@ async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (it
   return results;
 }
 
-/** The entries of teams/ (hidden ones aside), sorted; none when it does not exist. */
-async function teamEntries(root: string, diagnostics: Diagnostic[]): Promise<Array<{ name: string; isDir: boolean }>> {
-  const dir = `${TEAMS_DIR}/`;
+/** The entries of teams/ or environments/ (hidden ones aside), sorted; none when it does not exist. */
+async function dirEntries(root: string, name: string, what: string, diagnostics: Diagnostic[]): Promise<Array<{ name: string; isDir: boolean }>> {
+  const dir = `${name}/`;
   try {
-    const stat = await lstat(path.join(root, TEAMS_DIR));
+    const stat = await lstat(path.join(root, name));
     if (!stat.isDirectory()) {
       diagnostics.push({
         severity: "error", code: stat.isSymbolicLink() ? "input/symlink" : "input/not-a-directory", file: dir,
-        message: `${dir} is ${kindOf(stat)}, not a directory of the repository, so no team file is read`,
-        hint: `Make ${dir} a directory holding the team files themselves.`,
+        message: `${dir} is ${kindOf(stat)}, not a directory of the repository, so no ${what} file is read`,
+        hint: `Make ${dir} a directory holding the ${what} files themselves.`,
       });
       return [];
     }
-    const entries = await readdir(path.join(root, TEAMS_DIR), { withFileTypes: true });
+    const entries = await readdir(path.join(root, name), { withFileTypes: true });
     return entries
       .filter((e) => !e.name.startsWith("."))
       .map((e) => ({ name: e.name, isDir: e.isDirectory() }))
@@ -162,7 +178,9 @@ function notRegular(file: string, kind: string): Diagnostic {
     hint: link
       ? "Replace the link with the file itself: inputs must be regular files in the repository (a link can point out of it, or at a device), so links are never followed."
       : kind === "a directory"
-        ? `Rename or remove the directory: team files are regular files ${TEAMS_DIR}/<name>.yaml.`
+        ? file.startsWith(`${ENVIRONMENTS_DIR}/`)
+          ? `Rename or remove the directory: environment files are regular files ${ENVIRONMENTS_DIR}/<name>.yaml.`
+          : `Rename or remove the directory: team files are regular files ${TEAMS_DIR}/<name>.yaml.`
         : "Remove it and commit the YAML as a regular file.",
   };
 }

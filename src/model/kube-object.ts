@@ -21,6 +21,7 @@ export interface KubeObject {
 /** Label keys the platform puts on what it generates. */
 export const LABELS = {
   team: "spark-platform.io/team",
+  environment: "spark-platform.io/environment",
   scheduler: "spark-platform.io/scheduler",
   managedBy: "app.kubernetes.io/managed-by",
   partOf: "app.kubernetes.io/part-of",

@@ -14,3 +14,11 @@ export function kubernetesVersionOfK3sImage(image: string): KubernetesVersion | 
   const [major, minor, patch] = match.slice(1).map(Number);
   return { major, minor, patch, gitVersion: `v${major}.${minor}.${patch}` };
 }
+
+/** "1.28", as an environment file declares a registered cluster's version → 1.28 (its patch unknown: 0). */
+export function kubernetesVersionOfMinor(version: string): KubernetesVersion | undefined {
+  const match = /^(\d+)\.(\d+)$/.exec(version);
+  if (!match) return undefined;
+  const [major, minor] = match.slice(1).map(Number);
+  return { major, minor, patch: 0, gitVersion: `v${major}.${minor}` };
+}

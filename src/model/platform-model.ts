@@ -7,11 +7,13 @@ import { PLATFORM_FILE } from "../load/inputs.js";
 import type { Platform, Resources } from "../types/platform.js";
 import type { Team } from "../types/team.js";
 import type { SourceDocument } from "../load/source.js";
-import { kubernetesVersionOfK3sImage, type KubernetesVersion } from "./kubernetes-version.js";
+import { kubernetesVersionOfK3sImage, kubernetesVersionOfMinor, type KubernetesVersion } from "./kubernetes-version.js";
 import { capacityOf, ZERO, type Capacity } from "./capacity.js";
-import { clusterNetwork, type NetworkPlan } from "./network.js";
-import { sparkMemoryBytes } from "./quantity.js";
+import { API_SERVER_PORT, clusterNetwork, formatIpv4, networkOf, parseCidr, type NetworkPlan } from "./network.js";
+import { bytes, milliCPU, quantityText, sparkMemoryBytes } from "./quantity.js";
 import { dataNeeds, type DataNeeds } from "./data.js";
+import { localEnvironment, type EnvironmentModel } from "./environment.js";
+import type { EnvironmentCluster } from "../types/environment.js";
 
 export { capacityOf, type Capacity } from "./capacity.js";
 
@@ -65,6 +67,33 @@ export interface NodeGroupModel {
   each: Capacity;
 }
 
+/** Nodes of one size: k3d's servers or agents, or a registered cluster's node pool. */
+export interface NodePoolModel extends NodeGroupModel {
+  name: string;
+  /** `worker`: Spark runs there (k3d's agents); `control-plane`: the platform's components (k3d's servers, which run pods too). */
+  role: "control-plane" | "worker";
+  /** The most an autoscaler may grow it to. */
+  maxCount?: number;
+  /** JSON pointer in the file that declares it. */
+  pointer: string;
+}
+
+/** The cluster an environment is, as capacity findings describe it and point at it. */
+export interface ClusterModel {
+  /** The file that declares its nodes: platform.yaml (k3d) or environments/<name>.yaml. */
+  file: string;
+  pools: NodePoolModel[];
+  /** Where its workers are declared, and how a finding says to add some. */
+  workersPointer: string;
+  addWorkers: string;
+}
+
+/** Where Spark drivers reach the API server: the `kubernetes` Service, and where a connection to it really goes (after kube-proxy's DNAT). */
+export interface ApiServerAddresses {
+  serviceIP: string;
+  endpoints: Array<{ cidr: string; except?: string[]; port: number }>;
+}
+
 /** The example job with Spark's defaults filled in, as pods Kubernetes will see. */
 export interface SparkJobShape {
   language: "pyspark" | "scala";
@@ -78,11 +107,19 @@ export interface SparkJobShape {
 }
 
 export interface PlatformModel {
+  /** The environment's: platform.yaml with the environment's differences merged over it. */
   platform: Platform;
+  /** The teams present in the environment, their quotas scaled by it. */
   teams: TeamModel[];
+  environment: EnvironmentModel;
+  /** A registered environment's cluster, as its file declares it (absent for local's k3d). */
+  registeredCluster?: RegisteredCluster;
   kubernetes: KubernetesVersion;
   sources: Map<string, SourceDocument>;
-  nodes: { servers: NodeGroupModel; agents: NodeGroupModel };
+  /** k3d's servers and agents: local only (a registered cluster has node pools: `cluster`). */
+  nodes?: { servers: NodeGroupModel; agents: NodeGroupModel };
+  cluster: ClusterModel;
+  apiServer: ApiServerAddresses;
   /** Sum over every node: what Volcano counts as the cluster (k3s servers schedule pods too). */
   clusterCapacity: Capacity;
   /** Sum over the agents only. */
@@ -92,9 +129,16 @@ export interface PlatformModel {
   defaultQueue: QueueModel;
   /** Every queue Volcano will have: `default`, then each Volcano team's; none without Volcano. */
   queues: VolcanoQueue[];
-  /** Host ports, and the host address they are published on. */
+  /** The laptop's k3d cluster (local's): host ports, and the host address they are published on. */
   hostPorts: { http: number; https: number; api: number; bindAddress: string };
+  /** The laptop's k3d cluster (local's): its address plan. */
   network: NetworkPlan;
+}
+
+/** k3d's servers and agents: what only the laptop's cluster (the environment `local`) has. */
+export function k3dNodes(model: PlatformModel): { servers: NodeGroupModel; agents: NodeGroupModel } {
+  if (!model.nodes) throw new Error(`environment ${model.environment.name} is a registered cluster, not k3d: it has node pools`);
+  return model.nodes;
 }
 
 export const TEAM_NAMESPACE_PREFIX = "team-";
@@ -106,9 +150,9 @@ export const namespaceOf = (team: string): string => `${TEAM_NAMESPACE_PREFIX}${
  */
 export const SERVICE_ACCOUNT_SUFFIX = "sa";
 export const serviceAccountOf = (team: string): string => `${team}-${SERVICE_ACCOUNT_SUFFIX}`;
-/** The Argo CD AppProject that confines a team, and the Application that syncs its overlay. */
-export const projectOf = (team: string): string => `team-${team}`;
-export const applicationOf = (team: string): string => `tenant-${team}`;
+/** The Argo CD AppProject that confines a team, and the Application that syncs its overlay (prefixed in every environment but local). */
+export const projectOf = (team: string, environment = localEnvironment()): string => `${environment.argoPrefix}team-${team}`;
+export const applicationOf = (team: string, environment = localEnvironment()): string => `${environment.argoPrefix}tenant-${team}`;
 
 function queueModel(name: string, file: string, pointer: string, spec: QueueModel["spec"]): QueueModel {
   return {
@@ -149,14 +193,15 @@ export function jobShape(job: Team["exampleJob"]): SparkJobShape {
   };
 }
 
-export function teamModel(spec: Team, file: string): TeamModel {
+export function teamModel(written: Team, file: string, environment = localEnvironment()): TeamModel {
+  const spec = scaled(written, environment.quotaScale);
   return {
     name: spec.name,
     file,
     namespace: namespaceOf(spec.name),
     serviceAccount: serviceAccountOf(spec.name),
-    project: projectOf(spec.name),
-    application: applicationOf(spec.name),
+    project: projectOf(spec.name, environment),
+    application: applicationOf(spec.name, environment),
     scheduler: spec.scheduler,
     queueName: spec.scheduler === "volcano" ? spec.name : undefined,
     spec,
@@ -168,27 +213,52 @@ export function teamModel(spec: Team, file: string): TeamModel {
   };
 }
 
-/** The same platform with other teams: everything derived from the teams (the queues) is derived again. */
-export const withTeams = (model: PlatformModel, teams: TeamModel[]): PlatformModel => platformModel(model.platform, teams, model.sources);
+/**
+ * A team's quota, and its queue's guarantee and capability, times an
+ * environment's quotaScale: CPU in whole millicores and memory in whole bytes,
+ * rounded down, so that a scaled quota never exceeds what was meant.
+ */
+function scaled(team: Team, factor: number): Team {
+  if (factor === 1) return team;
+  const cpu = (v: string | number) => quantityText("cpu", Math.floor(milliCPU(v) * factor));
+  const memory = (v: string | number) => quantityText("memory", Math.floor(bytes(v) * factor));
+  const resources = <R extends { cpu: string | number; memory: string | number }>(r: R | undefined): R | undefined => (r ? { ...r, cpu: cpu(r.cpu), memory: memory(r.memory) } : r);
+  return {
+    ...team,
+    quota: { ...team.quota, requests: resources(team.quota.requests)!, limits: resources(team.quota.limits)!, pods: Math.floor(team.quota.pods * factor) },
+    ...(team.queue ? { queue: { ...team.queue, ...(team.queue.guarantee ? { guarantee: resources(team.queue.guarantee) } : {}), ...(team.queue.capability ? { capability: resources(team.queue.capability) } : {}) } } : {}),
+  };
+}
 
-export function platformModel(platform: Platform, teams: TeamModel[], sources: Map<string, SourceDocument>): PlatformModel {
-  const { servers, agents } = platform.cluster;
-  const nodes = { servers: { count: servers.count, each: capacityOf(servers) }, agents: { count: agents.count, each: capacityOf(agents) } };
+/** The same platform with other teams: everything derived from the teams (the queues) is derived again. */
+export const withTeams = (model: PlatformModel, teams: TeamModel[]): PlatformModel => platformModel(model.platform, teams, model.sources, model.environment, model.registeredCluster);
+
+/** A registered cluster as an environment file declares it. */
+export type RegisteredCluster = EnvironmentCluster;
+
+export function platformModel(platform: Platform, teams: TeamModel[], sources: Map<string, SourceDocument>, environment = localEnvironment(), registered?: RegisteredCluster): PlatformModel {
+  const cluster = registered ? registeredClusterModel(registered, environment.file!) : k3dClusterModel(platform);
   const total = (g: NodeGroupModel): Capacity => ({ cpu: g.count * g.each.cpu, memory: g.count * g.each.memory });
-  const workerCapacity = total(nodes.agents);
-  const serverCapacity = total(nodes.servers);
+  const sumOf = (pools: NodePoolModel[]): Capacity => pools.map(total).reduce((a, b) => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory }), ZERO);
+  const workerCapacity = sumOf(cluster.pools.filter((p) => p.role === "worker"));
   const sorted = [...teams].sort((a, b) => a.name.localeCompare(b.name));
   const volcanoEnabled = platform.components.volcano !== undefined;
   const defaultQueue = queueModel("default", PLATFORM_FILE, "/volcano/defaultQueue", platform.volcano?.defaultQueue ?? { weight: 1 });
-  const kubernetes = kubernetesVersionOfK3sImage(platform.cluster.k3sImage);
+  const kubernetes = registered ? kubernetesVersionOfMinor(registered.kubernetesVersion) : kubernetesVersionOfK3sImage(platform.cluster.k3sImage);
   if (!kubernetes) throw new Error(`unparseable k3s image ${platform.cluster.k3sImage} (the schema should have refused it)`);
+  const network = clusterNetwork(platform.cluster.network);
+  const [servers, agents] = cluster.pools;
   return {
     platform,
     teams: sorted,
+    environment,
+    ...(registered ? { registeredCluster: registered } : {}),
     kubernetes,
     sources,
-    nodes,
-    clusterCapacity: { cpu: workerCapacity.cpu + serverCapacity.cpu, memory: workerCapacity.memory + serverCapacity.memory },
+    ...(registered ? {} : { nodes: { servers, agents } }),
+    cluster,
+    apiServer: registered ? registeredApiServer(registered) : { serviceIP: network.apiServerServiceIP, endpoints: [{ cidr: network.subnet.text, except: [`${network.gateway}/32`], port: API_SERVER_PORT }] },
+    clusterCapacity: sumOf(cluster.pools),
     workerCapacity,
     volcanoEnabled,
     defaultQueue,
@@ -199,6 +269,42 @@ export function platformModel(platform: Platform, teams: TeamModel[], sources: M
       api: platform.cluster.ports?.api ?? 6443,
       bindAddress: platform.cluster.ports?.bindAddress ?? "127.0.0.1",
     },
-    network: clusterNetwork(platform.cluster.network),
+    network,
+  };
+}
+
+function k3dClusterModel(platform: Platform): ClusterModel {
+  const { servers, agents } = platform.cluster;
+  return {
+    file: PLATFORM_FILE,
+    pools: [
+      { name: "server", role: "control-plane", count: servers.count, each: capacityOf(servers), pointer: "/cluster/servers" },
+      { name: "agent", role: "worker", count: agents.count, each: capacityOf(agents), pointer: "/cluster/agents" },
+    ],
+    workersPointer: "/cluster/agents",
+    addWorkers: "Add agents (cluster.agents)",
+  };
+}
+
+function registeredClusterModel(cluster: RegisteredCluster, file: string): ClusterModel {
+  return {
+    file,
+    pools: cluster.nodePools.map((pool, i) => ({
+      name: pool.name, role: pool.role === "system" ? "control-plane" : "worker", count: pool.count,
+      ...(pool.maxCount !== undefined ? { maxCount: pool.maxCount } : {}),
+      each: capacityOf(pool), pointer: `/cluster/nodePools/${i}`,
+    })),
+    workersPointer: "/cluster/nodePools",
+    addWorkers: `Add nodes to a worker pool (cluster.nodePools in ${file})`,
+  };
+}
+
+/** The `kubernetes` Service takes its range's first address; the endpoints are what the environment file says. */
+function registeredApiServer(cluster: RegisteredCluster): ApiServerAddresses {
+  const range = parseCidr(cluster.network.serviceCIDR);
+  if (!range) throw new Error(`cluster.network.serviceCIDR ${cluster.network.serviceCIDR} is not an IPv4 CIDR (the schema should have refused it)`);
+  return {
+    serviceIP: formatIpv4(networkOf(range) + 1),
+    endpoints: cluster.network.apiServer.cidrs.map((cidr) => ({ cidr, port: cluster.network.apiServer.port })),
   };
 }

@@ -51,14 +51,11 @@ export interface PlatformPicture {
  * where the model keeps its node groups, queues and quotas.
  */
 function resourcesOf(model: PlatformModel): Pick<PlatformPicture, "nodes" | "queues" | "teams" | "capacity" | "workers" | "volcano"> {
-  const { servers, agents } = model.nodes;
   return {
     capacity: model.clusterCapacity,
     workers: model.workerCapacity,
-    nodes: [
-      { role: "server", ...servers },
-      { role: "agent", ...agents },
-    ],
+    // k3d's servers and agents; a registered cluster's system and worker pools.
+    nodes: model.cluster.pools.map((pool) => ({ role: pool.role === "worker" ? "agent" : "server", count: pool.count, each: pool.each })),
     volcano: model.volcanoEnabled,
     queues: queueLines(model).map((line) => ({ ...line, name: line.queue })),
     teams: model.teams.map((team) => ({

@@ -17,11 +17,11 @@ export interface PolicyResult {
   synthesis?: Synthesis;
 }
 
-export function policyOf(compiled: Pick<CompileResult, "diagnostics" | "model" | "synthesis">, rules: readonly PolicyRule[] = POLICY_RULES): PolicyResult {
-  const { diagnostics, model, synthesis } = compiled;
+export function policyOf(compiled: Pick<CompileResult, "diagnostics" | "model" | "environments" | "synthesis">, rules: readonly PolicyRule[] = POLICY_RULES): PolicyResult {
+  const { diagnostics, model, synthesis, environments } = compiled;
   if (!model || !synthesis || hasErrors(diagnostics)) return { diagnostics, model, synthesis };
   return {
-    diagnostics: sortDiagnostics([...diagnostics, ...runPolicy(model, synthesis, rules)]),
+    diagnostics: sortDiagnostics([...diagnostics, ...runPolicy(model, synthesis, rules, environments)]),
     context: policyReport(model, rules),
     model,
     synthesis,

@@ -10,6 +10,8 @@ import { locate } from "../load/source.js";
 import type { PlatformModel } from "../model/platform-model.js";
 import type { Synthesis } from "../synth/object.js";
 import { runRules } from "../rules/run.js";
+import { environmentPart } from "../synth/names.js";
+import { mergeFindings } from "../validate/environments.js";
 import type { ConfiguredSeverity, PolicyRule } from "./rule.js";
 
 export const UNKNOWN_RULE = "policy/unknown-rule";
@@ -18,7 +20,17 @@ export function severityOf(rule: PolicyRule, model: PlatformModel): ConfiguredSe
   return model.platform.policy?.rules?.[rule.id] ?? rule.defaultSeverity;
 }
 
-export function runPolicy(model: PlatformModel, synthesis: Synthesis, rules: readonly PolicyRule[]): Diagnostic[] {
+/**
+ * The policy of every environment (local's `model`, then `environments`), each on its own part of the
+ * synthesis; a finding not every environment it concerns has names the ones that have it.
+ */
+export function runPolicy(model: PlatformModel, synthesis: Synthesis, rules: readonly PolicyRule[], environments: readonly PlatformModel[] = []): Diagnostic[] {
+  if (environments.length === 0) return policyOfEnvironment(model, synthesis, rules);
+  const all = [model, ...environments];
+  return sortDiagnostics(mergeFindings(all, all.map((m) => policyOfEnvironment(m, environmentPart(synthesis, m.environment), rules))));
+}
+
+function policyOfEnvironment(model: PlatformModel, synthesis: Synthesis, rules: readonly PolicyRule[]): Diagnostic[] {
   const ids = rules.map((r) => r.id);
   const unknown = Object.keys(model.platform.policy?.rules ?? {}).filter((id) => !ids.includes(id)).map((id): Diagnostic => {
     const path = `/policy/rules/${id.replace(/~/g, "~0").replace(/\//g, "~1")}`;

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { PLATFORM_FILE, TEAMS_DIR } from "../load/inputs.js";
+import { ENVIRONMENTS_DIR, PLATFORM_FILE, TEAMS_DIR } from "../load/inputs.js";
 import { suggest } from "../validate/schema.js";
 
 export class GitError extends Error {
@@ -62,7 +62,7 @@ export function inputsAtRef(root: string, ref: string): BaseInputs {
   const top = git(root, ["rev-parse", "--show-toplevel"]).toString().trim();
   const prefix = git(root, ["rev-parse", "--show-prefix"]).toString().trim().replace(/\/$/, "");
   const tree = prefix ? `${commit}:${prefix}` : commit;
-  const present = git(top, ["ls-tree", "--name-only", tree, "--", PLATFORM_FILE, TEAMS_DIR]).toString().split("\n").filter(Boolean);
+  const present = git(top, ["ls-tree", "--name-only", tree, "--", PLATFORM_FILE, TEAMS_DIR, ENVIRONMENTS_DIR]).toString().split("\n").filter(Boolean);
   const dir = mkdtempSync(path.join(tmpdir(), "spark-platform-base-"));
   try {
     if (present.length) {

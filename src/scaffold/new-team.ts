@@ -155,9 +155,9 @@ export async function scaffoldTeam(root: string, options: NewTeamOptions): Promi
   // The proof: the platform with this file added validates, synthesizes, checks its names and passes policy.
   const next = withTeam(inputs, file, text);
   if (!next.model || !next.synthesis || hasErrors(next.diagnostics)) return { diagnostics: next.diagnostics.filter((d) => d.severity === "error") };
-  const findings = runPolicy(next.model, next.synthesis, POLICY_RULES);
+  const findings = runPolicy(next.model, next.synthesis, POLICY_RULES, next.environments);
   if (hasErrors(findings)) return { diagnostics: findings.filter((d) => d.severity === "error") };
-  const before = new Set(runPolicy(model, current.synthesis, POLICY_RULES).map(key));
+  const before = new Set(runPolicy(model, current.synthesis, POLICY_RULES, current.environments).map(key));
   return { scaffold: { file, text, notes: sizing.notes, newWarnings: findings.filter((d) => !before.has(key(d))) }, diagnostics: [] };
 }
 

@@ -4,12 +4,13 @@
  */
 import { installedComponents } from "../components/installed.js";
 import { COMPONENTS } from "../components/registry.js";
-import { PLATFORM_FILE } from "../load/inputs.js";
+import { ENVIRONMENTS_DIR, PLATFORM_FILE } from "../load/inputs.js";
 import type { PlatformModel, TeamModel } from "../model/platform-model.js";
 import { argocdConfigPatch, argocdKustomization, argocdNamespace, rootApplication } from "./bootstrap/argocd.js";
 import { k3dConfig } from "./cluster/k3d.js";
 import type { KubeObject, KustomizeBuild, OutputFile, Synthesis } from "./object.js";
-import { PATHS, platformApplications, platformProject, teamAppProject, tenantApplicationFor } from "./platform/applications.js";
+import { environmentApplications, PATHS, platformApplications, platformProject, teamAppProject, tenantApplicationFor } from "./platform/applications.js";
+import { inEnvironment, LOCAL_ENVIRONMENT } from "../model/environment.js";
 import { codeOwnersFile } from "./platform/codeowners.js";
 import { pictureFile } from "./platform/picture.js";
 import { exampleDataJob, exampleSparkApplication } from "./platform/examples.js";
@@ -24,16 +25,33 @@ import { renderOverlay } from "./tenant/render.js";
 const KUSTOMIZE_API = "kustomize.config.k8s.io/v1beta1";
 const TENANTS = "generated/tenants";
 
-export function synthesize(model: PlatformModel): Synthesis {
+/**
+ * Every file of the platform: local's (with the bootstrap layer and the k3d cluster), each other
+ * environment's in its own directory, and the repository's own (CODEOWNERS, the picture).
+ */
+export function synthesize(model: PlatformModel, others: readonly PlatformModel[] = []): Synthesis {
+  const environments = [model, ...others].map(synthesizeEnvironment);
+  const files = environments.flatMap((e) => e.files);
+  // outside generated/ and argocd/: who reviews what (naming the files above), and the picture the README shows
+  files.push(codeOwnersFile([model, ...others], files));
+  files.push(pictureFile(model));
+  files.sort((a, b) => a.path.localeCompare(b.path));
+  return { files, builds: environments.flatMap((e) => e.builds), standalone: environments.flatMap((e) => e.standalone) };
+}
+
+/** One environment's files: local's where they always were, another's under generated/environments/<name>/. */
+function synthesizeEnvironment(model: PlatformModel): Synthesis {
   const files: OutputFile[] = [];
   const builds: KustomizeBuild[] = [];
   const teamFiles = model.teams.map((t) => t.file);
   const add = (path: string, sources: string[], ...documents: object[]) => files.push({ path, sources, documents });
   const usage = (path: string, ...lines: string[]) => { files.find((f) => f.path === path)!.usage = lines; };
 
-  // cluster
-  add("generated/cluster/k3d.yaml", [PLATFORM_FILE], k3dConfig(model));
-  usage("generated/cluster/k3d.yaml", "Create the cluster with `npm run bootstrap`, or: k3d cluster create --config generated/cluster/k3d.yaml");
+  // cluster: the laptop's (a registered environment's cluster exists already)
+  if (model.environment.local) {
+    add("generated/cluster/k3d.yaml", [PLATFORM_FILE], k3dConfig(model));
+    usage("generated/cluster/k3d.yaml", "Create the cluster with `npm run bootstrap`, or: k3d cluster create --config generated/cluster/k3d.yaml");
+  }
 
   // tenants: base, components, one overlay per team
   const base = tenantBase(model);
@@ -115,11 +133,14 @@ export function synthesize(model: PlatformModel): Synthesis {
     tenantObjects.push(...objects);
     add(`${PATHS.applications}/tenants/${team.name}.yaml`, [PLATFORM_FILE, team.file], ...objects);
   }
+  // local's app-of-apps of every other environment
+  const environmentObjects = model.environment.local ? environmentApplications(model) : [];
+  if (environmentObjects.length) add(`${PATHS.applications}/environments.yaml`, [PLATFORM_FILE, ...environmentFiles(model)], ...environmentObjects);
   add(`${PATHS.applications}/kustomization.yaml`, [PLATFORM_FILE, ...teamFiles], {
     apiVersion: KUSTOMIZE_API, kind: "Kustomization",
-    resources: ["platform.yaml", ...model.teams.map((t) => `tenants/${t.name}.yaml`)],
+    resources: ["platform.yaml", ...model.teams.map((t) => `tenants/${t.name}.yaml`), ...(environmentObjects.length ? ["environments.yaml"] : [])],
   });
-  builds.push({ dir: PATHS.applications, sources: [PLATFORM_FILE, ...teamFiles], objects: [...platformObjects, ...tenantObjects] });
+  builds.push({ dir: PATHS.applications, sources: [PLATFORM_FILE, ...teamFiles], objects: [...platformObjects, ...tenantObjects, ...environmentObjects] });
 
   // examples, applied by hand
   const standalone = model.teams.map((team) => ({ file: examplePath(team), object: exampleSparkApplication(team) }));
@@ -140,21 +161,32 @@ export function synthesize(model: PlatformModel): Synthesis {
     usage(file, "Produce some records to the topic first (README, \"Run the example data job\").", `Run it: kubectl apply -f ${file}`, `Watch it: kubectl -n ${team.namespace} get sparkapplication ${app.metadata.name} -w`);
   }
 
-  // argocd/ bootstrap layer
+  if (!model.environment.local) return relocated(model, { files, builds, standalone });
+
+  // argocd/ bootstrap layer: Argo CD runs in local's cluster and deploys every environment
   add("argocd/namespace.yaml", [PLATFORM_FILE], argocdNamespace());
   add("argocd/argocd-cm.patch.yaml", [PLATFORM_FILE], argocdConfigPatch());
   add("argocd/kustomization.yaml", [PLATFORM_FILE], argocdKustomization(model, "argocd-cm.patch.yaml"));
   add("argocd/root-application.yaml", [PLATFORM_FILE], rootApplication(model));
   usage("argocd/kustomization.yaml", "Applied once by scripts/bootstrap.sh: kubectl apply --server-side -k argocd/");
   usage("argocd/root-application.yaml", "Applied once by scripts/bootstrap.sh after Argo CD is up; Argo CD then syncs generated/applications.");
-
-  // outside generated/ and argocd/: who reviews what (naming the files above), and the picture the README shows
-  files.push(codeOwnersFile(model, files));
-  files.push(pictureFile(model));
-
-  files.sort((a, b) => a.path.localeCompare(b.path));
   return { files, builds, standalone };
 }
+
+/** A registered environment's synthesis, moved from where local's files are into its own directory. */
+function relocated(model: PlatformModel, synthesis: Synthesis): Synthesis {
+  const at = (path: string) => inEnvironment(model.environment, path);
+  const environmentFile = model.environment.file ? [model.environment.file] : [];
+  return {
+    files: synthesis.files.map((f) => ({ ...f, path: at(f.path), sources: [...f.sources, ...environmentFile], ...(f.usage ? { usage: f.usage.map((line) => line.replaceAll("generated/", `${model.environment.outputRoot}/`)) } : {}) })),
+    builds: synthesis.builds.map((b) => ({ ...b, dir: at(b.dir), sources: [...b.sources, ...environmentFile] })),
+    standalone: synthesis.standalone.map((s) => ({ ...s, file: at(s.file) })),
+  };
+}
+
+/** The environment files local's app-of-apps come from. */
+const environmentFiles = (model: PlatformModel): string[] =>
+  model.environment.all.filter((name) => name !== LOCAL_ENVIRONMENT).map((name) => `${ENVIRONMENTS_DIR}/${name}.yaml`);
 
 export const examplePath = (team: TeamModel): string => `generated/examples/${team.name}/spark-application.yaml`;
 export const dataExamplePath = (team: TeamModel): string => `generated/examples/${team.name}/data-job.yaml`;

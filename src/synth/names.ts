@@ -17,6 +17,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { PLATFORM_FILE } from "../load/inputs.js";
 import { locate } from "../load/source.js";
 import { withTeams, type PlatformModel } from "../model/platform-model.js";
+import { ENVIRONMENTS_OUTPUT, type EnvironmentModel } from "../model/environment.js";
 import { synthesize } from "./index.js";
 import { LABELS, type KubeObject, type OutputFile, type Synthesis } from "./object.js";
 
@@ -27,6 +28,8 @@ export const NAME_CODES = {
   collision: "team/name-collision",
   /** The platform makes one name twice, with no team involved. */
   platform: "platform/name-collision",
+  /** Two environments' Argo CD objects share a name. */
+  environment: "environment/name-collision",
 } as const;
 
 /** One use of a name that must be unique. */
@@ -86,6 +89,46 @@ export function nameClaims(model: PlatformModel, synthesis: Synthesis): NameClai
     return labelled.size === 1 ? [...labelled][0] : labelled.size === 0 ? teamOfSources(file.sources) : undefined;
   }));
   return claims;
+}
+
+/** What of a synthesis is one environment's: its directory's files and builds (local: everything outside the others'). */
+export function environmentPart(synthesis: Synthesis, environment: EnvironmentModel): Synthesis {
+  const mine = (path: string) => (environment.local ? !path.startsWith(`${ENVIRONMENTS_OUTPUT}/`) : path.startsWith(`${environment.outputRoot}/`));
+  return {
+    files: synthesis.files.filter((f) => mine(f.path)),
+    builds: synthesis.builds.filter((b) => mine(b.dir)),
+    standalone: synthesis.standalone.filter((s) => mine(s.file)),
+  };
+}
+
+/**
+ * One Argo CD holds every environment's Applications and AppProjects, each
+ * environment's prefixed with its name: an environment whose name, prefixed
+ * to one of its objects' names, makes another environment's is refused.
+ */
+export function argoNameCollisions(environments: readonly PlatformModel[], synthesis: Synthesis): Diagnostic[] {
+  if (environments.length < 2) return [];
+  const seen = new Map<string, string>();
+  const found: Diagnostic[] = [];
+  for (const environment of environments) {
+    const part = environmentPart(synthesis, environment.environment);
+    for (const object of part.builds.flatMap((b) => b.objects)) {
+      if (object.apiVersion !== "argoproj.io/v1alpha1") continue;
+      const id = `${object.kind} ${object.metadata.name}`;
+      const other = seen.get(id);
+      if (other === undefined) seen.set(id, environment.environment.name);
+      else if (other !== environment.environment.name) {
+        const file = environment.environment.file ?? PLATFORM_FILE;
+        const source = environment.sources.get(file);
+        found.push({
+          severity: "error", code: NAME_CODES.environment, file, path: "/name", ...(source ? locate(source, "/name") : {}),
+          message: `environment \`${environment.environment.name}\` makes ${object.kind} \`${object.metadata.name}\`, which environment \`${other}\` makes too: one Argo CD holds both`,
+          hint: "Choose another environment name (and rename its file to match).",
+        });
+      }
+    }
+  }
+  return found;
 }
 
 /**

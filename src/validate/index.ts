@@ -5,16 +5,18 @@
 import { capPerFile, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { loadInputs, type LoadedInputs } from "../load/inputs.js";
 import type { SourceDocument } from "../load/source.js";
-import { platformModel, teamModel, type PlatformModel } from "../model/platform-model.js";
-import type { Platform } from "../types/platform.js";
-import type { Team } from "../types/team.js";
+import type { PlatformModel } from "../model/platform-model.js";
+import { LOCAL_ENVIRONMENT } from "../model/environment.js";
+import { environmentModels, mergeFindings } from "./environments.js";
 import { validateQuantities } from "./quantities.js";
 import { validateSchema, type InputKind } from "./schema.js";
 import { runSemanticRules } from "./semantic/index.js";
 
 export interface ValidationResult {
-  /** Present when the inputs were well-formed enough to build a model (it may still have semantic errors). */
+  /** local's, present when the inputs were well-formed enough to build a model (it may still have semantic errors). */
   model?: PlatformModel;
+  /** Every other environment's (environments/<name>.yaml), present with `model`. */
+  environments?: PlatformModel[];
   diagnostics: Diagnostic[];
   inputs: LoadedInputs;
 }
@@ -34,10 +36,18 @@ export function validateInputs(inputs: LoadedInputs): ValidationResult {
   });
   if (!inputs.platform || platformErrors.length > 0) return { diagnostics: capPerFile(sortDiagnostics(diagnostics)), inputs };
 
-  const sources = new Map<string, SourceDocument>([inputs.platform, ...inputs.teams].map((s) => [s.file, s]));
-  const model = platformModel(inputs.platform.data as Platform, validTeams.map((t) => teamModel(t.data as Team, t.file)), sources);
-  diagnostics.push(...runSemanticRules(model));
-  return { model, diagnostics: capPerFile(sortDiagnostics(diagnostics)), inputs };
+  const validEnvironments = inputs.environments.filter((environment) => {
+    const errors = wellFormed("environment", environment);
+    diagnostics.push(...errors);
+    return errors.length === 0;
+  });
+
+  const sources = new Map<string, SourceDocument>([inputs.platform, ...inputs.teams, ...inputs.environments].map((s) => [s.file, s]));
+  const { models, diagnostics: environmentProblems } = environmentModels(inputs.platform, validTeams, validEnvironments, sources);
+  diagnostics.push(...environmentProblems, ...mergeFindings(models, models.map(runSemanticRules)));
+  const [model, ...environments] = models;
+  if (!model || model.environment.name !== LOCAL_ENVIRONMENT) return { diagnostics: capPerFile(sortDiagnostics(diagnostics)), inputs };
+  return { model, environments, diagnostics: capPerFile(sortDiagnostics(diagnostics)), inputs };
 }
 
 /** The schema, then the quantities it cannot bound: an input with errors here stays out of the model. */

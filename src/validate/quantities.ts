@@ -10,6 +10,7 @@
 import definitions from "../../schemas/definitions.schema.json" with { type: "json" };
 import platformSchema from "../../schemas/platform.schema.json" with { type: "json" };
 import teamSchema from "../../schemas/team.schema.json" with { type: "json" };
+import environmentSchema from "../../schemas/environment.schema.json" with { type: "json" };
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { locate, type SourceDocument } from "../load/source.js";
 import { quantityProblem, type QuantityUnit } from "../model/quantity.js";
@@ -26,7 +27,7 @@ interface Schema {
 }
 
 const DEFINITIONS = definitions as Schema;
-const SCHEMAS: Record<InputKind, Schema> = { platform: platformSchema as Schema, team: teamSchema as Schema };
+const SCHEMAS: Record<InputKind, Schema> = { platform: platformSchema as Schema, team: teamSchema as Schema, environment: environmentSchema as Schema };
 
 const escapePointer = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1");
 

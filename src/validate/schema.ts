@@ -8,13 +8,14 @@ import { closest, distance } from "fastest-levenshtein";
 import definitions from "../../schemas/definitions.schema.json" with { type: "json" };
 import platformSchema from "../../schemas/platform.schema.json" with { type: "json" };
 import teamSchema from "../../schemas/team.schema.json" with { type: "json" };
+import environmentSchema from "../../schemas/environment.schema.json" with { type: "json" };
 import { withRegisteredComponents } from "../components/schema.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { locate, type SourceDocument } from "../load/source.js";
 import { currentValidators } from "../precompiled/current.js";
 import * as precompiled from "../precompiled/input-validators.js";
 
-export type InputKind = "platform" | "team";
+export type InputKind = "platform" | "team" | "environment";
 
 let validators: Record<InputKind, ValidateFunction> | undefined;
 
@@ -23,7 +24,7 @@ let validators: Record<InputKind, ValidateFunction> | undefined;
  * platform.yaml's `components` come from the component registry, which the committed schema copies.
  */
 function compiled(): Record<InputKind, ValidateFunction> {
-  validators ??= currentValidators(precompiled, [definitions], { platform: withRegisteredComponents(platformSchema), team: teamSchema });
+  validators ??= currentValidators(precompiled, [definitions], { platform: withRegisteredComponents(platformSchema), team: teamSchema, environment: environmentSchema });
   return validators;
 }
 

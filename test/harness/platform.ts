@@ -32,7 +32,7 @@ const CRDS_WITHOUT_COMPONENT = { sparkOperator: "2.3.0", volcano: "1.8.2" } as c
 /** platform.yaml as the compiler models it; throws with the compiler's diagnostics when it is invalid. */
 export function platformModelOf(root = repoRoot): PlatformModel {
   const { source, diagnostics: parsed } = parseSource(PLATFORM_FILE, readFileSync(join(root, PLATFORM_FILE), "utf8"));
-  const { model, diagnostics } = validateInputs({ root, platform: source, teams: [], diagnostics: parsed });
+  const { model, diagnostics } = validateInputs({ root, platform: source, teams: [], environments: [], diagnostics: parsed });
   if (!model || hasErrors(diagnostics)) {
     const problems = diagnostics.map((d) => `${d.file}:${d.line ?? 0}:${d.column ?? 0}: ${d.message}`);
     throw new Error(`${join(root, PLATFORM_FILE)} is not valid (npm run validate):\n${problems.join("\n")}`);

@@ -31,7 +31,7 @@ export async function build(io: Io, options: CommonOptions): Promise<number> {
   const written = diff.added.length + diff.changed.length;
   summary(io, `${io.paint.green("✔")} ${plural(result.model.teams.length, "team")}, ${plural(objectCount(result.synthesis), "object")}, ${plural(result.tree.size, "file")} (${written} written, ${diff.stale.length} removed) in ${seconds(start)}`, options);
   // The files are what the inputs say, but CI's policy step would still refuse them (a job that can never be scheduled, …): say so here.
-  const refused = runPolicy(result.model, result.synthesis, POLICY_RULES).filter((d) => d.severity === "error");
+  const refused = runPolicy(result.model, result.synthesis, POLICY_RULES, result.environments).filter((d) => d.severity === "error");
   if (refused.length) {
     const rules = [...new Set(refused.map((d) => d.code))].join(", ");
     summary(io, io.paint.yellow(`⚠ policy would fail: ${plural(refused.length, "error")} (${rules}); \`npm run policy\` shows them with their fixes.`), options);

@@ -66,6 +66,12 @@ const newTeam: Register = (cli, io) => {
     .action(async (name: string, options) => { io.exitCode = await (await import("./new-team.js")).newTeam(io, name, options); });
 };
 
+const promote: Register = (cli, io) => {
+  withCommonOptions(cli.command("promote").description("write into <to>'s environment file what <from> runs (its components, volcano and policy settings, and its teams), for a pull request").argument("<from>", "the environment promoted, e.g. local").argument("<to>", "the next environment, e.g. staging"))
+    .option("--dry-run", "print the files instead of writing them")
+    .action(async (from: string, to: string, options) => { io.exitCode = await (await import("./promote.js")).promoteCommand(io, from, to, options); });
+};
+
 const config: Register = (cli, io) => {
   cli.command("config")
     .description("print the names, ports and URLs the bootstrap scripts use, from the validated platform (writes nothing)")
@@ -79,4 +85,4 @@ const config: Register = (cli, io) => {
 };
 
 /** In the order `--help` lists them. */
-export const COMMANDS: readonly Register[] = [build, check, validate, policy, review, preCommit, newTeam, config];
+export const COMMANDS: readonly Register[] = [build, check, validate, policy, review, preCommit, newTeam, promote, config];

@@ -1,4 +1,3 @@
-import { PLATFORM_FILE } from "../../load/inputs.js";
 import { formatCPU, formatMemory, formatRatio } from "../../model/quantity.js";
 import { overcommit, type Overcommit } from "../capacity.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
@@ -25,14 +24,15 @@ export const capacityOvercommit: PolicyRule = {
   description: "Reports, with the numbers, when the teams' summed quota requests or limits exceed the workers' allocatable CPU or memory (within the thresholds).",
   docs: docsAnchor("capacity-overcommit"),
   check({ model, report }) {
-    const { agents } = model.nodes;
+    const { cluster } = model;
+    const workers = cluster.pools.filter((p) => p.role === "worker").reduce((n, p) => n + p.count, 0);
     for (const o of overcommit(model)) {
       const worst = Math.max(o.ratio.cpu, o.ratio.memory);
       if (worst <= 1 || worst > o.threshold) continue;
       report({
-        file: PLATFORM_FILE, path: "/cluster/agents",
-        message: `the teams' quota ${o.kind} add up to ${formatRatio(worst)} what the ${agents.count} workers can allocate (${describeOvercommit(o)}), within the threshold of ${formatRatio(o.threshold)} (policy.overcommit.${o.kind}): ${OVERCOMMIT_EFFECT[o.kind]}`,
-        hint: `Add agents (cluster.agents) or lower team quota ${o.kind} to reduce the overcommit; set \`policy.rules: { capacity-overcommit: off }\` in platform.yaml if it is intended.`,
+        file: cluster.file, path: cluster.workersPointer,
+        message: `the teams' quota ${o.kind} add up to ${formatRatio(worst)} what the ${workers} workers can allocate (${describeOvercommit(o)}), within the threshold of ${formatRatio(o.threshold)} (policy.overcommit.${o.kind}): ${OVERCOMMIT_EFFECT[o.kind]}`,
+        hint: `${cluster.addWorkers} or lower team quota ${o.kind} to reduce the overcommit; set \`policy.rules: { capacity-overcommit: off }\` in platform.yaml if it is intended.`,
       });
     }
   },

@@ -1,5 +1,5 @@
 import { exceeds, formatCapacity } from "../../model/capacity.js";
-import type { NodeGroupModel } from "../../model/platform-model.js";
+import type { NodePoolModel } from "../../model/platform-model.js";
 import { formatQuantity } from "../../model/quantity.js";
 import { QUOTA_KINDS } from "../capacity.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
@@ -18,9 +18,11 @@ export const quotaWithinCluster: PolicyRule = {
   docs: docsAnchor("quota-within-cluster"),
   check({ model, report }) {
     const cluster = model.clusterCapacity;
-    const { servers, agents } = model.nodes;
-    const group = (kind: string, { count, each }: NodeGroupModel) => `${count} ${kind}${count === 1 ? "" : "s"} of ${formatCapacity(each)}`;
-    const nodes = `${group("server", servers)} and ${group("agent", agents)}`;
+    // k3d's "1 server of … and 2 agents of …"; a registered cluster's "3 `workers` nodes of …".
+    const group = ({ name, count, each }: NodePoolModel) =>
+      model.nodes ? `${count} ${name}${count === 1 ? "" : "s"} of ${formatCapacity(each)}` : `${count} \`${name}\` node${count === 1 ? "" : "s"} of ${formatCapacity(each)}`;
+    const pools = model.cluster.pools.map(group);
+    const nodes = pools.length > 1 ? `${pools.slice(0, -1).join(", ")} and ${pools.at(-1)}` : pools.join("");
     for (const team of model.teams) {
       for (const kind of QUOTA_KINDS) {
         const quota = team.quota[kind];
@@ -29,7 +31,7 @@ export const quotaWithinCluster: PolicyRule = {
           report({
             file: team.file, path: `/quota/${kind}/${d}`,
             message: `${team.file}: team \`${team.name}\`'s quota ${kind}.${d} of ${format(quota[d])} is more than the whole cluster can allocate (${format(cluster[d])} of ${d}: ${nodes}), so it limits nothing and the team could take every node from the other teams`,
-            hint: `Lower quota.${kind}.${d} in ${team.file} to at most ${format(cluster[d])} (what the team really needs is usually far less), or add nodes to the cluster in platform.yaml first.`,
+            hint: `Lower quota.${kind}.${d} in ${team.file} to at most ${format(cluster[d])} (what the team really needs is usually far less), or add nodes to the cluster in ${model.cluster.file} first.`,
           });
         }
       }

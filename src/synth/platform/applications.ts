@@ -6,12 +6,15 @@
 import type { ChartSettings, InstalledComponent } from "../../components/component.js";
 import { chartComponents, installedComponents } from "../../components/installed.js";
 import { COMPONENTS } from "../../components/registry.js";
+import { ENVIRONMENTS_OUTPUT, inEnvironment, LOCAL_ENVIRONMENT } from "../../model/environment.js";
 import type { PlatformModel, TeamModel } from "../../model/platform-model.js";
 import { LABELS, MANAGED_BY, PART_OF, type KubeObject } from "../object.js";
 import { ARGO, SYNC_RETRY, SYNC_WAVES } from "../../components/gitops.js";
 
 export const ARGO_API = "argoproj.io/v1alpha1";
 export const PLATFORM_PROJECT = "platform";
+/** The platform's AppProject in an environment: `platform` in local, `<env>-platform` in the others (one Argo CD holds them all). */
+const platformProjectOf = (model: PlatformModel): string => `${model.environment.argoPrefix}${PLATFORM_PROJECT}`;
 
 /** Where each Application's manifests live in the repository. */
 export const PATHS = {
@@ -41,11 +44,11 @@ export function platformProject(model: PlatformModel): KubeObject {
   const repos = [model.platform.gitops.repoURL, ...chartComponents(model.platform).map((c) => c.settings.chart.repoURL)];
   return {
     apiVersion: ARGO_API, kind: "AppProject",
-    metadata: { name: PLATFORM_PROJECT, namespace: ARGO.namespace, labels: labels(), annotations: { [ARGO.syncWave]: String(SYNC_WAVES.projects) } },
+    metadata: { name: platformProjectOf(model), namespace: ARGO.namespace, labels: labels(), annotations: { [ARGO.syncWave]: String(SYNC_WAVES.projects) } },
     spec: {
-      description: "Platform components, Volcano queues and tenant namespaces (owned by the platform team).",
+      description: `Platform components, Volcano queues and tenant namespaces${model.environment.local ? "" : ` of environment ${model.environment.name}`} (owned by the platform team).`,
       sourceRepos: repos,
-      destinations: [{ server: ARGO.inCluster, namespace: "*" }],
+      destinations: [{ server: model.environment.server, namespace: "*" }],
       clusterResourceWhitelist: [{ group: "*", kind: "*" }],
     },
   };
@@ -71,7 +74,7 @@ export function teamAppProject(model: PlatformModel, team: TeamModel, kinds: Arr
     spec: {
       description: `Tenant objects of team ${team.name}, confined to namespace ${team.namespace} (owned by the platform team).`,
       sourceRepos: [model.platform.gitops.repoURL],
-      destinations: [{ server: ARGO.inCluster, namespace: team.namespace }],
+      destinations: [{ server: model.environment.server, namespace: team.namespace }],
       clusterResourceWhitelist: [],
       namespaceResourceWhitelist: kinds,
     },
@@ -81,38 +84,40 @@ export function teamAppProject(model: PlatformModel, team: TeamModel, kinds: Arr
 /** A component's Application: its chart, with the values the compiler owns merged over platform.yaml's. */
 function helmApplication(model: PlatformModel, component: InstalledComponent & { settings: ChartSettings }): KubeObject {
   const { descriptor, settings } = component;
-  const name = descriptor.application;
+  // The release keeps the component's name in every environment: the charts' object names follow it.
+  const release = descriptor.application;
   return {
     apiVersion: ARGO_API, kind: "Application",
-    metadata: { name, namespace: ARGO.namespace, labels: labels(), annotations: { [ARGO.syncWave]: String(descriptor.wave.wave) } },
+    metadata: { name: `${model.environment.argoPrefix}${release}`, namespace: ARGO.namespace, labels: labels(), annotations: { [ARGO.syncWave]: String(descriptor.wave.wave) } },
     spec: {
-      project: PLATFORM_PROJECT,
+      project: platformProjectOf(model),
       source: {
         repoURL: settings.chart.repoURL,
         chart: settings.chart.name,
         targetRevision: settings.chart.version,
-        helm: { releaseName: name, valuesObject: componentValues(model, component) },
+        helm: { releaseName: release, valuesObject: componentValues(model, component) },
       },
-      destination: { server: ARGO.inCluster, namespace: settings.namespace },
+      destination: { server: model.environment.server, namespace: settings.namespace },
       syncPolicy: { ...AUTOMATED, syncOptions: ["CreateNamespace=true", ...descriptor.syncOptions] },
       ignoreDifferences: IGNORE_WEBHOOK_CA,
     },
   };
 }
 
+/** An Application of a directory of this repository; `name` and `path` as local has them. */
 function gitApplication(model: PlatformModel, name: string, wave: number, path: string, namespace: string, extra: { finalizer?: boolean; syncOptions?: string[]; team?: TeamModel }): KubeObject {
   return {
     apiVersion: ARGO_API, kind: "Application",
     metadata: {
-      name, namespace: ARGO.namespace,
+      name: extra.team ? name : `${model.environment.argoPrefix}${name}`, namespace: ARGO.namespace,
       labels: labels(extra.team ? { [LABELS.team]: extra.team.name } : {}),
       annotations: { [ARGO.syncWave]: String(wave) },
       ...(extra.finalizer ? { finalizers: [ARGO.resourcesFinalizer] } : {}),
     },
     spec: {
-      project: extra.team ? extra.team.project : PLATFORM_PROJECT,
-      source: { repoURL: model.platform.gitops.repoURL, targetRevision: model.platform.gitops.targetRevision, path },
-      destination: { server: ARGO.inCluster, namespace },
+      project: extra.team ? extra.team.project : platformProjectOf(model),
+      source: { repoURL: model.platform.gitops.repoURL, targetRevision: model.platform.gitops.targetRevision, path: inEnvironment(model.environment, path) },
+      destination: { server: model.environment.server, namespace },
       syncPolicy: { ...AUTOMATED, ...(extra.syncOptions ? { syncOptions: extra.syncOptions } : {}) },
     },
   };
@@ -145,6 +150,26 @@ export function platformApplications(model: PlatformModel): KubeObject[] {
 
 const waveOf = (app: KubeObject): number => Number(app.metadata.annotations![ARGO.syncWave]);
 
+/**
+ * Local's Applications of the other environments, one app-of-apps each: the one Argo CD (in local's
+ * cluster) syncs each environment's Applications and projects, which deploy to its cluster. The last
+ * wave: local, where Argo CD itself runs, is synced first, and no other environment can hold it up.
+ */
+export function environmentApplications(model: PlatformModel): KubeObject[] {
+  return model.environment.all
+    .filter((name) => name !== LOCAL_ENVIRONMENT)
+    .map((name) => ({
+      apiVersion: ARGO_API, kind: "Application",
+      metadata: { name: `environment-${name}`, namespace: ARGO.namespace, labels: labels({ [LABELS.environment]: name }), annotations: { [ARGO.syncWave]: String(SYNC_WAVES.environments) } },
+      spec: {
+        project: PLATFORM_PROJECT,
+        source: { repoURL: model.platform.gitops.repoURL, targetRevision: model.platform.gitops.targetRevision, path: `${ENVIRONMENTS_OUTPUT}/${name}/applications` },
+        destination: { server: ARGO.inCluster, namespace: ARGO.namespace },
+        syncPolicy: AUTOMATED,
+      },
+    }));
+}
+
 /** Removing a team prunes its objects (the finalizer); its Namespace is the platform's and is kept (./namespaces.ts). */
 export function tenantApplicationFor(model: PlatformModel, team: TeamModel): KubeObject {
   return gitApplication(model, team.application, SYNC_WAVES.tenants, PATHS.overlay(team.name), team.namespace, { finalizer: true, team });
@@ -167,6 +192,7 @@ const OWN_APPLICATIONS = [
   { wave: SYNC_WAVES.guardrails, name: "`tenant-guardrails`" },
   { wave: SYNC_WAVES.namespaces, name: "`tenant-namespaces`", why: "a tenant's objects need its namespace" },
   { wave: SYNC_WAVES.tenants, name: "`tenant-<name>` (project `team-<name>`)", why: "namespaces before the operator that watches them" },
+  { wave: SYNC_WAVES.environments, name: "`environment-<name>` (with `environments/`)", why: "local, where Argo CD runs, comes first, and no other environment can hold it up" },
 ];
 
 /** The README's "Argo CD sync order" table: one row per wave (a test keeps them equal). */

@@ -17,6 +17,7 @@ import { isCodeOwner } from "../../model/owners.js";
 import type { PlatformModel, TeamModel } from "../../model/platform-model.js";
 import type { OutputFile } from "../object.js";
 import { PATHS } from "./applications.js";
+import { inEnvironment } from "../../model/environment.js";
 
 export const CODEOWNERS_FILE = ".github/CODEOWNERS";
 
@@ -29,13 +30,18 @@ const PLATFORM_SOURCES = [`/${PLATFORM_FILE}`, "/schemas/", "/src/", "/.github/"
  * those are what confine the team (the project's limits, the labels the
  * guardrails trust), so the platform's owners review any change to them.
  */
-function teamPaths(team: TeamModel, generated: ReadonlySet<string>): string[] {
-  const candidates = [`${PATHS.overlay(team.name)}/`, `generated/examples/${team.name}/`];
+function teamPaths(team: TeamModel, environments: readonly PlatformModel[], generated: ReadonlySet<string>): string[] {
+  const candidates = environments
+    .filter((model) => model.teams.some((t) => t.name === team.name))
+    .flatMap(({ environment }) => [`${PATHS.overlay(team.name)}/`, `generated/examples/${team.name}/`].map((path) => inEnvironment(environment, path)));
   return [team.file, ...candidates.filter((p) => generated.has(p))];
 }
 
-/** `files`: everything else the synthesis writes, whose paths the team lines name. */
-export function codeOwnersFile(model: PlatformModel, files: readonly OutputFile[]): OutputFile {
+/** `files`: everything else the synthesis writes, whose paths the team lines name; `environments`: local's model first. */
+export function codeOwnersFile(environments: readonly PlatformModel[], files: readonly OutputFile[]): OutputFile {
+  const [model] = environments;
+  // Every team of every environment, each once, by name (a team's file is the same in all).
+  const teams = [...new Map(environments.flatMap((e) => e.teams).map((t) => [t.name, t])).values()].sort((a, b) => a.name.localeCompare(b.name));
   const platform = model.platform.owners.join(" ");
   // Every generated file, and every directory holding one (as `dir/`): one lookup per candidate, not a scan.
   const generated = new Set<string>();
@@ -44,16 +50,16 @@ export function codeOwnersFile(model: PlatformModel, files: readonly OutputFile[
     for (let i = path.indexOf("/"); i !== -1; i = path.indexOf("/", i + 1)) generated.add(path.slice(0, i + 1));
   }
   const lines = ["# Everything is the platform's, unless a line below gives it to a team.", `* ${platform}`];
-  for (const team of model.teams) {
+  for (const team of teams) {
     // A team without a valid owner has no line: the platform's owners review its files.
     const owners = team.spec.owners.filter(isCodeOwner);
     if (owners.length === 0) continue;
-    lines.push("", `# ${team.name}`, ...teamPaths(team, generated).map((p) => `/${p} ${owners.join(" ")}`));
+    lines.push("", `# ${team.name}`, ...teamPaths(team, environments, generated).map((p) => `/${p} ${owners.join(" ")}`));
   }
   lines.push("", "# The platform's own sources, whatever a line above says.", ...PLATFORM_SOURCES.map((p) => `${p} ${platform}`));
   return {
     path: CODEOWNERS_FILE,
-    sources: [PLATFORM_FILE, ...model.teams.map((t) => t.file)],
+    sources: [PLATFORM_FILE, ...teams.map((t) => t.file)],
     documents: [],
     text: lines.join("\n") + "\n",
     usage: ["GitHub asks these owners to review; make it a requirement with branch protection's \"Require review from Code Owners\"."],

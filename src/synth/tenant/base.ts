@@ -7,7 +7,6 @@
  */
 import type { ComponentDescriptor, NetworkPath } from "../../components/component.js";
 import { installedComponents } from "../../components/installed.js";
-import { API_SERVER_PORT } from "../../model/network.js";
 import { SERVICE_ACCOUNT_SUFFIX, type PlatformModel } from "../../model/platform-model.js";
 import type { KubeObject } from "../object.js";
 
@@ -144,12 +143,12 @@ function componentPath(path: NetworkPath, namespace: string): KubeObject {
  * The ClusterIP on 443 is for a data path that filters before translating.
  */
 function allowApiServer(model: PlatformModel): KubeObject {
-  const { subnet, gateway, apiServerServiceIP } = model.network;
+  const { endpoints, serviceIP } = model.apiServer;
   return networkPolicy("allow-apiserver", {
     podSelector: {}, policyTypes: ["Egress"],
     egress: [
-      { to: [{ ipBlock: { cidr: subnet.text, except: [`${gateway}/32`] } }], ports: [{ protocol: "TCP", port: API_SERVER_PORT }] },
-      { to: [{ ipBlock: { cidr: `${apiServerServiceIP}/32` } }], ports: [{ protocol: "TCP", port: 443 }] },
+      ...endpoints.map(({ cidr, except, port }) => ({ to: [{ ipBlock: { cidr, ...(except ? { except } : {}) } }], ports: [{ protocol: "TCP", port }] })),
+      { to: [{ ipBlock: { cidr: `${serviceIP}/32` } }], ports: [{ protocol: "TCP", port: 443 }] },
     ],
   });
 }

@@ -24,6 +24,8 @@ export const clusterNetworkValid: SemanticRule = {
   description: "The cluster's subnet, service and pod ranges are private, written as networks, large enough, and do not overlap.",
   docs: VALIDATION_DOCS,
   check({ model, report }) {
+    // The laptop's k3d cluster: a registered one's network is its own (environments/<name>.yaml).
+    if (!model.nodes) return;
     const written = model.platform.cluster.network ?? {};
     const nodes = model.nodes.servers.count + model.nodes.agents.count;
     const error = (key: RangeKey, message: string, hint: string) => report({ file: PLATFORM_FILE, path: pathOf(key), message, hint });

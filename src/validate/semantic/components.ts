@@ -11,7 +11,8 @@ export const versionsCompatible: SemanticRule = {
   docs: VALIDATION_DOCS,
   check({ model, report }) {
     for (const { path, reason, supported } of incompatibleComponents(model.platform, model.kubernetes)) {
-      report({ file: PLATFORM_FILE, path, message: reason, hint: `Pick a k3s image and component versions that overlap (${supported}); the k3s image is cluster.k3sImage.` });
+      const cluster = model.environment.local ? "a k3s image (cluster.k3sImage)" : `the cluster's version (cluster.kubernetesVersion in ${model.environment.file})`;
+      report({ file: PLATFORM_FILE, path, message: reason, hint: `Pick ${cluster} and component versions that overlap (${supported}).` });
     }
   },
 };

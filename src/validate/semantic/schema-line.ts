@@ -1,8 +1,10 @@
-import { PLATFORM_FILE } from "../../load/inputs.js";
+import { ENVIRONMENTS_DIR, PLATFORM_FILE } from "../../load/inputs.js";
 import { VALIDATION_DOCS, type SemanticRule } from "./rule.js";
 
 export const schemaLineFor = (file: string): string =>
-  file === PLATFORM_FILE ? "# yaml-language-server: $schema=./schemas/platform.schema.json" : "# yaml-language-server: $schema=../schemas/team.schema.json";
+  file === PLATFORM_FILE
+    ? "# yaml-language-server: $schema=./schemas/platform.schema.json"
+    : `# yaml-language-server: $schema=../schemas/${file.startsWith(`${ENVIRONMENTS_DIR}/`) ? "environment" : "team"}.schema.json`;
 
 export const inputNamesItsSchema: SemanticRule = {
   id: "input/schema-line",
