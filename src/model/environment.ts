@@ -10,6 +10,7 @@
 import type { Environment } from "../types/environment.js";
 import type { Platform } from "../types/platform.js";
 import type { Team } from "../types/team.js";
+import { mergeOver } from "./merge.js";
 
 export const LOCAL_ENVIRONMENT = "local";
 /** How Argo CD names the cluster it runs in: local's. */
@@ -65,16 +66,6 @@ export const inEnvironment = (environment: EnvironmentModel, path: string): stri
 
 /** Whether a team is present in an environment: every one unless its file lists some. */
 export const teamIn = (team: Team, environment: string): boolean => !team.environments || team.environments.includes(environment);
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
-
-/** `over` merged into `base` key by key; arrays and scalars replace. */
-export function mergeOver<T>(base: T, over: unknown): T {
-  if (!isObject(base) || !isObject(over)) return (over === undefined ? base : over) as T;
-  const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(over)) merged[key] = mergeOver(merged[key], value);
-  return merged as T;
-}
 
 /** The platform an environment runs: platform.yaml with the environment's differences merged over it. */
 export function effectivePlatform(base: Platform, spec: Environment | undefined): Platform {

@@ -11,7 +11,8 @@ import { isMap, parseDocument } from "yaml";
 import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { ENVIRONMENTS_DIR, loadInputs, type LoadedInputs } from "../load/inputs.js";
 import { parseSource, type SourceDocument } from "../load/source.js";
-import { LOCAL_ENVIRONMENT, mergeOver } from "../model/environment.js";
+import { LOCAL_ENVIRONMENT } from "../model/environment.js";
+import { mergeOver } from "../model/merge.js";
 import { compileInputs } from "../pipeline.js";
 import type { Team } from "../types/team.js";
 

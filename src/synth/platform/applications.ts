@@ -8,6 +8,7 @@ import { chartComponents, installedComponents } from "../../components/installed
 import { COMPONENTS } from "../../components/registry.js";
 import { ENVIRONMENTS_OUTPUT, inEnvironment, LOCAL_ENVIRONMENT } from "../../model/environment.js";
 import type { PlatformModel, TeamModel } from "../../model/platform-model.js";
+import { mergeOver } from "../../model/merge.js";
 import { LABELS, MANAGED_BY, PART_OF, type KubeObject } from "../object.js";
 import { ARGO, SYNC_RETRY, SYNC_WAVES } from "../../components/gitops.js";
 
@@ -125,7 +126,7 @@ function gitApplication(model: PlatformModel, name: string, wave: number, path: 
 
 /** The chart values of a component: platform.yaml's, with the ones the compiler owns merged over them. */
 export function componentValues(model: PlatformModel, { descriptor, settings }: InstalledComponent): Record<string, unknown> {
-  return deepMerge(settings.values ?? {}, descriptor.values(model, settings));
+  return mergeOver(settings.values ?? {}, descriptor.values(model, settings));
 }
 
 /** The components' Applications and the platform's own, in sync-wave order (components in registry order within a wave). */
@@ -175,15 +176,6 @@ export function tenantApplicationFor(model: PlatformModel, team: TeamModel): Kub
   return gitApplication(model, team.application, SYNC_WAVES.tenants, PATHS.overlay(team.name), team.namespace, { finalizer: true, team });
 }
 
-export function deepMerge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = structuredClone(base);
-  for (const [key, value] of Object.entries(override)) {
-    const current = out[key];
-    out[key] = isMap(current) && isMap(value) ? deepMerge(current, value) : structuredClone(value);
-  }
-  return out;
-}
-const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** The platform's own Applications, for the sync-order table (the components' rows come from their descriptors). */
 const OWN_APPLICATIONS = [
