@@ -6,8 +6,8 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/diagn
 import type { FileTree } from "./emit/tree.js";
 import { loadInputs, type LoadedInputs } from "./load/inputs.js";
 import type { PlatformModel } from "./model/platform-model.js";
-import { synthesize } from "./synth/index.js";
-import { argoNameCollisions, environmentPart, nameCollisions } from "./synth/names.js";
+import { environmentPart, synthesize } from "./synth/index.js";
+import { argoNameCollisions, nameCollisions } from "./synth/names.js";
 import type { Synthesis } from "./synth/object.js";
 import { validateInputs } from "./validate/index.js";
 import { mergeFindings } from "./validate/environments.js";

@@ -10,7 +10,7 @@ import { locate } from "../load/source.js";
 import type { PlatformModel } from "../model/platform-model.js";
 import type { Synthesis } from "../synth/object.js";
 import { runRules } from "../rules/run.js";
-import { environmentPart } from "../synth/names.js";
+import { environmentPart } from "../synth/index.js";
 import { mergeFindings } from "../validate/environments.js";
 import type { ConfiguredSeverity, PolicyRule } from "./rule.js";
 

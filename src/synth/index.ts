@@ -4,13 +4,13 @@
  */
 import { installedComponents } from "../components/installed.js";
 import { COMPONENTS } from "../components/registry.js";
-import { ENVIRONMENTS_DIR, PLATFORM_FILE } from "../load/inputs.js";
+import { PLATFORM_FILE } from "../load/inputs.js";
 import type { PlatformModel, TeamModel } from "../model/platform-model.js";
 import { argocdConfigPatch, argocdKustomization, argocdNamespace, rootApplication } from "./bootstrap/argocd.js";
 import { k3dConfig } from "./cluster/k3d.js";
 import type { KubeObject, KustomizeBuild, OutputFile, Synthesis } from "./object.js";
 import { environmentApplications, PATHS, platformApplications, platformProject, teamAppProject, tenantApplicationFor } from "./platform/applications.js";
-import { inEnvironment, LOCAL_ENVIRONMENT } from "../model/environment.js";
+import { ENVIRONMENTS_OUTPUT, inEnvironment, type EnvironmentModel } from "../model/environment.js";
 import { codeOwnersFile } from "./platform/codeowners.js";
 import { pictureFile } from "./platform/picture.js";
 import { exampleDataJob, exampleSparkApplication } from "./platform/examples.js";
@@ -30,7 +30,7 @@ const TENANTS = "generated/tenants";
  * environment's in its own directory, and the repository's own (CODEOWNERS, the picture).
  */
 export function synthesize(model: PlatformModel, others: readonly PlatformModel[] = []): Synthesis {
-  const environments = [model, ...others].map(synthesizeEnvironment);
+  const environments = [model, ...others].map((m) => synthesizeEnvironment(m, m === model ? others : []));
   const files = environments.flatMap((e) => e.files);
   // outside generated/ and argocd/: who reviews what (naming the files above), and the picture the README shows
   files.push(codeOwnersFile([model, ...others], files));
@@ -39,8 +39,18 @@ export function synthesize(model: PlatformModel, others: readonly PlatformModel[
   return { files, builds: environments.flatMap((e) => e.builds), standalone: environments.flatMap((e) => e.standalone) };
 }
 
-/** One environment's files: local's where they always were, another's under generated/environments/<name>/. */
-function synthesizeEnvironment(model: PlatformModel): Synthesis {
+/** What of a synthesis is one environment's: its directory's files and builds (local: everything outside the others'). */
+export function environmentPart(synthesis: Synthesis, environment: EnvironmentModel): Synthesis {
+  const mine = (path: string) => (environment.local ? !path.startsWith(`${ENVIRONMENTS_OUTPUT}/`) : path.startsWith(`${environment.outputRoot}/`));
+  return {
+    files: synthesis.files.filter((f) => mine(f.path)),
+    builds: synthesis.builds.filter((b) => mine(b.dir)),
+    standalone: synthesis.standalone.filter((s) => mine(s.file)),
+  };
+}
+
+/** One environment's files: local's where they always were (with the app-of-apps of the `others`), another's under generated/environments/<name>/. */
+function synthesizeEnvironment(model: PlatformModel, others: readonly PlatformModel[]): Synthesis {
   const files: OutputFile[] = [];
   const builds: KustomizeBuild[] = [];
   const teamFiles = model.teams.map((t) => t.file);
@@ -135,7 +145,7 @@ function synthesizeEnvironment(model: PlatformModel): Synthesis {
   }
   // local's app-of-apps of every other environment
   const environmentObjects = model.environment.local ? environmentApplications(model) : [];
-  if (environmentObjects.length) add(`${PATHS.applications}/environments.yaml`, [PLATFORM_FILE, ...environmentFiles(model)], ...environmentObjects);
+  if (environmentObjects.length) add(`${PATHS.applications}/environments.yaml`, [PLATFORM_FILE, ...others.flatMap((o) => (o.environment.file ? [o.environment.file] : []))], ...environmentObjects);
   add(`${PATHS.applications}/kustomization.yaml`, [PLATFORM_FILE, ...teamFiles], {
     apiVersion: KUSTOMIZE_API, kind: "Kustomization",
     resources: ["platform.yaml", ...model.teams.map((t) => `tenants/${t.name}.yaml`), ...(environmentObjects.length ? ["environments.yaml"] : [])],
@@ -183,10 +193,6 @@ function relocated(model: PlatformModel, synthesis: Synthesis): Synthesis {
     standalone: synthesis.standalone.map((s) => ({ ...s, file: at(s.file) })),
   };
 }
-
-/** The environment files local's app-of-apps come from. */
-const environmentFiles = (model: PlatformModel): string[] =>
-  model.environment.all.filter((name) => name !== LOCAL_ENVIRONMENT).map((name) => `${ENVIRONMENTS_DIR}/${name}.yaml`);
 
 export const examplePath = (team: TeamModel): string => `generated/examples/${team.name}/spark-application.yaml`;
 export const dataExamplePath = (team: TeamModel): string => `generated/examples/${team.name}/data-job.yaml`;

@@ -17,8 +17,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { PLATFORM_FILE } from "../load/inputs.js";
 import { locate } from "../load/source.js";
 import { withTeams, type PlatformModel } from "../model/platform-model.js";
-import { ENVIRONMENTS_OUTPUT, type EnvironmentModel } from "../model/environment.js";
-import { synthesize } from "./index.js";
+import { environmentPart, synthesize } from "./index.js";
 import { LABELS, type KubeObject, type OutputFile, type Synthesis } from "./object.js";
 
 export const NAME_CODES = {
@@ -89,16 +88,6 @@ export function nameClaims(model: PlatformModel, synthesis: Synthesis): NameClai
     return labelled.size === 1 ? [...labelled][0] : labelled.size === 0 ? teamOfSources(file.sources) : undefined;
   }));
   return claims;
-}
-
-/** What of a synthesis is one environment's: its directory's files and builds (local: everything outside the others'). */
-export function environmentPart(synthesis: Synthesis, environment: EnvironmentModel): Synthesis {
-  const mine = (path: string) => (environment.local ? !path.startsWith(`${ENVIRONMENTS_OUTPUT}/`) : path.startsWith(`${environment.outputRoot}/`));
-  return {
-    files: synthesis.files.filter((f) => mine(f.path)),
-    builds: synthesis.builds.filter((b) => mine(b.dir)),
-    standalone: synthesis.standalone.filter((s) => mine(s.file)),
-  };
 }
 
 /**

@@ -6,7 +6,7 @@
  * has names the environments that have it.
  */
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { ENVIRONMENTS_DIR, PLATFORM_FILE } from "../load/inputs.js";
+import { ENVIRONMENTS_DIR, TEAMS_DIR } from "../load/inputs.js";
 import type { SourceDocument } from "../load/source.js";
 import { effectivePlatform, LOCAL_ENVIRONMENT, localEnvironment, registeredEnvironment, teamIn } from "../model/environment.js";
 import { platformModel, teamModel, type PlatformModel } from "../model/platform-model.js";
@@ -52,16 +52,20 @@ function unknownEnvironments(teams: readonly SourceDocument[], names: ReadonlySe
   );
 }
 
+/** Whether the document holds a value at a JSON pointer. */
+function holds(data: unknown, pointer: string): boolean {
+  let at = data;
+  for (const token of pointer.split("/").slice(1)) {
+    const key = token.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (typeof at !== "object" || at === null || !(key in at)) return false;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return true;
+}
+
 /** The differences an environment writes, merged over platform.yaml: the schema holds the result, reported where the environment wrote it. */
 function mergedProblems(source: SourceDocument, merged: Platform): Diagnostic[] {
-  const written = source.data as Record<string, unknown>;
-  const has = (pointer: string | undefined) =>
-    pointer !== undefined &&
-    pointer.split("/").slice(1).reduce<{ ok: boolean; at: unknown }>((s, key) => {
-      const at = s.at as Record<string, unknown> | undefined;
-      return s.ok && at && typeof at === "object" && key.replace(/~1/g, "/").replace(/~0/g, "~") in at ? { ok: true, at: at[key.replace(/~1/g, "/").replace(/~0/g, "~")] } : { ok: false, at: undefined };
-    }, { ok: true, at: written }).ok;
-  return validateSchema("platform", { ...source, data: merged }).filter((d) => d.path && d.path !== "" && has(d.path));
+  return validateSchema("platform", { ...source, data: merged }).filter((d) => d.path && holds(source.data, d.path));
 }
 
 export function environmentModels(platformSource: SourceDocument, teams: readonly SourceDocument[], environments: readonly SourceDocument[], sources: Map<string, SourceDocument>): EnvironmentModels {
@@ -109,15 +113,16 @@ export function mergeFindings(models: readonly PlatformModel[], findings: readon
       where.set(key(d), entry);
     }
   });
-  const takesPart = (file: string | undefined): string[] =>
-    models.filter((m) => file === undefined || file === PLATFORM_FILE || m.environment.file === file || m.teams.some((t) => t.file === file) || !isInput(file, m)).map((m) => m.environment.name);
   return [...where.values()].map(({ diagnostic, environments }) => {
-    const concerned = takesPart(diagnostic.file);
+    const concerned = models.filter((m) => concerns(m, diagnostic.file)).map((m) => m.environment.name);
     return concerned.every((name) => environments.includes(name))
       ? diagnostic
       : { ...diagnostic, environments, message: `[${environments.join(", ")}] ${diagnostic.message}` };
   });
 }
 
-/** Whether a file is an input some environment reads (a team's or an environment's): others (generated files) concern every environment. */
-const isInput = (file: string, model: PlatformModel): boolean => file.startsWith(`${ENVIRONMENTS_DIR}/`) || file.startsWith("teams/") || model.sources.has(file);
+/** Whether a finding on `file` concerns an environment: a team's file where the team is, an environment's file its own, any other (platform.yaml, a generated file) every one. */
+function concerns(model: PlatformModel, file: string | undefined): boolean {
+  if (file === undefined || !(file.startsWith(`${TEAMS_DIR}/`) || file.startsWith(`${ENVIRONMENTS_DIR}/`))) return true;
+  return model.environment.file === file || model.teams.some((t) => t.file === file);
+}
