@@ -148,6 +148,65 @@ describe("checks per environment", () => {
   });
 });
 
+describe("review and policy per environment", () => {
+  const review = async (base: TestProject, head: TestProject) => {
+    const { reviewCompiled } = await import("../src/review/index.js");
+    return reviewCompiled(await compile(base.root), await compile(head.root), "main");
+  };
+
+  it("compares each cluster with itself: a team leaving local is destructive there, though staging's objects of the same name stay", async () => {
+    const base = project({ staging: STAGING });
+    const head = project({ staging: STAGING }, (p) => p.write("teams/alpha.yaml", replace("scheduler: default", "environments: [staging]\nscheduler: default")(p.read("teams/alpha.yaml"))));
+    const { diagnostics, changes, context } = await review(base, head);
+    // The same Namespace exists in both clusters: only local's goes.
+    expect(changes.filter((c) => c.kind === "Namespace" && c.name === "team-alpha")).toEqual([expect.objectContaining({ change: "removed", environment: "local" })]);
+    expect(changes.every((c) => c.environment === "local" && c.change !== "added")).toBe(true);
+    const deleted = diagnostics.find((d) => d.code === "review/namespace-deleted")!;
+    expect(deleted).toMatchObject({ severity: "error", file: "teams/alpha.yaml", environments: ["local"] });
+    expect(deleted.message).toMatch(/^\[local\] destructive change to team `alpha`/);
+    expect(context.environments!.map((e) => [e.name, e.changes])).toEqual([
+      ["local", { added: 0, removed: changes.filter((c) => c.change === "removed").length, changed: changes.filter((c) => c.change === "changed").length }],
+      ["staging", { added: 0, removed: 0, changed: 0 }],
+    ]);
+  });
+
+  it("shows a change to staging alone as staging's, with staging's capacity before → after and local's unchanged", async () => {
+    const base = project({ staging: STAGING });
+    const head = project({ staging: STAGING.replace("quotaScale: 2", "quotaScale: 3") });
+    const { diagnostics, changes, context } = await review(base, head);
+    expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(changes.length).toBeGreaterThan(0);
+    expect(new Set(changes.map((c) => c.environment))).toEqual(new Set(["staging"]));
+    const [local, staging] = context.environments!;
+    expect(local).toMatchObject({ name: "local", cluster: "the k3d cluster of platform.yaml", changes: { added: 0, removed: 0, changed: 0 } });
+    expect(staging).toMatchObject({ name: "staging", cluster: "https://staging.k8s.example.com:6443", nodesFrom: "environments/staging.yaml" });
+    const requests = staging.capacity!.find((l) => l.resource === "quota requests" && l.dimension === "cpu")!;
+    expect(requests.after.amount).toBe(requests.before!.amount * 1.5);
+    for (const line of local.capacity!) expect(line.after.amount).toBe(line.before!.amount);
+
+    const { FORMATS } = await import("../src/format/index.js");
+    const text = FORMATS.text(diagnostics, false, context);
+    expect(text).toMatch(/Environments: what the change does in each cluster\n[^]*local +the k3d cluster of platform\.yaml +no change\n[^]*staging +https:\/\/staging\.k8s\.example\.com:6443 +0 added, 0 removed, \d+ changed/);
+    expect(text).toContain("Capacity before → after in staging");
+    expect(FORMATS.markdown(diagnostics, false, context)).toMatch(/\*\*Environments:\*\* `local`: no change · `staging`: 0 added, 0 removed, \d+ changed/);
+  });
+
+  it("calls a new environment added, and reports capacity and queues of every environment in policy", async () => {
+    const base = project({});
+    const head = project({ staging: STAGING });
+    const { context } = await review(base, head);
+    expect(context.environments!.map((e) => [e.name, e.change])).toEqual([["local", undefined], ["staging", "added"]]);
+    const { checkPolicy } = await import("../src/policy/check.js");
+    const policy = await checkPolicy(head.root);
+    expect(policy.context!.environments!.map((e) => [e.name, e.queues!.map((q) => q.queue)])).toEqual([
+      ["local", ["default", "delta", "theta"]],
+      ["staging", ["default", "delta", "theta"]],
+    ]);
+    const workers = (e: (typeof policy.context.environments)[number]) => e.capacity!.find((l) => l.resource === "quota requests" && l.dimension === "cpu")!.after.available;
+    expect(workers(policy.context!.environments![1])).toBe(3 * 8000);
+  });
+});
+
 describe("promote", () => {
   it("writes what local changes of platform.yaml into staging's file, and staging into the teams that list local; the result builds and only staging's files change", async () => {
     const { promote, writePromotion } = await import("../src/scaffold/promote.js");

@@ -9,7 +9,7 @@ import { describeOwners } from "../review/ownership.js";
 import { renameNote } from "../review/renames.js";
 import { htmlProse, markdown, markdownCode, markdownLink, markdownProse, markdownText, type Markdown } from "./escape.js";
 import { withinBudget } from "./budget.js";
-import { reportSections, type Section } from "./sections.js";
+import { environmentChangeText, reportSections, type Section } from "./sections.js";
 import { markdownTable } from "./table.js";
 
 const SEVERITY = { error: markdown("❌ error"), warning: markdown("⚠️ warning") } as const;
@@ -79,6 +79,8 @@ export function formatMarkdown(diagnostics: Diagnostic[], _color = false, contex
   const parts = [
     verdict(diagnostics, title, context?.attention),
     ...(changes ? [`**Changes:** ${markdownText(changes.title.replace(/^Changes by resource: /, ""))}`] : []),
+    // Which clusters get the change, in one line: staging gets it, production not yet.
+    ...(changes && context?.environments ? [`**Environments:** ${context.environments.map((e) => `${markdownCode(e.name)}: ${markdownText(environmentChangeText(e))}`).join(" · ")}`] : []),
     ...(context?.renames ?? []).map((r) => `**Renamed:** ${markdownProse(renameNote(r))}`),
     ...(context?.owners ? [`**Whose files:** ${markdownProse(describeOwners(context.owners))}`] : []),
     ...(context?.allowance ? [`**Destructive changes allowed for:** ${context.allowance.teams.map(markdownCode).join(", ")} (${markdownText(context.allowance.source)})`] : []),

@@ -7,7 +7,7 @@
  */
 export type { ReviewReport as ReportContext } from "../review/report.js";
 export type { RuleDescription } from "../rules/rule.js";
-export type { Amount, CapacityLine, Dimension, PolicyReport } from "../policy/report.js";
+export type { Amount, CapacityLine, Dimension, EnvironmentReport, PolicyReport } from "../policy/report.js";
 export type { QueueShareLine } from "../model/queue-shares.js";
 export type { Allowance } from "../review/destructive.js";
 export type { ChangeKind, FieldChange, ResourceChange } from "../review/diff.js";

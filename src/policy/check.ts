@@ -22,7 +22,7 @@ export function policyOf(compiled: Pick<CompileResult, "diagnostics" | "model" |
   if (!model || !synthesis || hasErrors(diagnostics)) return { diagnostics, model, synthesis };
   return {
     diagnostics: sortDiagnostics([...diagnostics, ...runPolicy(model, synthesis, rules, environments)]),
-    context: policyReport(model, rules),
+    context: policyReport(model, rules, environments),
     model,
     synthesis,
   };

@@ -17,8 +17,27 @@ export interface PolicyReport {
   title: string;
   /** The rules behind the diagnostics' codes, for links and SARIF metadata. */
   rules?: RuleDescription[];
+  /** local's (the only environment's, without environments/). */
   capacity?: CapacityLine[];
   queues?: QueueShareLine[];
+  /** With environments/: each environment's own, local first, in place of `capacity` and `queues` in the tables. */
+  environments?: EnvironmentReport[];
+}
+
+/** One environment (cluster) of the report. */
+export interface EnvironmentReport {
+  name: string;
+  /** Where Argo CD deploys it: local's k3d cluster, or the server a registered cluster is known by. */
+  cluster: string;
+  /** The file that declares its nodes, which its capacity is measured against. */
+  nodesFrom: string;
+  /** Absent for an environment the change removes. */
+  capacity?: CapacityLine[];
+  queues?: QueueShareLine[];
+  /** review: what the change does to its objects. */
+  changes?: Record<"added" | "removed" | "changed", number>;
+  /** review: the change adds or removes the whole environment. */
+  change?: "added" | "removed";
 }
 
 export type Dimension = "cpu" | "memory" | "pods";
@@ -77,6 +96,21 @@ export function capacityLines(after: PlatformModel, before?: PlatformModel): Cap
 }
 
 
-export function policyReport(model: PlatformModel, rules: readonly PolicyRule[]): PolicyReport {
-  return { title: "Policy", rules: ruleDescriptions(rules, model), capacity: capacityLines(model), queues: queueLines(model) };
+/** An environment's row and tables: its capacity after the change, before → after when it has a base. */
+export function environmentReport(after: PlatformModel, before?: PlatformModel): EnvironmentReport {
+  const { environment } = after;
+  return {
+    name: environment.name,
+    cluster: environment.local ? "the k3d cluster of platform.yaml" : environment.server,
+    nodesFrom: after.cluster.file,
+    capacity: capacityLines(after, before),
+    queues: queueLines(after),
+  };
+}
+
+export function policyReport(model: PlatformModel, rules: readonly PolicyRule[], environments: readonly PlatformModel[] = []): PolicyReport {
+  return {
+    title: "Policy", rules: ruleDescriptions(rules, model), capacity: capacityLines(model), queues: queueLines(model),
+    ...(environments.length ? { environments: [model, ...environments].map((m) => environmentReport(m)) } : {}),
+  };
 }

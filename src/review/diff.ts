@@ -27,8 +27,16 @@ export interface ResourceChange {
   team?: string;
   /** Where it is generated (a Kustomize directory or a file). */
   source: string;
+  /** The environment (cluster) it is in, when the platform has several. */
+  environment?: string;
   /** For "changed" only. */
   fields?: FieldChange[];
+}
+
+export function countChanges(changes: readonly ResourceChange[]): Record<ChangeKind, number> {
+  const counts = { added: 0, removed: 0, changed: 0 };
+  for (const c of changes) counts[c.change]++;
+  return counts;
 }
 
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);

@@ -9,8 +9,8 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/diag
 import type { PlatformModel } from "../model/platform-model.js";
 import { compile, type CompileResult } from "../pipeline.js";
 import { POLICY_RULES } from "../policy/index.js";
-import { queueLines, queueShares } from "../model/queue-shares.js";
-import { capacityLines, docsUrl, ruleDescriptions } from "../policy/report.js";
+import { queueLines } from "../model/queue-shares.js";
+import { capacityLines, docsUrl, environmentReport, ruleDescriptions, type EnvironmentReport } from "../policy/report.js";
 import { policyOf } from "../policy/check.js";
 import type { PolicyRule } from "../policy/rule.js";
 import type { RuleDescription } from "../rules/rule.js";
@@ -19,14 +19,15 @@ import { suggest } from "../validate/schema.js";
 import { changedBuilds, checkWithKustomize } from "../verify/kustomize.js";
 import { changedFiles, inputsAtRef } from "./base.js";
 import { asRenamed, compareWithBase, locateInChangedTeams, onTouchedFiles } from "./baseline.js";
-import { ALL, damagedOwners, DESTRUCTIVE_CHECKS, DESTRUCTIVE_DOCS, type Allowance, type ChangeSubject } from "./destructive.js";
-import { diffResources, type ResourceChange } from "./diff.js";
+import { ALL, damagedOwners, DESTRUCTIVE_CHECKS, DESTRUCTIVE_DOCS, type Allowance } from "./destructive.js";
+import { environmentChange, pairEnvironments, type EnvironmentChange } from "./environments.js";
+import { countChanges, type ResourceChange } from "./diff.js";
 import { OTHER_TEAM_QUOTA, otherTeamQuotas, SEVERAL_OWNERS, severalOwners, touchesSeveralOwners } from "./owner-findings.js";
 import { changedInputs, describeOwners, ownershipOf } from "./ownership.js";
 import { mermaid } from "../picture/mermaid.js";
-import { renamedTeams, teamRenamed, type TeamRename } from "./renames.js";
+import { teamRenamed, type TeamRename } from "./renames.js";
+import { mergeFindings } from "../validate/environments.js";
 import type { ReviewReport } from "./report.js";
-import { resourcesOf, type Resource } from "./resources.js";
 
 export { defaultBase, GitError, type DefaultBase } from "./base.js";
 export { ALL, DESTRUCTIVE_CHECKS } from "./destructive.js";
@@ -113,16 +114,14 @@ export function reviewCompiled(base: Compiled, head: Compiled, baseName: string,
       ? "Review every object by eye: no destructive change and no raised quota can be detected without a base."
       : "Compare against a base that builds (--base), or, for the first pull request of a platform or to repair a broken base, pass --allow-invalid-base and review every object by eye.",
   }];
-  const before: Map<string, Resource> = baseBuilds ? resourcesOf(base.synthesis!) : new Map();
-  const after = resourcesOf(head.synthesis);
-  const changes = diffResources(before, after);
-
   const allowance: Allowance | undefined = options.allowDestructive?.length
     ? { teams: [...new Set(options.allowDestructive)].sort(), source: options.allowedBy ?? `--allow-destructive ${options.allowDestructive.join(",")}` }
     : undefined;
-  const reach = baseBuilds ? new Map(queueShares(base.model!).queues.map((q) => [q.queue.name, q.realCapability])) : undefined;
-  const renames: TeamRename[] = baseBuilds ? renamedTeams(base.model!, model) : [];
-  const damage: ChangeSubject = { changes, before, after, allowance, reach, renames };
+  // Each environment against its own base: one object identity per cluster (./environments.ts).
+  const pairs = pairEnvironments(baseBuilds ? base : undefined, head);
+  const environments = pairs.map((pair) => environmentChange(pair, allowance, pairs.length > 1));
+  const changes = environments.flatMap((e) => e.subject.changes);
+  const renames = [...new Map(environments.flatMap((e) => e.subject.renames ?? []).map((r) => [r.from, r])).values()];
 
   const owners = ownershipOf(base, head, options.changedFiles ?? []);
   const attention = [
@@ -134,9 +133,12 @@ export function reviewCompiled(base: Compiled, head: Compiled, baseName: string,
   const ofTheChange = [
     ...notes,
     ...severalOwners(owners, renames),
-    ...(baseBuilds ? otherTeamQuotas(owners, model, base.model!, renames) : []),
-    ...runRules([...DESTRUCTIVE_CHECKS, teamRenamed], damage, { sources: model.sources }),
-    ...unusedAllowances(allowance, damagedOwners(damage)),
+    // The same damage in every environment it concerns is said once; otherwise it names where ([staging]).
+    ...mergeFindings(environments.map((e) => e.model), environments.map((e) => [
+      ...(e.base && e.head ? otherTeamQuotas(owners, e.head.model, e.base.model, e.subject.renames) : []),
+      ...runRules([...DESTRUCTIVE_CHECKS, teamRenamed], e.subject, { sources: e.model.sources }),
+    ])),
+    ...unusedAllowances(allowance, new Set(environments.flatMap((e) => [...damagedOwners(e.subject)]))),
   ];
   const diagnostics = sortDiagnostics(baseBuilds
     ? [
@@ -157,10 +159,18 @@ export function reviewCompiled(base: Compiled, head: Compiled, baseName: string,
       picture: mermaid(model, baseBuilds ? base.model : undefined),
       owners,
       ...(renames.length ? { renames } : {}),
+      ...(environments.length > 1 ? { environments: environments.map((e) => environmentRow(e, baseBuilds)) } : {}),
       ...(attention.length ? { attention } : {}),
       ...(allowance ? { allowance } : {}),
     },
   };
+}
+
+/** An environment's row of the report: its cluster, what the change does there, its capacity before → after. */
+function environmentRow(e: EnvironmentChange, compared: boolean): EnvironmentReport {
+  const changes = countChanges(e.subject.changes);
+  if (!e.head) return { name: e.name, cluster: environmentReport(e.base!.model).cluster, nodesFrom: e.base!.model.cluster.file, changes, change: "removed" };
+  return { ...environmentReport(e.head.model, e.base?.model), changes, ...(compared && !e.base ? { change: "added" as const } : {}) };
 }
 
 export interface ReviewPlatformOptions extends ReviewOptions {
