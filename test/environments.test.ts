@@ -188,7 +188,12 @@ describe("review and policy per environment", () => {
     const text = FORMATS.text(diagnostics, false, context);
     expect(text).toMatch(/Environments: what the change does in each cluster\n[^]*local +the k3d cluster of platform\.yaml +no change\n[^]*staging +https:\/\/staging\.k8s\.example\.com:6443 +0 added, 0 removed, \d+ changed/);
     expect(text).toContain("Capacity before → after in staging");
-    expect(FORMATS.markdown(diagnostics, false, context)).toMatch(/\*\*Environments:\*\* `local`: no change · `staging`: 0 added, 0 removed, \d+ changed/);
+    const markdown = FORMATS.markdown(diagnostics, false, context);
+    expect(markdown).toMatch(/\*\*Environments:\*\* `local`: no change · `staging`: 0 added, 0 removed, \d+ changed/);
+    // One picture per cluster, staging's marking its capacity change.
+    expect(markdown).toContain("<summary>Picture of local</summary>");
+    expect(markdown).toContain("<summary>Picture of staging: capacity changes (before → after)</summary>");
+    expect(context.picture).toBeUndefined();
   });
 
   it("calls a new environment added, and reports capacity and queues of every environment in policy", async () => {

@@ -64,10 +64,11 @@ function sectionTable(section: Section): string {
 }
 
 /** The diagram (src/picture/mermaid.ts) holds only names it escaped itself, never a fence. */
-const pictureSummary = (context: ReportContext): string =>
-  context.capacity?.some((line) => line.before && line.before.amount !== line.after.amount)
-    ? "Picture of the platform: capacity changes (before → after)"
-    : "Picture of the platform";
+const pictureSummary = (capacity: ReportContext["capacity"], of = "the platform"): string =>
+  capacity?.some((line) => line.before && line.before.amount !== line.after.amount)
+    ? `Picture of ${of}: capacity changes (before → after)`
+    : `Picture of ${of}`;
+const mermaidBlock = (picture: string) => `\`\`\`mermaid\n${picture}\n\`\`\``;
 
 export function formatMarkdown(diagnostics: Diagnostic[], _color = false, context?: ReportContext): string {
   const title = context?.title ?? "spark-platform";
@@ -87,7 +88,8 @@ export function formatMarkdown(diagnostics: Diagnostic[], _color = false, contex
     diagnostics.length === 0 && already.length ? "No new findings." : summaryTable(diagnostics, context),
     ...(diagnostics.length ? [details(`Findings (${countProblems(diagnostics, "error") + countProblems(diagnostics, "warning")})`, findingsTable(diagnostics, context))] : []),
     ...(already.length ? [details(`Already on ${context?.base ?? "the base"} (${already.length})`, findingsTable(already, context))] : []),
-    ...(context?.picture ? [details(pictureSummary(context), `\`\`\`mermaid\n${context.picture}\n\`\`\``)] : []),
+    ...(context?.picture ? [details(pictureSummary(context.capacity), mermaidBlock(context.picture))] : []),
+    ...(context?.environments ?? []).flatMap((e) => (e.picture ? [details(pictureSummary(e.capacity, e.name), mermaidBlock(e.picture))] : [])),
     ...sections.map((s) =>
       details(s.id === "changes" ? `Changes by resource (${s.rows.length})` : s.id === "owners" ? `Files by owner (${s.rows.length})` : s.title, `${s.note ? `${markdownProse(s.note)}\n\n` : ""}${s.rows.length ? sectionTable(s) : "(none)"}`),
     ),

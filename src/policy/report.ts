@@ -36,6 +36,8 @@ export interface EnvironmentReport {
   queues?: QueueShareLine[];
   /** review: what the change does to its objects. */
   changes?: Record<"added" | "removed" | "changed", number>;
+  /** review: the environment as a Mermaid diagram, marking what the change does to its nodes, queues and quotas. */
+  picture?: string;
   /** review: the change adds or removes the whole environment. */
   change?: "added" | "removed";
 }

@@ -156,7 +156,8 @@ export function reviewCompiled(base: Compiled, head: Compiled, baseName: string,
       changes,
       capacity: capacityLines(model, baseBuilds ? base.model : undefined),
       queues: queueLines(model),
-      picture: mermaid(model, baseBuilds ? base.model : undefined),
+      // With environments, each has its own (environmentRow).
+      ...(environments.length > 1 ? {} : { picture: mermaid(model, baseBuilds ? base.model : undefined) }),
       owners,
       ...(renames.length ? { renames } : {}),
       ...(environments.length > 1 ? { environments: environments.map((e) => environmentRow(e, baseBuilds)) } : {}),
@@ -170,7 +171,10 @@ export function reviewCompiled(base: Compiled, head: Compiled, baseName: string,
 function environmentRow(e: EnvironmentChange, compared: boolean): EnvironmentReport {
   const changes = countChanges(e.subject.changes);
   if (!e.head) return { name: e.name, cluster: environmentReport(e.base!.model).cluster, nodesFrom: e.base!.model.cluster.file, changes, change: "removed" };
-  return { ...environmentReport(e.head.model, e.base?.model), changes, ...(compared && !e.base ? { change: "added" as const } : {}) };
+  return {
+    ...environmentReport(e.head.model, e.base?.model), changes, picture: mermaid(e.head.model, e.base?.model),
+    ...(compared && !e.base ? { change: "added" as const } : {}),
+  };
 }
 
 export interface ReviewPlatformOptions extends ReviewOptions {
