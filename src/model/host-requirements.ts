@@ -31,7 +31,7 @@
  *   would otherwise wait Pending.
  */
 import { bytes as bytesOfQuantity, formatApproximate } from "./quantity.js";
-import { k3dNodes, type PlatformModel } from "./platform-model.js";
+import { k3dOf, type PlatformModel } from "./platform-model.js";
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
@@ -57,13 +57,13 @@ export const PLATFORM_FOOTPRINT: readonly FootprintPart[] = [
   {
     part: "k3s server",
     bytes: 1596 * MiB,
-    count: (m) => k3dNodes(m).servers.count,
+    count: (m) => k3dOf(m).nodes.servers.count,
     source: "https://docs.k3s.io/reference/resource-profiling (K3s server with a workload, SQLite: 1596 M)",
   },
   {
     part: "k3s agent",
     bytes: 275 * MiB,
-    count: (m) => k3dNodes(m).agents.count,
+    count: (m) => k3dOf(m).nodes.agents.count,
     source: "https://docs.k3s.io/reference/resource-profiling (K3s agent: 275 M)",
   },
   {
@@ -151,7 +151,7 @@ export function platformFootprint(model: PlatformModel): number {
 }
 
 export function hostRequirements(model: PlatformModel): HostRequirements {
-  const { servers, agents } = k3dNodes(model);
+  const { servers, agents } = k3dOf(model).nodes;
   const nodes = servers.count + agents.count;
   const groups = [servers, agents].filter((g) => g.count > 0);
   const perNode = wholeCPUs(Math.max(0, ...groups.map((g) => g.each.cpu)));
@@ -173,7 +173,7 @@ export const gibibytes = (byteCount: number): string => `${(byteCount / GiB).toF
 /** The README's prerequisites for the Docker VM, from platform.yaml (a test keeps the README equal to it). */
 export function hostRequirementsMarkdown(model: PlatformModel): string {
   const req = hostRequirements(model);
-  const { servers, agents } = k3dNodes(model);
+  const { servers, agents } = k3dOf(model).nodes;
   const node = (count: number, what: string, each: { cpu: number; memory: number }) =>
     `${count} ${what}${count === 1 ? "" : "s"} of ${formatApproximate("cpu", each.cpu)} / ${formatApproximate("memory", each.memory)}`;
   const declared = [servers.count ? node(servers.count, "server", servers.each) : "", agents.count ? node(agents.count, "agent", agents.each) : ""].filter(Boolean).join(", ");

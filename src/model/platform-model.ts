@@ -116,8 +116,8 @@ export interface PlatformModel {
   registeredCluster?: RegisteredCluster;
   kubernetes: KubernetesVersion;
   sources: Map<string, SourceDocument>;
-  /** k3d's servers and agents: local only (a registered cluster has node pools: `cluster`). */
-  nodes?: { servers: NodeGroupModel; agents: NodeGroupModel };
+  /** The laptop's k3d cluster: local only (a registered cluster has node pools: `cluster`). */
+  k3d?: K3dModel;
   cluster: ClusterModel;
   apiServer: ApiServerAddresses;
   /** Sum over every node: what Volcano counts as the cluster (k3s servers schedule pods too). */
@@ -129,16 +129,22 @@ export interface PlatformModel {
   defaultQueue: QueueModel;
   /** Every queue Volcano will have: `default`, then each Volcano team's; none without Volcano. */
   queues: VolcanoQueue[];
-  /** The laptop's k3d cluster (local's): host ports, and the host address they are published on. */
+}
+
+/** What only the laptop's cluster (the environment `local`) has. */
+export interface K3dModel {
+  /** Its servers and agents. */
+  nodes: { servers: NodeGroupModel; agents: NodeGroupModel };
+  /** Host ports, and the host address they are published on. */
   hostPorts: { http: number; https: number; api: number; bindAddress: string };
-  /** The laptop's k3d cluster (local's): its address plan. */
+  /** Its address plan. */
   network: NetworkPlan;
 }
 
-/** k3d's servers and agents: what only the laptop's cluster (the environment `local`) has. */
-export function k3dNodes(model: PlatformModel): { servers: NodeGroupModel; agents: NodeGroupModel } {
-  if (!model.nodes) throw new Error(`environment ${model.environment.name} is a registered cluster, not k3d: it has node pools`);
-  return model.nodes;
+/** The laptop's k3d cluster, for what only the environment `local` has (bootstrap, host requirements). */
+export function k3dOf(model: PlatformModel): K3dModel {
+  if (!model.k3d) throw new Error(`environment ${model.environment.name} is a registered cluster, not k3d: it has node pools`);
+  return model.k3d;
 }
 
 export const TEAM_NAMESPACE_PREFIX = "team-";
@@ -255,7 +261,18 @@ export function platformModel(platform: Platform, teams: TeamModel[], sources: M
     ...(registered ? { registeredCluster: registered } : {}),
     kubernetes,
     sources,
-    ...(registered ? {} : { nodes: { servers, agents } }),
+    ...(registered ? {} : {
+      k3d: {
+        nodes: { servers, agents },
+        hostPorts: {
+          http: platform.cluster.ports?.http ?? 8080,
+          https: platform.cluster.ports?.https ?? 8443,
+          api: platform.cluster.ports?.api ?? 6443,
+          bindAddress: platform.cluster.ports?.bindAddress ?? "127.0.0.1",
+        },
+        network,
+      },
+    }),
     cluster,
     apiServer: registered ? registeredApiServer(registered) : { serviceIP: network.apiServerServiceIP, endpoints: [{ cidr: network.subnet.text, except: [`${network.gateway}/32`], port: API_SERVER_PORT }] },
     clusterCapacity: sumOf(cluster.pools),
@@ -263,13 +280,6 @@ export function platformModel(platform: Platform, teams: TeamModel[], sources: M
     volcanoEnabled,
     defaultQueue,
     queues: volcanoEnabled ? [defaultQueue, ...sorted.filter((t) => t.queueName && t.queue).map((team) => ({ ...team.queue!, team }))] : [],
-    hostPorts: {
-      http: platform.cluster.ports?.http ?? 8080,
-      https: platform.cluster.ports?.https ?? 8443,
-      api: platform.cluster.ports?.api ?? 6443,
-      bindAddress: platform.cluster.ports?.bindAddress ?? "127.0.0.1",
-    },
-    network,
   };
 }
 

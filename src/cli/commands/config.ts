@@ -11,7 +11,7 @@
 import path from "node:path";
 import { DiagnosticError, hasErrors } from "../../diagnostics/diagnostic.js";
 import { renderTree } from "../../emit/tree.js";
-import type { PlatformModel } from "../../model/platform-model.js";
+import { k3dOf, type PlatformModel } from "../../model/platform-model.js";
 import { isPlaceholderRepoURL } from "../../model/repository.js";
 import { hostRequirements, type HostRequirements } from "../../model/host-requirements.js";
 import { compile } from "../../pipeline.js";
@@ -120,7 +120,7 @@ export function bootstrapConfig(model: PlatformModel, synthesis: Synthesis, outp
       serverVersion: cluster.k3sImage.slice(cluster.k3sImage.lastIndexOf(":") + 1).replace(/-(k3s\d+)$/, "+$1"),
       config: fileOf((o) => typeof o.apiVersion === "string" && o.apiVersion.startsWith("k3d.io/") && o.kind === "Simple"),
     },
-    hostPorts: { ...model.hostPorts },
+    hostPorts: { ...k3dOf(model).hostPorts },
     argocd: {
       namespace: root.metadata.namespace!,
       version: gitops.argocdVersion,
@@ -137,7 +137,7 @@ export function bootstrapConfig(model: PlatformModel, synthesis: Synthesis, outp
       // https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/#repositories
       secretLabels: [{ name: "argocd.argoproj.io/secret-type", value: "repository" }, { name: LABELS.partOf, value: PART_OF }],
       placeholder: isPlaceholderRepoURL(gitops.repoURL),
-      hostAddress: model.network.gateway,
+      hostAddress: k3dOf(model).network.gateway,
     },
     root: { name: root.metadata.name, namespace: root.metadata.namespace!, file: rootFile, manifest: root },
     applications: [root.metadata.name, ...applications.filter((name) => name !== root.metadata.name)],

@@ -20,7 +20,7 @@ export const quotaWithinCluster: PolicyRule = {
     const cluster = model.clusterCapacity;
     // k3d's "1 server of … and 2 agents of …"; a registered cluster's "3 `workers` nodes of …".
     const group = ({ name, count, each }: NodePoolModel) =>
-      model.nodes ? `${count} ${name}${count === 1 ? "" : "s"} of ${formatCapacity(each)}` : `${count} \`${name}\` node${count === 1 ? "" : "s"} of ${formatCapacity(each)}`;
+      model.k3d ? `${count} ${name}${count === 1 ? "" : "s"} of ${formatCapacity(each)}` : `${count} \`${name}\` node${count === 1 ? "" : "s"} of ${formatCapacity(each)}`;
     const pools = model.cluster.pools.map(group);
     const nodes = pools.length > 1 ? `${pools.slice(0, -1).join(", ")} and ${pools.at(-1)}` : pools.join("");
     for (const team of model.teams) {

@@ -4,7 +4,7 @@
  * platform.yaml are what validation plans with, not what k3d enforces.
  */
 import { admissionPolicyApi } from "../../compat/versions.js";
-import type { PlatformModel } from "../../model/platform-model.js";
+import { k3dOf, type PlatformModel } from "../../model/platform-model.js";
 
 /**
  * kube-apiserver flags for every k3s server (passed as --kube-apiserver-arg).
@@ -30,8 +30,7 @@ export function apiServerArgs(model: PlatformModel): string[] {
 
 export function k3dConfig(model: PlatformModel): Record<string, unknown> {
   const { cluster } = model.platform;
-  const ports = model.hostPorts;
-  const { network } = model;
+  const { hostPorts: ports, network } = k3dOf(model);
   const servers = (arg: string) => ({ arg, nodeFilters: ["server:*"] });
   return {
     apiVersion: "k3d.io/v1alpha5",

@@ -25,14 +25,15 @@ export const clusterNetworkValid: SemanticRule = {
   docs: VALIDATION_DOCS,
   check({ model, report }) {
     // The laptop's k3d cluster: a registered one's network is its own (environments/<name>.yaml).
-    if (!model.nodes) return;
+    if (!model.k3d) return;
+    const { network } = model.k3d;
     const written = model.platform.cluster.network ?? {};
-    const nodes = model.nodes.servers.count + model.nodes.agents.count;
+    const nodes = model.k3d.nodes.servers.count + model.k3d.nodes.agents.count;
     const error = (key: RangeKey, message: string, hint: string) => report({ file: PLATFORM_FILE, path: pathOf(key), message, hint });
 
     for (const key of RANGES) {
       if (written[key] === undefined) continue; // the defaults are valid
-      const range: Ipv4Cidr = model.network[key];
+      const range: Ipv4Cidr = network[key];
       const field = `cluster.network.${key} ${range.text}`;
       if (!isCanonical(range)) {
         error(key, `${field} is not a network address: its host bits are set`, `Write ${canonicalText(range)}.`);
@@ -53,10 +54,10 @@ export const clusterNetworkValid: SemanticRule = {
 
     RANGES.forEach((key, i) => {
       for (const other of RANGES.slice(i + 1)) {
-        if (!overlaps(model.network[key], model.network[other])) continue;
+        if (!overlaps(network[key], network[other])) continue;
         // Point at a range the file sets: two defaults never overlap.
         const at = written[other] !== undefined ? other : key;
-        error(at, `cluster.network.${other} ${model.network[other].text} overlaps cluster.network.${key} ${model.network[key].text}`, "Pick ranges that do not overlap: nodes, Services and pods each need their own.");
+        error(at, `cluster.network.${other} ${network[other].text} overlaps cluster.network.${key} ${network[key].text}`, "Pick ranges that do not overlap: nodes, Services and pods each need their own.");
       }
     });
   },
@@ -68,12 +69,15 @@ export const portsOnLoopback: SemanticRule = {
   description: "The API server and the ingress are published on this machine only, unless platform.yaml chooses otherwise.",
   docs: VALIDATION_DOCS,
   check({ model, report }) {
-    const address = model.hostPorts.bindAddress;
+    // The laptop's k3d cluster only: a registered cluster publishes nothing on this machine.
+    if (!model.k3d) return;
+    const ports = model.k3d.hostPorts;
+    const address = ports.bindAddress;
     if (address.startsWith("127.")) return;
     report({
       file: PLATFORM_FILE,
       path: "/cluster/ports/bindAddress",
-      message: `cluster.ports.bindAddress ${address} publishes the Kubernetes API (port ${model.hostPorts.api}) and the ingress (ports ${model.hostPorts.http}, ${model.hostPorts.https}) beyond this machine`,
+      message: `cluster.ports.bindAddress ${address} publishes the Kubernetes API (port ${ports.api}) and the ingress (ports ${ports.http}, ${ports.https}) beyond this machine`,
       hint: "Keep 127.0.0.1 unless other machines must reach the cluster, and then restrict who can reach those ports with a firewall.",
     });
   },
