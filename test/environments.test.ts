@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { compile } from "../src/pipeline.js";
+import type { EnvironmentReport } from "../src/format/report.js";
 import type { KubeObject } from "../src/synth/object.js";
 import { copyProject, replace, type TestProject } from "./support/project.js";
 
@@ -207,7 +208,7 @@ describe("review and policy per environment", () => {
       ["local", ["default", "delta", "theta"]],
       ["staging", ["default", "delta", "theta"]],
     ]);
-    const workers = (e: (typeof policy.context.environments)[number]) => e.capacity!.find((l) => l.resource === "quota requests" && l.dimension === "cpu")!.after.available;
+    const workers = (e: EnvironmentReport) => e.capacity!.find((l) => l.resource === "quota requests" && l.dimension === "cpu")!.after.available;
     expect(workers(policy.context!.environments![1])).toBe(3 * 8000);
   });
 });
