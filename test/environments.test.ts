@@ -113,19 +113,21 @@ describe("layout and Argo CD", () => {
 });
 
 describe("checks per environment", () => {
-  it("refuses an environment file that does not name itself, a local with a cluster, a component platform.yaml does not install, and a team in an environment that does not exist", async () => {
+  it("refuses an environment file that does not name itself, a local with a cluster, a node pool whose maxCount is below its count, a component platform.yaml does not install, and a team in an environment that does not exist", async () => {
     const { errors } = await built(project({
       staging: STAGING.replace("name: staging", "name: stage"),
       local: "# yaml-language-server: $schema=../schemas/environment.schema.json\nname: local\ncluster: { server: https://x.example.com, kubernetesVersion: \"1.28\", nodePools: [{ name: a, count: 1, cpu: 1, memory: 1Gi }], network: { serviceCIDR: 10.0.0.0/16, apiServer: { cidrs: [10.1.0.0/24], port: 443 } } }\n",
-      production: STAGING.replace("name: staging", "name: production") + "components:\n  kafka: { namespace: kafka }\n",
+      production: STAGING.replace("name: staging", "name: production").replace("count: 3, maxCount: 6", "count: 3, maxCount: 2") + "components:\n  kafka: { namespace: kafka }\n",
     }, (p) => p.write("teams/beta.yaml", replace("scheduler: default", "environments: [local, prod]\nscheduler: default")(p.read("teams/beta.yaml")))));
     expect(errors.map((e) => [e.code, e.file, e.path])).toEqual([
       ["environment/invalid", "environments/local.yaml", "/cluster"],
+      ["environment/invalid", "environments/production.yaml", "/cluster/nodePools/1/maxCount"],
       ["environment/invalid", "environments/production.yaml", "/components/kafka"],
       ["environment/invalid", "environments/staging.yaml", "/name"],
       ["environment/invalid", "teams/beta.yaml", "/environments/1"],
     ]);
-    expect(errors[3].hint).toContain("`production`");
+    expect(errors[1].message).toBe("node pool `workers` may grow to 2 nodes but has 3");
+    expect(errors[4].hint).toContain("`production`");
   });
 
   it("holds an environment's changes to platform.yaml's schema, where the environment wrote them", async () => {

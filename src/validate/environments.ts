@@ -35,6 +35,11 @@ function fileProblems(source: SourceDocument, platform: Platform): Diagnostic[] 
   if (spec.name !== LOCAL_ENVIRONMENT && !spec.cluster) {
     problems.push(error(source.file, "", `environment \`${spec.name}\` names no cluster`, "Add `cluster:` with the server Argo CD has the cluster registered as, its Kubernetes version, node pools and network (README, \"Environments\")."));
   }
+  (spec.cluster?.nodePools ?? []).forEach((pool, i) => {
+    if (pool.maxCount !== undefined && pool.maxCount < pool.count) {
+      problems.push(error(source.file, `/cluster/nodePools/${i}/maxCount`, `node pool \`${pool.name}\` may grow to ${pool.maxCount} nodes but has ${pool.count}`, `Set \`maxCount\` to at least ${pool.count} (the most an autoscaler may grow the pool to), or lower \`count\`.`));
+    }
+  });
   for (const key of Object.keys(spec.components ?? {})) {
     if (!(key in platform.components)) {
       problems.push(error(source.file, `/components/${key}`, `\`components.${key}\` is not installed by platform.yaml, so an environment cannot change it`, `Add \`components.${key}\` to platform.yaml (every environment installs the same components), or remove it here.`));
