@@ -212,6 +212,8 @@ describe("review and policy per environment", () => {
     ]);
     const workers = (e: EnvironmentReport) => e.capacity!.find((l) => l.resource === "quota requests" && l.dimension === "cpu")!.after.available;
     expect(workers(policy.context!.environments![1])).toBe(3 * 8000);
+    // staging's memory holds the default-scheduler teams beside the guarantees, its CPU does not: the shortfall says CPU only.
+    expect(policy.diagnostics.find((d) => d.code === "mixed-schedulers" && d.environments?.includes("staging"))!.message).toMatch(/can fall short by 4 CPU$/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { PLATFORM_FILE } from "../../load/inputs.js";
-import { atLeastZero, formatCapacity, minimum, subtract, sum } from "../../model/capacity.js";
+import { atLeastZero, formatCapacity, minimum, subtract, sum, type Capacity } from "../../model/capacity.js";
+import { formatApproximate } from "../../model/quantity.js";
 import { queueShares } from "../../model/queue-shares.js";
 import { docsAnchor, type PolicyRule } from "../rule.js";
 
@@ -31,7 +32,7 @@ export const mixedSchedulers: PolicyRule = {
     const consequence = shortfall.cpu > 0 || shortfall.memory > 0
       ? whole
         ? `when they do, nothing is left of the queues' guarantees (${formatCapacity(totalGuarantee)})`
-        : `when they do, the queues' guarantees (${formatCapacity(totalGuarantee)}) can fall short by ${formatCapacity(shortfall)}`
+        : `when they do, the queues' guarantees (${formatCapacity(totalGuarantee)}) can fall short by ${shortOf(shortfall)}`
       : `the queues' guarantees (${formatCapacity(totalGuarantee)}) still fit beside them, but Volcano's shares of the cluster do not`;
     report({
       file: PLATFORM_FILE, path: "/components/volcano",
@@ -40,3 +41,7 @@ export const mixedSchedulers: PolicyRule = {
     });
   },
 };
+
+/** A shortfall in the dimensions it has: "4 CPU" rather than "4 CPU / 0" when memory does not fall short. */
+const shortOf = (shortfall: Capacity): string =>
+  shortfall.cpu > 0 && shortfall.memory > 0 ? formatCapacity(shortfall) : shortfall.cpu > 0 ? formatApproximate("cpu", shortfall.cpu) : formatApproximate("memory", shortfall.memory);
