@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    exclude: ["test/cluster/**", "test/gitops/**", "test/flow/**", "test/data/**", "node_modules/**"],
+    exclude: ["test/cluster/**", "test/gitops/**", "test/flow/**", "test/data/**", "test/prebuild/**", "node_modules/**"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
